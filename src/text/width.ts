@@ -1,0 +1,102 @@
+import stringWidth from 'string-width';
+
+const ELLIPSIS = '…';
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+const segmenter = new Intl.Segmenter();
+
+/** Terminal columns the text occupies (wide CJK and emoji count 2, combining marks 0). */
+export function displayWidth(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+}
+
+function graphemes(text: string): string[] {
+  return Array.from(segmenter.segment(text), (part) => part.segment);
+}
+
+/**
+ * Cuts plain (sanitised, uncoloured) text to at most `width` columns, ending with `…` when cut. A wide
+ * character that does not fit whole is replaced by a space, so the result is then exactly `width` wide.
+ */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  if (width === 1) return ELLIPSIS;
+  const room = width - 1;
+  if (PRINTABLE_ASCII.test(text)) return text.slice(0, room) + ELLIPSIS;
+  let out = '';
+  let used = 0;
+  for (const part of graphemes(text)) {
+    const partWidth = stringWidth(part);
+    if (used + partWidth > room) break;
+    out += part;
+    used += partWidth;
+  }
+  return out + ' '.repeat(room - used) + ELLIPSIS;
+}
+
+/** Pads with spaces on the right to `width` columns; text already that wide or wider is returned as is. */
+export function padEnd(text: string, width: number): string {
+  const missing = width - displayWidth(text);
+  return missing > 0 ? text + ' '.repeat(missing) : text;
+}
+
+/** Pads with spaces on the left to `width` columns; text already that wide or wider is returned as is. */
+export function padStart(text: string, width: number): string {
+  const missing = width - displayWidth(text);
+  return missing > 0 ? ' '.repeat(missing) + text : text;
+}
+
+/** Exactly `width` columns: truncated if longer, padded if shorter. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = truncate(text, width);
+  return align === 'left' ? padEnd(cut, width) : padStart(cut, width);
+}
+
+/**
+ * Hard-wraps plain text to lines of at most `width` columns, breaking after the last space that fits when
+ * there is one, mid-word otherwise. Line breaks in the text are kept. A single grapheme wider than
+ * `width` gets a line of its own.
+ */
+export function wrap(text: string, width: number): string[] {
+  const limit = Math.max(1, Math.floor(width));
+  return text.split(/\r\n|\n|\r/).flatMap((line) => wrapLine(line, limit));
+}
+
+function wrapLine(line: string, width: number): string[] {
+  if (displayWidth(line) <= width) return [line];
+  const lines: string[] = [];
+  let current: string[] = [];
+  let currentWidth = 0;
+  let lastSpace = -1;
+  const flush = (parts: string[]): void => {
+    lines.push(parts.join(''));
+  };
+  for (const part of graphemes(line)) {
+    const partWidth = stringWidth(part);
+    if (currentWidth + partWidth > width && current.length > 0) {
+      if (part === ' ') {
+        flush(current);
+        current = [];
+        currentWidth = 0;
+        lastSpace = -1;
+        continue;
+      }
+      if (lastSpace > 0) {
+        flush(current.slice(0, lastSpace));
+        current = current.slice(lastSpace + 1);
+        currentWidth = stringWidth(current.join(''));
+        lastSpace = -1;
+      }
+      if (currentWidth + partWidth > width && current.length > 0) {
+        flush(current);
+        current = [];
+        currentWidth = 0;
+      }
+    }
+    if (part === ' ') lastSpace = current.length;
+    current.push(part);
+    currentWidth += partWidth;
+  }
+  flush(current);
+  return lines;
+}
