@@ -1,0 +1,34 @@
+import { PgtopError, UsageError, errorMessage } from './errors.js';
+import { sanitize } from './text/sanitize.js';
+
+type CommandRunner = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<CommandRunner>> = {
+  snapshot: async () => (await import('./commands/snapshot.js')).runSnapshot,
+  migrate: async () => (await import('./commands/migrate.js')).runMigrate,
+  backup: async () => (await import('./commands/backup.js')).runBackup,
+  demo: async () => (await import('./commands/demo.js')).runDemo,
+};
+
+/** Entry point: picks the command, runs it, and turns errors into one readable line and an exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const [first, ...rest] = argv;
+  try {
+    const load = first !== undefined ? commands[first] : undefined;
+    if (load) return await (await load())(rest);
+    const { runTop } = await import('./commands/top.js');
+    return await runTop(argv);
+  } catch (error) {
+    const code = error instanceof PgtopError ? error.exitCode : 1;
+    const message = error instanceof UsageError || error instanceof PgtopError ? error.message : `unexpected error: ${errorMessage(error)}`;
+    process.stderr.write(`pgtop: ${sanitize(message)}\n`);
+    if (debug && error instanceof Error) {
+      process.stderr.write(`${error.stack ?? ''}\n`);
+      if (error.cause instanceof Error) process.stderr.write(`caused by: ${error.cause.stack ?? error.cause.message}\n`);
+    } else if (!(error instanceof PgtopError)) {
+      process.stderr.write('pgtop: run again with --debug for the details\n');
+    }
+    return code;
+  }
+}

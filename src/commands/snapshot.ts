@@ -1,0 +1,101 @@
+import { connectionHelp, numberFlag } from '../cli/flags.js';
+import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
+import { UsageError } from '../errors.js';
+import { PostgresSource } from '../sources/postgres.js';
+import type { PgSnapshot } from '../sources/types.js';
+import { buildSnapshotDocument, type SnapshotDocument } from '../store/snapshot-document.js';
+import { terminalSafeJson } from './snapshot-json.js';
+import { formatSnapshotTable } from './snapshot-table.js';
+
+const help = `Usage: pgtop snapshot [options] [CONNINFO | URI]
+
+Prints the data the monitor shows, once or every SECS seconds: every session of pg_stat_activity
+(idle ones included, pgtop's own left out), the server's figures, and who blocks whom.
+
+Options:
+  --json                  one JSON document
+  --ndjson                one JSON document per line (with --watch, one line per tick)
+  --watch SECS            repeat every SECS seconds (0.5 to 3600) until interrupted
+${connectionHelp}
+
+Rates (tps, cache hit ratio) need two ticks: they are null in a single snapshot.`;
+
+function watchSeconds(raw: string): number {
+  try {
+    return numberFlag('watch', raw, 2, 0.5, 3600);
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${error.message}. Try: pgtop snapshot --help`);
+    throw error;
+  }
+}
+
+export async function runSnapshot(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv, {
+    command: 'pgtop snapshot',
+    help,
+    flags: { json: { type: 'boolean' }, ndjson: { type: 'boolean' }, watch: { type: 'string' } },
+  });
+  expectNoExtraInput(parsed, 1, 'pgtop snapshot');
+  const json = parsed.flags.json === true;
+  const ndjson = parsed.flags.ndjson === true;
+  if (json && ndjson) throw new UsageError('choose one of --json and --ndjson. Try: pgtop snapshot --help');
+  const watch = parsed.flags.watch === undefined ? undefined : watchSeconds(parsed.flags.watch as string);
+  if (watch !== undefined && json) throw new UsageError('--watch prints one document per tick: use --ndjson with it. Try: pgtop snapshot --help');
+
+  const { settings, warnings } = connectionFrom(parsed, process.env);
+  for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
+  const source = new PostgresSource(settings, { interactive: true });
+  await source.open();
+
+  const print = (doc: SnapshotDocument): void => {
+    if (json) process.stdout.write(`${terminalSafeJson(doc, 2)}\n`);
+    else if (ndjson) process.stdout.write(`${terminalSafeJson(doc)}\n`);
+    else process.stdout.write(`${formatSnapshotTable(doc, process.stdout.columns ?? 120)}\n`);
+  };
+
+  let previous: PgSnapshot | undefined;
+  const takeOne = async (): Promise<boolean> => {
+    const outcome = await source.tick();
+    if (outcome.kind === 'data') {
+      print(buildSnapshotDocument(outcome.data, previous, source.target));
+      previous = outcome.data;
+      return true;
+    }
+    if (outcome.kind === 'error') {
+      if (watch === undefined) throw outcome.error;
+      process.stderr.write(`pgtop: ${outcome.error.message} (retrying)\n`);
+    }
+    return false;
+  };
+
+  if (watch === undefined) {
+    try {
+      await takeOne();
+      return 0;
+    } finally {
+      await source.close();
+    }
+  }
+
+  return new Promise<number>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      void source.close().then(() => resolve(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    const loop = async (): Promise<void> => {
+      const started = Date.now();
+      await takeOne();
+      if (stopping) return;
+      timer = setTimeout(() => void loop(), Math.max(0, watch * 1000 - (Date.now() - started)));
+    };
+    void loop();
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The monitoring SQL, chosen once per connection from server_version_num (PostgreSQL 14 to 18).
+ * Each tick sends every statement in one simple-protocol message: one round trip.
+ */
+export interface MonitorSql {
+  server: string;
+  activity: string;
+  waitingLocks: string;
+  /** Extra statements for the detail view of one pid (an integer, inlined after validation). */
+  detail(pid: number): string[];
+}
+
+const PG14 = 140000;
+
+export function monitorSql(versionNum: number): MonitorSql {
+  const queryId = versionNum >= PG14 ? 'a.query_id::text' : 'NULL::text';
+  const waitStart = versionNum >= PG14 ? 'l.waitstart' : 'NULL::timestamptz';
+  return {
+    server: `SELECT current_setting('server_version') AS version,
+       current_setting('server_version_num')::int AS version_num,
+       pg_is_in_recovery() AS in_recovery,
+       pg_postmaster_start_time() AS started_at,
+       EXTRACT(EPOCH FROM now() - pg_postmaster_start_time())::float8 AS uptime,
+       current_setting('max_connections')::int AS max_connections,
+       d.xacts::text AS xacts, d.hit::text AS hit, d.read::text AS read,
+       now() AS now, current_user AS current_user,
+       (pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
+         OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)) AS sees_all
+  FROM (SELECT sum(xact_commit + xact_rollback) AS xacts, sum(blks_hit) AS hit, sum(blks_read) AS read
+          FROM pg_stat_database) d`,
+    activity: `SELECT a.pid, a.datname, a.usename, a.application_name,
+       host(a.client_addr) AS client_addr, a.client_port, a.backend_type,
+       a.state, a.wait_event_type, a.wait_event,
+       a.backend_start, a.xact_start, a.query_start, a.state_change,
+       floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text AS backend_start_us,
+       EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS xact_age,
+       EXTRACT(EPOCH FROM now() - a.query_start)::float8 AS query_age,
+       a.query, ${queryId} AS query_id, a.leader_pid,
+       CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) END AS blocked_by
+  FROM pg_stat_activity a
+ WHERE a.pid <> pg_backend_pid()`,
+    waitingLocks: `SELECT l.pid, l.locktype, l.mode,
+       ${relationName('l')} AS relation,
+       ${lockObject('l')} AS object,
+       ${waitStart} AS wait_start,
+       EXTRACT(EPOCH FROM now() - ${waitStart})::float8 AS wait_seconds
+  FROM pg_locks l
+ WHERE NOT l.granted`,
+    detail: (pid: number) => {
+      if (!Number.isInteger(pid) || pid <= 0) throw new Error(`invalid pid ${pid}`);
+      const progressViews = ['vacuum', 'analyze', 'create_index', 'cluster', 'basebackup', ...(versionNum >= PG14 ? ['copy'] : [])];
+      return [
+        `SELECT l.locktype, l.mode, l.granted, ${relationName('l')} AS relation, ${lockObject('l')} AS object
+  FROM pg_locks l WHERE l.pid = ${pid} ORDER BY l.granted, l.locktype`,
+        progressViews.map((view) => `SELECT '${view}' AS kind, row_to_json(p)::text AS fields FROM pg_stat_progress_${view} p WHERE p.pid = ${pid}`).join('\nUNION ALL\n'),
+      ];
+    },
+  };
+}
+
+function relationName(alias: string): string {
+  return `CASE WHEN ${alias}.relation IS NULL THEN NULL
+            WHEN ${alias}.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              THEN ${alias}.relation::regclass::text
+            ELSE 'oid ' || ${alias}.relation::text END`;
+}
+
+function lockObject(alias: string): string {
+  return `CASE ${alias}.locktype
+            WHEN 'advisory' THEN ${alias}.classid::text || ',' || ${alias}.objid::text
+            WHEN 'transactionid' THEN 'xid ' || ${alias}.transactionid::text
+            WHEN 'virtualxid' THEN 'vxid ' || ${alias}.virtualxid
+            WHEN 'tuple' THEN 'page ' || ${alias}.page::text || ' tuple ' || ${alias}.tuple::text
+            ELSE NULL END`;
+}

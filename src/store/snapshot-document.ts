@@ -1,0 +1,39 @@
+import type { BlockingEdge, PgSnapshot, Rates, ServerInfo, Session, StateCounts, WaitingLock } from '../sources/types.js';
+import { blockingEdges, computeRates, countStates } from './derive.js';
+
+/** What `pgtop snapshot --json` prints: the same data the screen shows. */
+export interface SnapshotDocument {
+  takenAt: string;
+  target: string;
+  server: ServerInfo;
+  rates: Rates;
+  counts: StateCounts;
+  sessions: Session[];
+  blocking: BlockingEdge[];
+  waitingLocks: WaitingLock[];
+  notes: string[];
+  pgbouncer?: unknown;
+}
+
+export function privilegeNotes(snapshot: PgSnapshot): string[] {
+  const hidden = snapshot.sessions.filter((s) => s.hidden).length;
+  if (hidden === 0) return [];
+  return [
+    `role "${snapshot.server.currentUser}" cannot see the details of ${hidden} session(s) of other roles ` +
+      '(shown as hidden: state, query and times are null). Grant pg_read_all_stats to see them.',
+  ];
+}
+
+export function buildSnapshotDocument(snapshot: PgSnapshot, previous: PgSnapshot | undefined, target: string): SnapshotDocument {
+  return {
+    takenAt: snapshot.takenAt,
+    target,
+    server: snapshot.server,
+    rates: computeRates(previous?.server, snapshot.server),
+    counts: countStates(snapshot.sessions),
+    sessions: snapshot.sessions,
+    blocking: blockingEdges(snapshot.sessions),
+    waitingLocks: snapshot.waitingLocks,
+    notes: privilegeNotes(snapshot),
+  };
+}
