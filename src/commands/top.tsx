@@ -1,0 +1,110 @@
+import { connectionHelp, numberFlag } from '../cli/flags.js';
+import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
+import { UsageError, errorMessage } from '../errors.js';
+import { PostgresSource } from '../sources/postgres.js';
+import { initialState } from '../store/state.js';
+import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
+
+export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
+       pgtop snapshot | migrate | backup | demo  (pgtop COMMAND --help for each)
+
+A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
+(confirmed, re-checked against the session's identity, and audited).
+
+Options:
+  --interval SECS         refresh every SECS seconds (0.5 to 60, default 2)
+  --read-only             offer and run no action that changes anything
+${connectionHelp}
+
+Keys: press ? in pgtop for the keys of each view.
+Commands:
+  pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
+  pgtop migrate           apply SQL migrations safely
+  pgtop backup            verified pg_dump backups
+  pgtop demo              a throwaway PostgreSQL with live load, monitored`;
+
+export const topFlags = {
+  interval: { type: 'string' },
+  readOnly: { type: 'boolean' },
+} as const;
+
+export async function runTop(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv, { command: 'pgtop', help: topHelp, flags: topFlags });
+  expectNoExtraInput(parsed, 1, 'pgtop');
+  const intervalSeconds = numberFlag('interval', parsed.flags.interval as string | undefined, 2, 0.5, 60);
+  if (!process.stdout.isTTY) {
+    throw new UsageError('pgtop draws a full screen and needs a terminal; for scripts, use pgtop snapshot (--json or --ndjson).');
+  }
+  const { settings, warnings } = connectionFrom(parsed, process.env);
+  for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
+  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
+  await source.open();
+  return runScreen({ source, intervalSeconds, readOnly: parsed.flags.readOnly === true, debug: parsed.flags.debug === true });
+}
+
+export interface ScreenOptions {
+  source: PostgresSource;
+  intervalSeconds: number;
+  readOnly: boolean;
+  debug: boolean;
+  /** A line printed on the normal screen after pgtop leaves (the demo says what it cleaned up). */
+  onExit?: () => Promise<void> | void;
+}
+
+/** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
+export async function runScreen(options: ScreenOptions): Promise<number> {
+  forgetCiEnvironment();
+  const [{ render }, { App }, { Controller }] = await Promise.all([import('ink'), import('../ui/App.js'), import('../ui/controller.js')]);
+  const { createElement } = await import('react');
+  const stdout = process.stdout;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  let ending = false;
+  const controller = new Controller(
+    initialState({ intervalSeconds: options.intervalSeconds, readOnly: options.readOnly, columns: stdout.columns ?? 80, rows: stdout.rows ?? 24, target: options.source.target }),
+    { source: options.source, settings: options.source.settings, onQuit: () => end(0) },
+  );
+  enterAlternateScreen(stdout);
+  const instance = render(createElement(App, { controller }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: false });
+  const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+  stdout.on('resize', onResize);
+  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
+  const onCrash = (error: unknown): void => {
+    end(1, `pgtop: unexpected error: ${errorMessage(error)}${options.debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+
+  function end(code: number, message?: string): void {
+    if (ending) return;
+    ending = true;
+    controller.stop();
+    stdout.off('resize', onResize);
+    try {
+      instance.unmount();
+    } catch {
+      // already unmounted
+    }
+    leaveAlternateScreen(stdout);
+    if (message) process.stderr.write(`${message}\n`);
+    void Promise.resolve()
+      .then(() => options.source.close())
+      .then(() => options.onExit?.())
+      .catch(() => undefined)
+      .finally(() => finish(code));
+  }
+
+  controller.start();
+  const code = await finished;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('uncaughtException', onCrash);
+  process.off('unhandledRejection', onCrash);
+  return code;
+}

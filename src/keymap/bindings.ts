@@ -1,0 +1,86 @@
+import type { ViewId } from '../store/state.js';
+
+export type CommandId =
+  | 'view.sessions'
+  | 'view.locks'
+  | 'view.pools'
+  | 'view.migrations'
+  | 'view.backups'
+  | 'view.next'
+  | 'view.previous'
+  | 'move.up'
+  | 'move.down'
+  | 'move.pageUp'
+  | 'move.pageDown'
+  | 'move.home'
+  | 'move.end'
+  | 'filter.open'
+  | 'filter.clear'
+  | 'sort.left'
+  | 'sort.right'
+  | 'sort.reverse'
+  | 'idle.toggle'
+  | 'detail.open'
+  | 'tag.toggle'
+  | 'session.cancel'
+  | 'session.terminate'
+  | 'refresh.pause'
+  | 'refresh.slower'
+  | 'refresh.faster'
+  | 'help'
+  | 'quit';
+
+/** One row of the keymap: the keys, what they do, where, and whether it changes anything on a server. */
+export interface Binding {
+  keys: string[];
+  command: CommandId;
+  description: string;
+  /** Changes something on a server: confirmed, audited, and absent with --read-only. */
+  dangerous?: boolean;
+  /** The views where the binding works; every view when absent. */
+  views?: ViewId[];
+  /** Short label for the footer; bindings without one are only in the help. */
+  hint?: string;
+}
+
+const SESSION_VIEWS: ViewId[] = ['sessions', 'locks'];
+
+/** The single source of truth for keys: input handling, the help overlay, the footer and the README's table. */
+export const BINDINGS: readonly Binding[] = [
+  { keys: ['1'], command: 'view.sessions', description: 'Sessions view' },
+  { keys: ['2'], command: 'view.locks', description: 'Locks view (blocking tree)' },
+  { keys: ['3'], command: 'view.pools', description: 'Pools view (PgBouncer)' },
+  { keys: ['4'], command: 'view.migrations', description: 'Migrations view' },
+  { keys: ['5'], command: 'view.backups', description: 'Backups view' },
+  { keys: ['tab'], command: 'view.next', description: 'next view' },
+  { keys: ['shift-tab'], command: 'view.previous', description: 'previous view' },
+  { keys: ['up', 'k'], command: 'move.up', description: 'select the row above' },
+  { keys: ['down', 'j'], command: 'move.down', description: 'select the row below' },
+  { keys: ['pageup'], command: 'move.pageUp', description: 'one page up' },
+  { keys: ['pagedown'], command: 'move.pageDown', description: 'one page down' },
+  { keys: ['home'], command: 'move.home', description: 'first row' },
+  { keys: ['end'], command: 'move.end', description: 'last row' },
+  { keys: ['/'], command: 'filter.open', description: 'filter: text, or column=value (app=api state=active)', views: ['sessions'], hint: 'filter' },
+  { keys: ['escape'], command: 'filter.clear', description: 'clear the filter', views: ['sessions'] },
+  { keys: ['<'], command: 'sort.left', description: 'sort by the column to the left', views: ['sessions'], hint: 'sort' },
+  { keys: ['>'], command: 'sort.right', description: 'sort by the column to the right', views: ['sessions'] },
+  { keys: ['r'], command: 'sort.reverse', description: 'reverse the sort order', views: ['sessions'] },
+  { keys: ['i'], command: 'idle.toggle', description: 'show or hide idle sessions', views: ['sessions'], hint: 'idle' },
+  { keys: ['enter'], command: 'detail.open', description: 'detail of the selected session', views: SESSION_VIEWS, hint: 'detail' },
+  { keys: ['space'], command: 'tag.toggle', description: 'tag or untag the session (actions then apply to all tagged)', views: ['sessions'], hint: 'tag' },
+  { keys: ['c'], command: 'session.cancel', description: 'cancel the query (pg_cancel_backend), after y', dangerous: true, views: SESSION_VIEWS, hint: 'cancel' },
+  { keys: ['K'], command: 'session.terminate', description: 'terminate the session (pg_terminate_backend), after y', dangerous: true, views: SESSION_VIEWS, hint: 'terminate' },
+  { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing', hint: 'pause' },
+  { keys: ['+'], command: 'refresh.slower', description: 'refresh less often' },
+  { keys: ['-'], command: 'refresh.faster', description: 'refresh more often' },
+  { keys: ['?'], command: 'help', description: 'this help', hint: 'help' },
+  { keys: ['q', 'ctrl-c'], command: 'quit', description: 'quit', hint: 'quit' },
+];
+
+export function bindingsFor(view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): Binding[] {
+  return all.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
+}
+
+export function commandFor(key: string, view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): CommandId | undefined {
+  return bindingsFor(view, readOnly, all).find((b) => b.keys.includes(key))?.command;
+}

@@ -1,0 +1,72 @@
+import type { ColumnSpec } from '../ui/columns/types.js';
+
+export interface ParsedFilter {
+  /** `key=value` terms: the column and the lower-cased text its value must contain. */
+  terms: { columnId: string; needle: string }[];
+  /** Free text: lower-cased, matched against each row's free-text fields. */
+  text: string;
+  /** Keys that name no column, to tell the user. */
+  unknownKeys: string[];
+}
+
+/** Parses `app=api state=active update orders` into column terms and free text. */
+export function parseFilter<Row>(filter: string, columns: readonly ColumnSpec<Row>[]): ParsedFilter {
+  const terms: ParsedFilter['terms'] = [];
+  const free: string[] = [];
+  const unknownKeys: string[] = [];
+  for (const word of filter.trim().split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Za-z_]+)=(.*)$/.exec(word);
+    if (!match) {
+      free.push(word);
+      continue;
+    }
+    const key = (match[1] ?? '').toLowerCase();
+    const column =
+      columns.find((c) => c.id.toLowerCase() === key) ??
+      columns.find((c) => c.aliases?.includes(key)) ??
+      columns.find((c) => c.title.toLowerCase() === key);
+    if (column) terms.push({ columnId: column.id, needle: (match[2] ?? '').toLowerCase() });
+    else {
+      unknownKeys.push(key);
+      free.push(word);
+    }
+  }
+  return { terms, text: free.join(' ').toLowerCase(), unknownKeys };
+}
+
+export function makeRowFilter<Row>(parsed: ParsedFilter, columns: readonly ColumnSpec<Row>[], freeText: (row: Row) => string): (row: Row) => boolean {
+  const termColumns = parsed.terms.map((t) => ({ column: columns.find((c) => c.id === t.columnId), needle: t.needle }));
+  return (row) => {
+    for (const { column, needle } of termColumns) {
+      if (!column) continue;
+      const value = column.sortValue(row);
+      const haystack = value === null ? '' : String(value).toLowerCase();
+      // A number column matches exactly (pid=12 is not pid 123); text columns by substring.
+      if (typeof value === 'number' ? haystack !== needle : !haystack.includes(needle)) return false;
+    }
+    return parsed.text === '' || freeText(row).toLowerCase().includes(parsed.text);
+  };
+}
+
+export function compareValues(a: number | string | null, b: number | string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Sorts by one column (nulls always last), ties broken by `tieKey` ascending. */
+export function sortRows<Row>(rows: Row[], value: (row: Row) => number | string | null, descending: boolean, tieKey: (row: Row) => number): Row[] {
+  const keyed = rows.map((row) => ({ row, key: value(row), tie: tieKey(row) }));
+  keyed.sort((x, y) => {
+    if (x.key === null && y.key !== null) return 1;
+    if (y.key === null && x.key !== null) return -1;
+    const order = compareValues(x.key, y.key);
+    if (order !== 0) return descending ? -order : order;
+    return x.tie - y.tie;
+  });
+  return keyed.map((k) => k.row);
+}

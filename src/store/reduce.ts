@@ -1,0 +1,160 @@
+import { sessionColumns } from '../ui/columns/session-columns.js';
+import type { CommandId } from '../keymap/bindings.js';
+import type { AppEvent } from './events.js';
+import { computeRates } from './derive.js';
+import { lockTreeRows } from './lock-tree.js';
+import { moveSelection, type Movement } from './selection.js';
+import { pageHeight, sessionsViewModel } from './selectors.js';
+import { VIEWS, type AppState } from './state.js';
+
+export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
+
+const MOVES: Partial<Record<CommandId, Movement>> = {
+  'move.up': -1,
+  'move.down': 1,
+  'move.pageUp': 'pageUp',
+  'move.pageDown': 'pageDown',
+  'move.home': 'home',
+  'move.end': 'end',
+};
+
+export function reduce(state: AppState, event: AppEvent): AppState {
+  switch (event.type) {
+    case 'pg-data':
+      return {
+        ...state,
+        pg: {
+          ...state.pg,
+          rates: computeRates(state.pg.snapshot?.server, event.snapshot.server),
+          snapshot: event.snapshot,
+          ownPid: event.ownPid,
+          lastGoodAt: event.at,
+          error: undefined,
+        },
+        sessions: { ...state.sessions, tagged: state.sessions.tagged.filter((pid) => event.snapshot.sessions.some((s) => s.pid === pid)) },
+        now: event.at,
+      };
+    case 'pg-error':
+      return {
+        ...state,
+        pg: { ...state.pg, error: { message: event.message, since: state.pg.error?.since ?? event.at, retryInMs: event.retryInMs } },
+        now: event.at,
+      };
+    case 'resize':
+      return { ...state, terminal: { columns: event.columns, rows: event.rows } };
+    case 'clock':
+      return { ...state, now: event.now };
+    case 'command':
+      return reduceCommand(state, event.command);
+    case 'filter-key':
+      return reduceFilterKey(state, event.key, event.input);
+    case 'dialog-open':
+      return { ...state, dialog: event.dialog };
+    case 'dialog-close':
+      return { ...state, dialog: undefined };
+    case 'message':
+      return { ...state, message: { text: event.text, tone: event.tone, at: event.at } };
+    case 'busy':
+      return { ...state, busy: event.text };
+    case 'untag':
+      return { ...state, sessions: { ...state.sessions, tagged: state.sessions.tagged.filter((pid) => !event.pids.includes(pid)) } };
+  }
+}
+
+function reduceCommand(state: AppState, command: CommandId): AppState {
+  const movement = MOVES[command];
+  if (movement !== undefined) return move(state, movement);
+  switch (command) {
+    case 'view.sessions':
+    case 'view.locks':
+    case 'view.pools':
+    case 'view.migrations':
+    case 'view.backups':
+      return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined };
+    case 'view.next':
+    case 'view.previous': {
+      const step = command === 'view.next' ? 1 : VIEWS.length - 1;
+      return { ...state, view: VIEWS[(VIEWS.indexOf(state.view) + step) % VIEWS.length] ?? 'sessions', detailPid: undefined };
+    }
+    case 'filter.open':
+      return { ...state, sessions: { ...state.sessions, filterDraft: state.sessions.filter } };
+    case 'filter.clear':
+      if (state.detailPid !== undefined) return { ...state, detailPid: undefined };
+      return { ...state, sessions: { ...state.sessions, filter: '', filterDraft: undefined } };
+    case 'sort.left':
+    case 'sort.right': {
+      const ids = sessionColumns.map((c) => c.id);
+      const at = ids.indexOf(state.sessions.sortColumn);
+      const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'pid';
+      return { ...state, sessions: { ...state.sessions, sortColumn: next } };
+    }
+    case 'sort.reverse':
+      return { ...state, sessions: { ...state.sessions, sortDescending: !state.sessions.sortDescending } };
+    case 'idle.toggle':
+      return { ...state, sessions: { ...state.sessions, showIdle: !state.sessions.showIdle } };
+    case 'tag.toggle': {
+      const pid = selectedPid(state);
+      if (pid === undefined) return state;
+      const tagged = state.sessions.tagged.includes(pid) ? state.sessions.tagged.filter((p) => p !== pid) : [...state.sessions.tagged, pid];
+      return move({ ...state, sessions: { ...state.sessions, tagged } }, 1);
+    }
+    case 'detail.open': {
+      const pid = selectedPid(state);
+      return pid === undefined ? state : { ...state, detailPid: pid };
+    }
+    case 'refresh.pause':
+      return { ...state, paused: !state.paused };
+    case 'refresh.slower':
+    case 'refresh.faster':
+      return { ...state, intervalSeconds: stepInterval(state.intervalSeconds, command === 'refresh.slower' ? 1 : -1) };
+    case 'help':
+      return { ...state, dialog: state.dialog?.kind === 'help' ? undefined : { kind: 'help' } };
+    case 'session.cancel':
+    case 'session.terminate':
+    case 'quit':
+      return state;
+  }
+  return state;
+}
+
+export function stepInterval(current: number, direction: 1 | -1): number {
+  if (direction > 0) return INTERVAL_STEPS.find((s) => s > current) ?? INTERVAL_STEPS[INTERVAL_STEPS.length - 1] ?? current;
+  return [...INTERVAL_STEPS].reverse().find((s) => s < current) ?? INTERVAL_STEPS[0] ?? current;
+}
+
+function reduceFilterKey(state: AppState, key: string, input: string): AppState {
+  const draft = state.sessions.filterDraft;
+  if (draft === undefined) return state;
+  if (key === 'enter') return { ...state, sessions: { ...state.sessions, filter: draft.trim(), filterDraft: undefined } };
+  if (key === 'escape') return { ...state, sessions: { ...state.sessions, filterDraft: undefined } };
+  if (key === 'backspace') return { ...state, sessions: { ...state.sessions, filterDraft: draft.slice(0, -1) } };
+  if (key === 'ctrl-u') return { ...state, sessions: { ...state.sessions, filterDraft: '' } };
+  const printable = key === 'space' ? ' ' : input;
+  if (printable && /^[^\p{C}]+$/u.test(printable)) return { ...state, sessions: { ...state.sessions, filterDraft: draft + printable } };
+  return state;
+}
+
+/** The pid under the cursor in the current view. */
+export function selectedPid(state: AppState): number | undefined {
+  if (state.view === 'locks') {
+    const rows = lockTreeRows(state.pg.snapshot);
+    const keys = rows.map((r) => r.pid);
+    const index = state.locks.selection.key !== undefined ? keys.indexOf(state.locks.selection.key) : -1;
+    return index >= 0 ? keys[index] : keys[Math.min(state.locks.selection.index, keys.length - 1)];
+  }
+  if (state.view === 'sessions') return sessionsViewModel(state).selection.key;
+  return undefined;
+}
+
+function move(state: AppState, movement: Movement): AppState {
+  if (state.view === 'locks') {
+    const keys = lockTreeRows(state.pg.snapshot).map((r) => r.pid);
+    return { ...state, locks: { selection: moveSelection(keys, state.locks.selection, movement, pageHeight(state)) } };
+  }
+  if (state.view === 'sessions') {
+    const model = sessionsViewModel(state);
+    const keys = model.rows.map((r) => r.pid);
+    return { ...state, sessions: { ...state.sessions, selection: moveSelection(keys, model.selection, movement, model.pageHeight) } };
+  }
+  return state;
+}

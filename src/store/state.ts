@@ -1,0 +1,102 @@
+import type { PgSnapshot, Rates } from '../sources/types.js';
+import type { SessionColumnId } from '../ui/columns/session-columns.js';
+
+export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups'] as const;
+export type ViewId = (typeof VIEWS)[number];
+
+export const VIEW_TITLES: Record<ViewId, string> = {
+  sessions: 'Sessions',
+  locks: 'Locks',
+  pools: 'Pools',
+  migrations: 'Migrations',
+  backups: 'Backups',
+};
+
+/** The session an action was confirmed for: the pid and the backend_start that make it that session. */
+export interface SessionTarget {
+  pid: number;
+  backendStartUs: string | null;
+  user: string | null;
+  database: string | null;
+  queryExcerpt: string;
+}
+
+export type SignalKind = 'cancel' | 'terminate';
+
+export type Dialog =
+  | { kind: 'signal'; signal: SignalKind; targets: SessionTarget[] }
+  | { kind: 'help' };
+
+export interface Message {
+  text: string;
+  tone: 'ok' | 'error' | 'info';
+  at: number;
+}
+
+export interface SourceHealth {
+  /** When the last good data arrived (ms since epoch), or undefined before any. */
+  lastGoodAt: number | undefined;
+  /** The current error, cleared by the next good tick. */
+  error: { message: string; since: number; retryInMs: number } | undefined;
+}
+
+export interface PgState extends SourceHealth {
+  snapshot: PgSnapshot | undefined;
+  rates: Rates;
+  target: string;
+  ownPid: number | undefined;
+}
+
+export interface SelectionState {
+  /** The selected row follows this key (a pid in the sessions view), not the row's position. */
+  key: number | undefined;
+  /** Where the selection last was, for when its row disappears. */
+  index: number;
+  /** First visible row. */
+  top: number;
+}
+
+export interface AppState {
+  view: ViewId;
+  detailPid: number | undefined;
+  dialog: Dialog | undefined;
+  pg: PgState;
+  sessions: {
+    selection: SelectionState;
+    sortColumn: SessionColumnId;
+    sortDescending: boolean;
+    filter: string;
+    /** The filter being typed, while the filter prompt is open. */
+    filterDraft: string | undefined;
+    showIdle: boolean;
+    tagged: number[];
+  };
+  locks: { selection: SelectionState };
+  paused: boolean;
+  intervalSeconds: number;
+  readOnly: boolean;
+  terminal: { columns: number; rows: number };
+  message: Message | undefined;
+  /** Actions under way (signals in flight), for the footer. */
+  busy: string | undefined;
+  now: number;
+}
+
+export function initialState(options: { intervalSeconds: number; readOnly: boolean; columns: number; rows: number; target: string; now?: number }): AppState {
+  const selection = (): SelectionState => ({ key: undefined, index: 0, top: 0 });
+  return {
+    view: 'sessions',
+    detailPid: undefined,
+    dialog: undefined,
+    pg: { snapshot: undefined, rates: { tps: null, hitRatio: null }, target: options.target, ownPid: undefined, lastGoodAt: undefined, error: undefined },
+    sessions: { selection: selection(), sortColumn: 'queryAge', sortDescending: true, filter: '', filterDraft: undefined, showIdle: false, tagged: [] },
+    locks: { selection: selection() },
+    paused: false,
+    intervalSeconds: options.intervalSeconds,
+    readOnly: options.readOnly,
+    terminal: { columns: options.columns, rows: options.rows },
+    message: undefined,
+    busy: undefined,
+    now: options.now ?? Date.now(),
+  };
+}

@@ -1,0 +1,47 @@
+/** How one column of a table is titled, sized, sorted and drawn. Text returned is already sanitised. */
+export interface ColumnSpec<Row, Id extends string = string> {
+  id: Id;
+  title: string;
+  /** Other names accepted in `key=value` filters. */
+  aliases?: string[];
+  width: number;
+  align: 'left' | 'right';
+  /** Lower comes first when the terminal is too narrow for every column. */
+  priority: number;
+  /** The column that takes the remaining width. */
+  flex?: boolean;
+  sortValue: (row: Row) => number | string | null;
+  text: (row: Row) => string;
+  /** Text that a free-text filter matches against (sanitised is fine). */
+  filterText?: (row: Row) => string;
+}
+
+export const SEPARATOR_WIDTH = 1;
+
+/**
+ * Which columns fit in `width`, in display order, with the widths they get: columns are dropped from
+ * the lowest priority until the flexible one keeps at least `minFlex` columns.
+ */
+export function layoutColumns<Row, Id extends string>(
+  columns: readonly ColumnSpec<Row, Id>[],
+  width: number,
+  minFlex = 16,
+): { column: ColumnSpec<Row, Id>; width: number }[] {
+  const byPriority = [...columns].sort((a, b) => a.priority - b.priority);
+  const kept = new Set<ColumnSpec<Row, Id>>();
+  let used = 0;
+  for (const column of byPriority) {
+    if (column.flex) {
+      kept.add(column);
+      continue;
+    }
+    const cost = column.width + SEPARATOR_WIDTH;
+    if (used + cost + minFlex <= width) {
+      kept.add(column);
+      used += cost;
+    }
+  }
+  return columns
+    .filter((c) => kept.has(c))
+    .map((column) => ({ column, width: column.flex ? Math.max(1, width - used) : column.width }));
+}

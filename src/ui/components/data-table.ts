@@ -1,0 +1,55 @@
+import { fit } from '../../text/width.js';
+import { layoutColumns, type ColumnSpec } from '../columns/types.js';
+import { theme } from '../theme.js';
+
+export interface TableOptions<Row> {
+  width: number;
+  height: number;
+  top: number;
+  selectedIndex: number | undefined;
+  /** A one-character mark before each row (tag, tree), or a space. */
+  mark?: (row: Row) => string;
+  /** Colour for a whole row that is not selected. */
+  colour?: (row: Row) => ((s: string) => string) | undefined;
+  sortColumn?: string;
+  sortDescending?: boolean;
+}
+
+const layoutCache = new Map<string, ReturnType<typeof layoutColumns>>();
+
+/** Column widths for this terminal width, computed once per (columns, width). */
+function cachedLayout<Row, Id extends string>(columns: readonly ColumnSpec<Row, Id>[], width: number): { column: ColumnSpec<Row, Id>; width: number }[] {
+  const key = `${columns.map((c) => c.id).join(',')}@${width}`;
+  let layout = layoutCache.get(key);
+  if (!layout) {
+    if (layoutCache.size > 64) layoutCache.clear();
+    layout = layoutColumns(columns as readonly ColumnSpec<unknown>[], width, Math.max(20, Math.floor(width * 0.3)));
+    layoutCache.set(key, layout);
+  }
+  return layout as { column: ColumnSpec<Row, Id>; width: number }[];
+}
+
+/**
+ * A table as lines of exactly `width` columns: the title line, then only the visible window of rows
+ * (`height` of them from `top`). Cells are cut by display width, so wide characters never overflow.
+ */
+export function renderTable<Row, Id extends string>(columns: readonly ColumnSpec<Row, Id>[], rows: readonly Row[], options: TableOptions<Row>): string[] {
+  const inner = options.width - 1;
+  const layout = cachedLayout(columns, inner);
+  const titles = layout
+    .map(({ column, width }) => {
+      const arrow = column.id === options.sortColumn ? (options.sortDescending ? '▼' : '▲') : '';
+      return fit(arrow ? `${column.title}${arrow}` : column.title, width, column.align);
+    })
+    .join(' ');
+  const lines = [theme.heading(fit(` ${titles}`, options.width))];
+  const end = Math.min(rows.length, options.top + options.height);
+  for (let i = options.top; i < end; i++) {
+    const row = rows[i] as Row;
+    const cells = layout.map(({ column, width }) => fit(column.text(row), width, column.align)).join(' ');
+    const text = fit(`${options.mark?.(row) ?? ' '}${cells}`, options.width);
+    if (i === options.selectedIndex) lines.push(theme.selected(text));
+    else lines.push(options.colour?.(row)?.(text) ?? text);
+  }
+  return lines;
+}

@@ -1,0 +1,169 @@
+import type { ConnectionSettings } from '../config/types.js';
+import { signalSessions, summarizeOutcomes } from '../actions/signal.js';
+import type { AuditEntry } from '../actions/audit.js';
+import { commandFor, type CommandId } from '../keymap/bindings.js';
+import type { PostgresSource } from '../sources/postgres.js';
+import type { AppEvent } from '../store/events.js';
+import { reduce, selectedPid } from '../store/reduce.js';
+import type { AppState, SessionTarget, SignalKind } from '../store/state.js';
+import { sanitizeOneLine } from '../text/sanitize.js';
+import { truncate } from '../text/width.js';
+
+export interface ControllerDeps {
+  source: PostgresSource;
+  settings: ConnectionSettings;
+  onQuit: () => void;
+  writeAudit?: (entry: AuditEntry) => string | undefined;
+  now?: () => number;
+}
+
+/**
+ * Owns the state outside React: polls the sources (never overlapping: the next tick is scheduled only
+ * when the last one ended), routes keys (dialog first, then the filter prompt, then the keymap),
+ * and runs actions on their own connections, reporting back as events.
+ */
+export class Controller {
+  private state: AppState;
+  private readonly listeners = new Set<() => void>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(
+    initial: AppState,
+    private readonly deps: ControllerDeps,
+  ) {
+    this.state = initial;
+    this.now = deps.now ?? Date.now;
+  }
+
+  getState = (): AppState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  dispatch = (event: AppEvent): void => {
+    const next = reduce(this.state, event);
+    if (next === this.state) return;
+    const wasPaused = this.state.paused;
+    const oldInterval = this.state.intervalSeconds;
+    const oldDetail = this.state.detailPid;
+    this.state = next;
+    for (const listener of this.listeners) listener();
+    if ((wasPaused && !next.paused) || oldInterval !== next.intervalSeconds || (next.detailPid !== undefined && next.detailPid !== oldDetail)) {
+      this.schedule(0);
+    }
+  };
+
+  start(): void {
+    this.schedule(0);
+    this.clockTimer = setInterval(() => this.dispatch({ type: 'clock', now: this.now() }), 1000);
+    this.clockTimer.unref?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.clockTimer) clearInterval(this.clockTimer);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => void this.poll(), delayMs);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopped || this.polling) return;
+    if (this.state.paused) return;
+    this.polling = true;
+    const started = this.now();
+    try {
+      const outcome = await this.deps.source.tick({ detailPid: this.state.detailPid });
+      if (this.stopped) return;
+      if (outcome.kind === 'data') {
+        this.dispatch({ type: 'pg-data', snapshot: outcome.data, ownPid: this.deps.source.backendPid, at: this.now() });
+      } else if (outcome.kind === 'error') {
+        this.dispatch({ type: 'pg-error', message: outcome.error.message, retryInMs: outcome.retryInMs, at: this.now() });
+      }
+    } finally {
+      this.polling = false;
+    }
+    const interval = this.state.intervalSeconds * 1000;
+    const error = this.state.pg.error;
+    const delay = error ? Math.min(interval, Math.max(200, error.retryInMs)) : Math.max(0, interval - (this.now() - started));
+    this.schedule(delay);
+  }
+
+  /** One key press, by canonical name (see keymap/keys.ts). */
+  handleKey(name: string, input: string): void {
+    const state = this.state;
+    if (name === 'ctrl-c') return this.deps.onQuit();
+    if (state.dialog?.kind === 'signal') {
+      const dialog = state.dialog;
+      this.dispatch({ type: 'dialog-close' });
+      if (name === 'y' || name === 'Y') void this.runSignal(dialog.signal, dialog.targets);
+      else this.dispatch({ type: 'message', text: `${dialog.signal} not confirmed: nothing was done`, tone: 'info', at: this.now() });
+      return;
+    }
+    if (state.dialog?.kind === 'help') {
+      this.dispatch({ type: 'dialog-close' });
+      if (name === 'q') this.deps.onQuit();
+      return;
+    }
+    if (state.sessions.filterDraft !== undefined && state.view === 'sessions') {
+      this.dispatch({ type: 'filter-key', key: name, input });
+      return;
+    }
+    if (state.detailPid !== undefined && (name === 'escape' || name === 'enter')) {
+      this.dispatch({ type: 'command', command: 'filter.clear' });
+      return;
+    }
+    const command = commandFor(name, state.view, state.readOnly);
+    if (command) this.runCommand(command);
+  }
+
+  runCommand(command: CommandId): void {
+    if (command === 'quit') return this.deps.onQuit();
+    if (command === 'session.cancel' || command === 'session.terminate') {
+      return this.confirmSignal(command === 'session.cancel' ? 'cancel' : 'terminate');
+    }
+    this.dispatch({ type: 'command', command });
+  }
+
+  /** Opens the y/N dialog pinned to the targets as they are now: tagged sessions, else the selected one. */
+  private confirmSignal(signal: SignalKind): void {
+    const state = this.state;
+    if (state.readOnly) return;
+    const sessions = state.pg.snapshot?.sessions ?? [];
+    const pids = state.view === 'sessions' && state.sessions.tagged.length > 0 ? state.sessions.tagged : [state.detailPid ?? selectedPid(state)];
+    const targets: SessionTarget[] = [];
+    for (const pid of pids) {
+      const s = sessions.find((x) => x.pid === pid);
+      if (!s) continue;
+      targets.push({ pid: s.pid, backendStartUs: s.backendStartUs, user: s.user, database: s.database, queryExcerpt: truncate(sanitizeOneLine(s.hidden ? '<insufficient privilege>' : (s.query ?? '')), 120) });
+    }
+    if (targets.length === 0) {
+      this.dispatch({ type: 'message', text: `no session selected to ${signal}`, tone: 'info', at: this.now() });
+      return;
+    }
+    this.dispatch({ type: 'dialog-open', dialog: { kind: 'signal', signal, targets } });
+  }
+
+  private async runSignal(signal: SignalKind, targets: SessionTarget[]): Promise<void> {
+    this.dispatch({ type: 'busy', text: `${signal === 'cancel' ? 'cancelling' : 'terminating'} ${targets.map((t) => t.pid).join(', ')}…` });
+    try {
+      const outcomes = await signalSessions(this.deps.settings, targets, signal, this.deps.writeAudit);
+      const summary = summarizeOutcomes(outcomes);
+      this.dispatch({ type: 'message', text: summary.text, tone: summary.tone, at: this.now() });
+      this.dispatch({ type: 'untag', pids: outcomes.filter((o) => o.result === 'ok' || o.result === 'ended').map((o) => o.pid) });
+    } finally {
+      this.dispatch({ type: 'busy', text: undefined });
+      this.schedule(0);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import type { Binding } from '../keymap/bindings.js';
+import { BINDINGS } from '../keymap/bindings.js';
+import { lockTreeRows } from '../store/lock-tree.js';
+import { sessionsViewModel } from '../store/selectors.js';
+import type { AppState, ViewId } from '../store/state.js';
+import { fit } from '../text/width.js';
+import { footerLine } from './components/footer.js';
+import { headerLines } from './components/header.js';
+import { tabsLine } from './components/tabs.js';
+import { theme } from './theme.js';
+import { detailBody, type DetailExtra } from './views/detail-view.js';
+import { withDialog } from './views/dialogs.js';
+import { locksBody } from './views/locks-view.js';
+import { messageBody } from './views/placeholder-view.js';
+import { sessionsBody } from './views/sessions-view.js';
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 20;
+
+/** What other parts of the program add to the screen: bodies of more views, more header lines, more keys. */
+export interface ScreenExtensions {
+  bodies?: Partial<Record<ViewId, (state: AppState, height: number) => string[]>>;
+  headerLines?: (state: AppState) => string[];
+  poolOf?: (pid: number) => string | null;
+  detailExtra?: DetailExtra;
+  bindings?: readonly Binding[];
+}
+
+/**
+ * The whole screen as lines: one line fewer than the terminal has rows (Ink redraws everything when a
+ * frame fills the terminal), each exactly as wide as the terminal.
+ */
+export function screenLines(state: AppState, extensions: ScreenExtensions = {}): string[] {
+  const { columns, rows } = state.terminal;
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+    const text = `terminal too small: ${columns}×${rows}; pgtop needs at least ${MIN_COLUMNS}×${MIN_ROWS}. Enlarge the window, or press q to quit.`;
+    const width = Math.max(1, columns);
+    const lines: string[] = [];
+    for (let i = 0; i < text.length && lines.length < Math.max(1, rows - 1); i += width) lines.push(text.slice(i, i + width));
+    return lines;
+  }
+  const header = [...headerLines(state), ...(extensions.headerLines?.(state) ?? [])];
+  const bindings = extensions.bindings ?? BINDINGS;
+  const top = [...header, tabsLine(state)];
+  const height = rows - 1 - top.length - 1;
+  const body = withDialog(state, bodyFor(state, height, extensions), state.dialog, bindings);
+  return [...top, ...body, footerLine(state, bindings)];
+}
+
+function bodyFor(state: AppState, height: number, extensions: ScreenExtensions): string[] {
+  if (state.detailPid !== undefined && (state.view === 'sessions' || state.view === 'locks')) {
+    return detailBody(state, height, extensions.detailExtra);
+  }
+  switch (state.view) {
+    case 'sessions':
+      return sessionsBody(state, sessionsViewModel(state, extensions.poolOf, height - 1), height);
+    case 'locks':
+      return locksBody(state, lockTreeRows(state.pg.snapshot), height);
+    default: {
+      const body = extensions.bodies?.[state.view];
+      if (body) return body(state, height);
+      return messageBody(state, height, [theme.dim(fit('This view is not available in this build.', state.terminal.columns - 2))]);
+    }
+  }
+}

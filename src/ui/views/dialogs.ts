@@ -1,0 +1,38 @@
+import { helpEntries } from '../../keymap/help.js';
+import type { Binding } from '../../keymap/bindings.js';
+import type { AppState, Dialog } from '../../store/state.js';
+import { VIEW_TITLES } from '../../store/state.js';
+import { sanitizeOneLine } from '../../text/sanitize.js';
+import { fit, truncate } from '../../text/width.js';
+import { dialogStyle, overlayBox } from '../components/overlay.js';
+import { theme } from '../theme.js';
+
+/** The body with the open dialog drawn over it. */
+export function withDialog(state: AppState, body: string[], dialog: Dialog | undefined, bindings?: readonly Binding[]): string[] {
+  if (!dialog) return body;
+  const width = state.terminal.columns;
+  if (dialog.kind === 'help') {
+    const entries = helpEntries(state.view, state.readOnly, bindings).map((e) => `${fit(e.keys, 11)} ${e.description}`);
+    const room = Math.max(1, body.length - 4);
+    const lines = entries.length <= room ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
+    lines.push('', 'any key closes this help');
+    return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
+  }
+  const verb = dialog.signal === 'cancel' ? 'Cancel the query of' : 'Terminate';
+  const count = dialog.targets.length;
+  const title = `${verb} ${count === 1 ? `session ${dialog.targets[0]?.pid}` : `${count} sessions`}?`;
+  const room = Math.max(1, body.length - 6);
+  const lines = dialog.targets.slice(0, room).map((t) =>
+    truncate(`pid ${t.pid}  user ${sanitizeOneLine(t.user ?? '?')}  db ${sanitizeOneLine(t.database ?? '?')}  ${t.queryExcerpt}`, width - 8),
+  );
+  if (dialog.targets.length > room) lines.push(`… and ${dialog.targets.length - room} more`);
+  lines.push('', `y ${dialog.signal}    n / Esc / any other key: do nothing (default)`);
+  return overlayBox(body, width, title, lines, dialogStyle);
+}
+
+function twoColumns(entries: string[], columnWidth: number): string[] {
+  const half = Math.ceil(entries.length / 2);
+  const lines: string[] = [];
+  for (let i = 0; i < half; i++) lines.push(`${fit(entries[i] ?? '', columnWidth)}  ${truncate(entries[i + half] ?? '', columnWidth)}`);
+  return lines;
+}

@@ -1,0 +1,41 @@
+import type { AppState } from '../../store/state.js';
+import type { SessionsViewModel } from '../../store/selectors.js';
+import { fit } from '../../text/width.js';
+import { sessionColumns, type SessionRow } from '../columns/session-columns.js';
+import { renderTable } from '../components/data-table.js';
+import { theme } from '../theme.js';
+
+/** The Sessions view's body: column titles and the visible window of sessions, `height` lines in all. */
+export function sessionsBody(state: AppState, model: SessionsViewModel, height: number): string[] {
+  const width = state.terminal.columns;
+  const tagged = new Set(state.sessions.tagged);
+  const blockers = new Set(model.rows.flatMap((r) => r.blockedBy));
+  const lines = renderTable(sessionColumns, model.rows, {
+    width,
+    height: height - 1,
+    top: model.selection.top,
+    selectedIndex: model.rows.length > 0 ? model.selection.index : undefined,
+    mark: (row: SessionRow) => (tagged.has(row.pid) ? '*' : ' '),
+    colour: (row: SessionRow) => (tagged.has(row.pid) ? theme.tagged : blockers.has(row.pid) ? theme.blocker : row.blockedBy.length > 0 ? theme.blocked : undefined),
+    sortColumn: state.sessions.sortColumn,
+    sortDescending: state.sessions.sortDescending,
+  });
+  if (model.rows.length === 0) {
+    const why = !state.pg.snapshot
+      ? state.pg.error
+        ? 'no data: see the error above'
+        : 'connecting…'
+      : state.sessions.filter || state.sessions.filterDraft
+        ? 'no session matches the filter (Esc clears it)'
+        : 'no active sessions';
+    const idle = model.hiddenIdle > 0 ? ` — ${model.hiddenIdle} idle hidden (i shows them)` : '';
+    lines.push(theme.dim(fit(`  ${why}${idle}`, width)));
+  }
+  return padLines(lines, height, width);
+}
+
+export function padLines(lines: string[], height: number, width: number): string[] {
+  const out = lines.slice(0, height);
+  while (out.length < height) out.push(' '.repeat(width));
+  return out;
+}
