@@ -1,0 +1,196 @@
+import type { ConnectionSettings } from '../config/types.js';
+import {
+  AdminConsoleError,
+  connectAdminConsole,
+  quoteAdminIdentifier,
+  type AdminConsole,
+  type AdminConsoleOptions,
+} from '../db/admin-console.js';
+import { errorMessage } from '../errors.js';
+import { parseVersion } from '../sources/pgbouncer-parse.js';
+
+/**
+ * PgBouncer admin actions. Each runs on its own short-lived admin-console connection, so a PAUSE that waits
+ * for transactions to finish never holds up monitoring or another action.
+ */
+
+export type BouncerDatabaseAction = 'PAUSE' | 'RESUME' | 'RECONNECT' | 'DISABLE' | 'ENABLE';
+export type BouncerAction = BouncerDatabaseAction | 'KILL_CLIENT';
+
+export type BouncerActionResult = { ok: true } | { ok: false; message: string };
+
+export interface BouncerAuditEntry {
+  action: string;
+  target: string;
+  result: string;
+}
+
+export interface BouncerActionsOptions extends AdminConsoleOptions {
+  /** Called once with the outcome of every action. */
+  audit?: (entry: BouncerAuditEntry) => void;
+  /** How long a PAUSE may wait for the database's transactions to finish; default 60 s. */
+  pauseTimeoutMs?: number;
+}
+
+export interface BouncerActions {
+  /** PAUSE: waits until the database's server connections are released. A RESUME of it abandons the wait. */
+  pause(database: string): Promise<BouncerActionResult>;
+  resume(database: string): Promise<BouncerActionResult>;
+  reconnect(database: string): Promise<BouncerActionResult>;
+  disable(database: string): Promise<BouncerActionResult>;
+  enable(database: string): Promise<BouncerActionResult>;
+  /** KILL_CLIENT <id> (SHOW CLIENTS.id): PgBouncer 1.24+. */
+  killClient(id: number | string): Promise<BouncerActionResult>;
+  /** The same, by name: what a key binding calls. */
+  run(action: BouncerAction, target: string | number): Promise<BouncerActionResult>;
+  /** Databases with a PAUSE still waiting. */
+  pendingPauses(): string[];
+}
+
+interface PendingPause {
+  database: string;
+  abandoned: boolean;
+  adminConsole: AdminConsole;
+}
+
+const DEFAULT_PAUSE_TIMEOUT_MS = 60_000;
+
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+function failureMessage(action: string, target: string, error: unknown): string {
+  if (error instanceof AdminConsoleError) {
+    if (error.kind === 'command' && error.serverMessage) return `${action} ${target} failed: ${error.serverMessage}`;
+    return error.message;
+  }
+  return `${action} ${target} failed: ${errorMessage(error)}`;
+}
+
+export function createBouncerActions(settings: ConnectionSettings, options: BouncerActionsOptions = {}): BouncerActions {
+  const pauseTimeoutMs = options.pauseTimeoutMs ?? DEFAULT_PAUSE_TIMEOUT_MS;
+  const pending = new Set<PendingPause>();
+
+  const record = (action: string, target: string, result: BouncerActionResult): BouncerActionResult => {
+    try {
+      options.audit?.({ action, target, result: result.ok ? 'ok' : `error: ${result.message}` });
+    } catch {
+      // A failing audit sink must not turn a done action into a failed one; the lead's audit module reports its own errors.
+    }
+    return result;
+  };
+
+  /** Opens a connection, runs `body`, always closes. */
+  const withConsole = async (body: (adminConsole: AdminConsole) => Promise<void>, onConnected?: (adminConsole: AdminConsole) => void): Promise<void> => {
+    const adminConsole = await connectAdminConsole(settings, options);
+    onConnected?.(adminConsole);
+    try {
+      await body(adminConsole);
+    } finally {
+      await adminConsole.close();
+    }
+  };
+
+  const databaseCommand = async (action: BouncerDatabaseAction, database: string): Promise<BouncerActionResult> => {
+    try {
+      const sql = `${action} ${quoteAdminIdentifier(database)}`;
+      await withConsole((adminConsole) => adminConsole.command(sql).then(() => undefined));
+      return record(action, database, { ok: true });
+    } catch (error) {
+      return record(action, database, { ok: false, message: failureMessage(action, database, error) });
+    }
+  };
+
+  const pause = async (database: string): Promise<BouncerActionResult> => {
+    let entry: PendingPause | undefined;
+    try {
+      const sql = `PAUSE ${quoteAdminIdentifier(database)}`;
+      await withConsole(
+        async (adminConsole) => {
+          await adminConsole.command(sql, { timeoutMs: pauseTimeoutMs });
+        },
+        (adminConsole) => {
+          entry = { database, abandoned: false, adminConsole };
+          pending.add(entry);
+        },
+      );
+      return record('PAUSE', database, { ok: true });
+    } catch (error) {
+      if (entry?.abandoned) {
+        return record('PAUSE', database, {
+          ok: false,
+          message: `PAUSE ${database} abandoned: it was resumed before its transactions finished`,
+        });
+      }
+      if (error instanceof AdminConsoleError && error.kind === 'timeout') {
+        return record('PAUSE', database, {
+          ok: false,
+          message:
+            `PAUSE ${database} did not complete within ${formatWait(pauseTimeoutMs)}: transactions are still running. ` +
+            `The database stays paused (new transactions wait); RESUME ${database} to let them through`,
+        });
+      }
+      return record('PAUSE', database, { ok: false, message: failureMessage('PAUSE', database, error) });
+    } finally {
+      if (entry) pending.delete(entry);
+    }
+  };
+
+  const abandonPauses = async (database: string): Promise<void> => {
+    const waiting = [...pending].filter((entry) => entry.database === database);
+    for (const entry of waiting) entry.abandoned = true;
+    // PgBouncer never answers a PAUSE whose database was resumed meanwhile: closing its connection ends the wait.
+    await Promise.all(waiting.map((entry) => entry.adminConsole.close()));
+  };
+
+  const resume = async (database: string): Promise<BouncerActionResult> => {
+    const result = await databaseCommand('RESUME', database);
+    if (result.ok || /is not paused/.test(result.message)) await abandonPauses(database);
+    return result;
+  };
+
+  const killClient = async (id: number | string): Promise<BouncerActionResult> => {
+    const target = `client ${id}`;
+    const text = String(id).trim();
+    if (!/^\d+$/.test(text)) {
+      return record('KILL_CLIENT', target, { ok: false, message: `KILL_CLIENT needs a numeric client id (SHOW CLIENTS.id), not ${JSON.stringify(String(id))}` });
+    }
+    try {
+      let result: BouncerActionResult = { ok: true };
+      await withConsole(async (adminConsole) => {
+        const version = parseVersion(await adminConsole.showVersion());
+        if (!version.hasKillClient) {
+          result = { ok: false, message: `KILL_CLIENT needs PgBouncer 1.24 or later; this is ${version.text}` };
+          return;
+        }
+        await adminConsole.command(`KILL_CLIENT ${text}`);
+      });
+      return record('KILL_CLIENT', target, result);
+    } catch (error) {
+      return record('KILL_CLIENT', target, { ok: false, message: failureMessage('KILL_CLIENT', target, error) });
+    }
+  };
+
+  const actions: BouncerActions = {
+    pause,
+    resume,
+    reconnect: (database) => databaseCommand('RECONNECT', database),
+    disable: (database) => databaseCommand('DISABLE', database),
+    enable: (database) => databaseCommand('ENABLE', database),
+    killClient,
+    run(action, target) {
+      switch (action) {
+        case 'PAUSE':
+          return pause(String(target));
+        case 'RESUME':
+          return resume(String(target));
+        case 'KILL_CLIENT':
+          return killClient(target);
+        default:
+          return databaseCommand(action, String(target));
+      }
+    },
+    pendingPauses: () => [...pending].map((entry) => entry.database),
+  };
+  return actions;
+}
