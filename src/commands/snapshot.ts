@@ -4,8 +4,18 @@ import { UsageError } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
 import type { PgSnapshot } from '../sources/types.js';
 import { buildSnapshotDocument, type SnapshotDocument } from '../store/snapshot-document.js';
+import { sanitize } from '../text/sanitize.js';
 import { terminalSafeJson } from './snapshot-json.js';
 import { formatSnapshotTable } from './snapshot-table.js';
+import { resolveBouncerTarget } from '../config/bouncer-target.js';
+import { createPgBouncerSource, type PgBouncerTick } from '../sources/pgbouncer.js';
+
+/** PgBouncer's part of the document: its data, or the error that kept it from answering. */
+function bouncerDocument(tick: PgBouncerTick): SnapshotDocument['pgbouncer'] {
+  if (tick.status === 'ok') return { ok: true, ...tick.snapshot };
+  if (tick.status === 'error') return { ok: false, error: tick.error };
+  return { ok: false, error: { kind: 'skipped', message: 'the previous PgBouncer poll was still running' } };
+}
 
 const help = `Usage: pgtop snapshot [options] [CONNINFO | URI]
 
@@ -16,6 +26,7 @@ Options:
   --json                  one JSON document
   --ndjson                one JSON document per line (with --watch, one line per tick)
   --watch SECS            repeat every SECS seconds (0.5 to 3600) until interrupted
+  --pgbouncer URI         include PgBouncer's pools (admin console; or PGTOP_PGBOUNCER)
 ${connectionHelp}
 
 Rates (tps, cache hit ratio) need two ticks: they are null in a single snapshot.`;
@@ -33,7 +44,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, {
     command: 'pgtop snapshot',
     help,
-    flags: { json: { type: 'boolean' }, ndjson: { type: 'boolean' }, watch: { type: 'string' } },
+    flags: { json: { type: 'boolean' }, ndjson: { type: 'boolean' }, watch: { type: 'string' }, pgbouncer: { type: 'string' } },
   });
   expectNoExtraInput(parsed, 1, 'pgtop snapshot');
   const json = parsed.flags.json === true;
@@ -45,6 +56,8 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true });
+  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
+  const bouncer = bouncerTarget ? createPgBouncerSource(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
 
   const print = (doc: SnapshotDocument): void => {
@@ -54,16 +67,20 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   };
 
   let previous: PgSnapshot | undefined;
+  let stopping = false;
   const takeOne = async (): Promise<boolean> => {
-    const outcome = await source.tick();
+    const [outcome, bouncerTick] = await Promise.all([source.tick(), bouncer?.tick()]);
     if (outcome.kind === 'data') {
-      print(buildSnapshotDocument(outcome.data, previous, source.target));
+      const doc = buildSnapshotDocument(outcome.data, previous, source.target);
+      if (bouncerTick) doc.pgbouncer = bouncerDocument(bouncerTick);
+      print(doc);
       previous = outcome.data;
       return true;
     }
     if (outcome.kind === 'error') {
       if (watch === undefined) throw outcome.error;
-      process.stderr.write(`pgtop: ${outcome.error.message} (retrying)\n`);
+      // Interrupted mid-tick: closing the connection failed the query, which is no news.
+      if (!stopping) process.stderr.write(`pgtop: ${sanitize(outcome.error.message)} (retrying)\n`);
     }
     return false;
   };
@@ -73,20 +90,19 @@ export async function runSnapshot(argv: string[]): Promise<number> {
       await takeOne();
       return 0;
     } finally {
-      await source.close();
+      await Promise.all([source.close(), bouncer?.close()]);
     }
   }
 
   return new Promise<number>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    let stopping = false;
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
       if (timer) clearTimeout(timer);
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
-      void source.close().then(() => resolve(0));
+      void Promise.all([source.close(), bouncer?.close()]).then(() => resolve(0));
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

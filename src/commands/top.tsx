@@ -4,6 +4,13 @@ import { UsageError, errorMessage } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
+import { resolveBouncerTarget } from '../config/bouncer-target.js';
+import { describeTarget } from '../config/resolve.js';
+import type { ConnectionSettings } from '../config/types.js';
+import { createPgBouncerSource } from '../sources/pgbouncer.js';
+import { createBouncerActions } from '../actions/bouncer.js';
+import { audit } from '../actions/audit.js';
+import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
        pgtop snapshot | migrate | backup | demo  (pgtop COMMAND --help for each)
@@ -14,6 +21,8 @@ A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a qu
 Options:
   --interval SECS         refresh every SECS seconds (0.5 to 60, default 2)
   --read-only             offer and run no action that changes anything
+  --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
+                          (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
 ${connectionHelp}
 
 Keys: press ? in pgtop for the keys of each view.
@@ -26,6 +35,7 @@ Commands:
 export const topFlags = {
   interval: { type: 'string' },
   readOnly: { type: 'boolean' },
+  pgbouncer: { type: 'string' },
 } as const;
 
 export async function runTop(argv: string[]): Promise<number> {
@@ -38,12 +48,29 @@ export async function runTop(argv: string[]): Promise<number> {
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
+  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
+  const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
-  return runScreen({ source, intervalSeconds, readOnly: parsed.flags.readOnly === true, debug: parsed.flags.debug === true });
+  return runScreen({ source, bouncer, intervalSeconds, readOnly: parsed.flags.readOnly === true, debug: parsed.flags.debug === true });
+}
+
+/** The PgBouncer source and actions; its failures are shown in the Pools view, never fatal. */
+export function openBouncer(settings: ConnectionSettings): BouncerDeps & { target: string } {
+  const target = `pgbouncer ${describeTarget(settings)}`;
+  return {
+    target,
+    source: createPgBouncerSource(settings),
+    actions: createBouncerActions(settings, {
+      audit: (entry) => {
+        audit({ action: `pgbouncer ${entry.action}`, target, role: settings.user, result: entry.result === 'ok' ? 'ok' : 'failed', message: entry.result, object: entry.target });
+      },
+    }),
+  };
 }
 
 export interface ScreenOptions {
   source: PostgresSource;
+  bouncer?: BouncerDeps & { target: string };
   intervalSeconds: number;
   readOnly: boolean;
   debug: boolean;
@@ -63,8 +90,15 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
   });
   let ending = false;
   const controller = new Controller(
-    initialState({ intervalSeconds: options.intervalSeconds, readOnly: options.readOnly, columns: stdout.columns ?? 80, rows: stdout.rows ?? 24, target: options.source.target }),
-    { source: options.source, settings: options.source.settings, onQuit: () => end(0) },
+    initialState({
+      intervalSeconds: options.intervalSeconds,
+      readOnly: options.readOnly,
+      columns: stdout.columns ?? 80,
+      rows: stdout.rows ?? 24,
+      target: options.source.target,
+      bouncerTarget: options.bouncer?.target,
+    }),
+    { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
   const instance = render(createElement(App, { controller }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: false });
@@ -93,7 +127,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     leaveAlternateScreen(stdout);
     if (message) process.stderr.write(`${message}\n`);
     void Promise.resolve()
-      .then(() => options.source.close())
+      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close()]))
       .then(() => options.onExit?.())
       .catch(() => undefined)
       .finally(() => finish(code));

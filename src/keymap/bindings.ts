@@ -27,6 +27,13 @@ export type CommandId =
   | 'refresh.pause'
   | 'refresh.slower'
   | 'refresh.faster'
+  | 'pooled.toggle'
+  | 'pool.pause'
+  | 'pool.resume'
+  | 'pool.reconnect'
+  | 'pool.disable'
+  | 'pool.enable'
+  | 'session.killClient'
   | 'help'
   | 'quit';
 
@@ -44,6 +51,7 @@ export interface Binding {
 }
 
 const SESSION_VIEWS: ViewId[] = ['sessions', 'locks'];
+const SORTED_VIEWS: ViewId[] = ['sessions', 'pools'];
 
 /** The single source of truth for keys: input handling, the help overlay, the footer and the README's table. */
 export const BINDINGS: readonly Binding[] = [
@@ -62,15 +70,22 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['end'], command: 'move.end', description: 'last row' },
   { keys: ['/'], command: 'filter.open', description: 'filter: text, or column=value (app=api state=active)', views: ['sessions'], hint: 'filter' },
   { keys: ['escape'], command: 'filter.clear', description: 'clear the filter', views: ['sessions'] },
-  { keys: ['<'], command: 'sort.left', description: 'sort by the column to the left', views: ['sessions'], hint: 'sort' },
-  { keys: ['>'], command: 'sort.right', description: 'sort by the column to the right', views: ['sessions'] },
-  { keys: ['r'], command: 'sort.reverse', description: 'reverse the sort order', views: ['sessions'] },
+  { keys: ['<'], command: 'sort.left', description: 'sort by the column to the left', views: SORTED_VIEWS, hint: 'sort' },
+  { keys: ['>'], command: 'sort.right', description: 'sort by the column to the right', views: SORTED_VIEWS },
+  { keys: ['r'], command: 'sort.reverse', description: 'reverse the sort order', views: SORTED_VIEWS },
   { keys: ['i'], command: 'idle.toggle', description: 'show or hide idle sessions', views: ['sessions'], hint: 'idle' },
+  { keys: ['o'], command: 'pooled.toggle', description: 'only the sessions that arrive through PgBouncer', views: ['sessions'] },
   { keys: ['enter'], command: 'detail.open', description: 'detail of the selected session', views: SESSION_VIEWS, hint: 'detail' },
   { keys: ['space'], command: 'tag.toggle', description: 'tag or untag the session (actions then apply to all tagged)', views: ['sessions'], hint: 'tag' },
   { keys: ['c'], command: 'session.cancel', description: 'cancel the query (pg_cancel_backend), after y', dangerous: true, views: SESSION_VIEWS, hint: 'cancel' },
   { keys: ['K'], command: 'session.terminate', description: 'terminate the session (pg_terminate_backend), after y', dangerous: true, views: SESSION_VIEWS, hint: 'terminate' },
-  { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing', hint: 'pause' },
+  { keys: ['B'], command: 'session.killClient', description: 'kill the PgBouncer client behind the session (KILL_CLIENT, PgBouncer 1.24+), after y', dangerous: true, views: SESSION_VIEWS },
+  { keys: ['P'], command: 'pool.pause', description: "PAUSE the pool's database (waits for its transactions), after y", dangerous: true, views: ['pools'], hint: 'pause db' },
+  { keys: ['R'], command: 'pool.resume', description: "RESUME the pool's database, after y", dangerous: true, views: ['pools'], hint: 'resume' },
+  { keys: ['X'], command: 'pool.reconnect', description: "RECONNECT the pool's database (new server connections), after y", dangerous: true, views: ['pools'], hint: 'reconnect' },
+  { keys: ['D'], command: 'pool.disable', description: "DISABLE the pool's database (new clients refused), after y", dangerous: true, views: ['pools'] },
+  { keys: ['E'], command: 'pool.enable', description: "ENABLE the pool's database, after y", dangerous: true, views: ['pools'] },
+  { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing (the data freezes)', hint: 'freeze' },
   { keys: ['+'], command: 'refresh.slower', description: 'refresh less often' },
   { keys: ['-'], command: 'refresh.faster', description: 'refresh more often' },
   { keys: ['?'], command: 'help', description: 'this help', hint: 'help' },

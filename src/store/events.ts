@@ -1,4 +1,5 @@
 import type { PgSnapshot } from '../sources/types.js';
+import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import type { CommandId } from '../keymap/bindings.js';
 import type { Dialog, Message } from './state.js';
 
@@ -14,4 +15,7 @@ export type AppEvent =
   | { type: 'dialog-close' }
   | { type: 'message'; text: string; tone: Message['tone']; at: number }
   | { type: 'busy'; text: string | undefined }
-  | { type: 'untag'; pids: number[] };
+  | { type: 'untag'; pids: number[] }
+  | { type: 'bouncer-data'; snapshot: PgBouncerSnapshot; at: number }
+  | { type: 'bouncer-error'; message: string; retryInMs: number; at: number }
+  | { type: 'bouncer-pending'; databases: string[] };

@@ -3,7 +3,9 @@ import type { CommandId } from '../keymap/bindings.js';
 import type { AppEvent } from './events.js';
 import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
-import { moveSelection, type Movement } from './selection.js';
+import { moveSelection, resolveSelection, type Movement } from './selection.js';
+import { extendHistory, poolLookup, poolRows } from './pools.js';
+import { poolColumns, type PoolRow } from '../ui/columns/pool-columns.js';
 import { pageHeight, sessionsViewModel } from './selectors.js';
 import { VIEWS, type AppState } from './state.js';
 
@@ -56,6 +58,18 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, message: { text: event.text, tone: event.tone, at: event.at } };
     case 'busy':
       return { ...state, busy: event.text };
+    case 'bouncer-data':
+      return {
+        ...state,
+        bouncer: { ...state.bouncer, snapshot: event.snapshot, history: extendHistory(state.bouncer.history, event.snapshot), lastGoodAt: event.at, error: undefined },
+      };
+    case 'bouncer-error':
+      return {
+        ...state,
+        bouncer: { ...state.bouncer, error: { message: event.message, since: state.bouncer.error?.since ?? event.at, retryInMs: event.retryInMs } },
+      };
+    case 'bouncer-pending':
+      return { ...state, bouncer: { ...state.bouncer, pendingPauses: event.databases } };
     case 'untag':
       return { ...state, sessions: { ...state.sessions, tagged: state.sessions.tagged.filter((pid) => !event.pids.includes(pid)) } };
   }
@@ -83,13 +97,22 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
       return { ...state, sessions: { ...state.sessions, filter: '', filterDraft: undefined } };
     case 'sort.left':
     case 'sort.right': {
+      if (state.view === 'pools') {
+        const ids = poolColumns.map((c) => c.id);
+        const at = ids.indexOf(state.bouncer.sortColumn);
+        const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'database';
+        return { ...state, bouncer: { ...state.bouncer, sortColumn: next } };
+      }
       const ids = sessionColumns.map((c) => c.id);
       const at = ids.indexOf(state.sessions.sortColumn);
       const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'pid';
       return { ...state, sessions: { ...state.sessions, sortColumn: next } };
     }
     case 'sort.reverse':
+      if (state.view === 'pools') return { ...state, bouncer: { ...state.bouncer, sortDescending: !state.bouncer.sortDescending } };
       return { ...state, sessions: { ...state.sessions, sortDescending: !state.sessions.sortDescending } };
+    case 'pooled.toggle':
+      return { ...state, sessions: { ...state.sessions, onlyPooled: !state.sessions.onlyPooled } };
     case 'idle.toggle':
       return { ...state, sessions: { ...state.sessions, showIdle: !state.sessions.showIdle } };
     case 'tag.toggle': {
@@ -111,6 +134,12 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
       return { ...state, dialog: state.dialog?.kind === 'help' ? undefined : { kind: 'help' } };
     case 'session.cancel':
     case 'session.terminate':
+    case 'session.killClient':
+    case 'pool.pause':
+    case 'pool.resume':
+    case 'pool.reconnect':
+    case 'pool.disable':
+    case 'pool.enable':
     case 'quit':
       return state;
   }
@@ -139,11 +168,20 @@ export function selectedPid(state: AppState): number | undefined {
   if (state.view === 'locks') {
     const rows = lockTreeRows(state.pg.snapshot);
     const keys = rows.map((r) => r.pid);
-    const index = state.locks.selection.key !== undefined ? keys.indexOf(state.locks.selection.key) : -1;
+    const index = typeof state.locks.selection.key === 'number' ? keys.indexOf(state.locks.selection.key) : -1;
     return index >= 0 ? keys[index] : keys[Math.min(state.locks.selection.index, keys.length - 1)];
   }
-  if (state.view === 'sessions') return sessionsViewModel(state).selection.key;
+  if (state.view === 'sessions') {
+    const key = sessionsViewModel(state, poolLookup(state.bouncer.snapshot)).selection.key;
+    return typeof key === 'number' ? key : undefined;
+  }
   return undefined;
+}
+
+/** The pool under the cursor in the Pools view. */
+export function selectedPool(state: AppState): PoolRow | undefined {
+  const rows = poolRows(state.bouncer);
+  return rows[resolveSelection(rows.map((r) => r.key), state.bouncer.selection, pageHeight(state)).index];
 }
 
 function move(state: AppState, movement: Movement): AppState {
@@ -151,8 +189,12 @@ function move(state: AppState, movement: Movement): AppState {
     const keys = lockTreeRows(state.pg.snapshot).map((r) => r.pid);
     return { ...state, locks: { selection: moveSelection(keys, state.locks.selection, movement, pageHeight(state)) } };
   }
+  if (state.view === 'pools') {
+    const keys = poolRows(state.bouncer).map((r) => r.key);
+    return { ...state, bouncer: { ...state.bouncer, selection: moveSelection(keys, state.bouncer.selection, movement, pageHeight(state)) } };
+  }
   if (state.view === 'sessions') {
-    const model = sessionsViewModel(state);
+    const model = sessionsViewModel(state, poolLookup(state.bouncer.snapshot));
     const keys = model.rows.map((r) => r.pid);
     return { ...state, sessions: { ...state.sessions, selection: moveSelection(keys, model.selection, movement, model.pageHeight) } };
   }

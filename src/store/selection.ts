@@ -1,16 +1,16 @@
-import type { SelectionState } from './state.js';
+import type { SelectionKey, SelectionState } from './state.js';
 
 export type Movement = number | 'home' | 'end' | 'pageUp' | 'pageDown';
 
 /** Where the selection is now among `keys`: it follows its key; if that row is gone, it stays at the same position. */
-export function resolveSelection(keys: readonly number[], selection: SelectionState, pageHeight: number): SelectionState {
+export function resolveSelection(keys: readonly SelectionKey[], selection: SelectionState, pageHeight: number): SelectionState {
   if (keys.length === 0) return { key: undefined, index: 0, top: 0 };
   let index = selection.key === undefined ? -1 : keys.indexOf(selection.key);
   if (index < 0) index = Math.min(Math.max(selection.index, 0), keys.length - 1);
   return { key: keys[index], index, top: scrollTop(index, selection.top, keys.length, pageHeight) };
 }
 
-export function moveSelection(keys: readonly number[], selection: SelectionState, movement: Movement, pageHeight: number): SelectionState {
+export function moveSelection(keys: readonly SelectionKey[], selection: SelectionState, movement: Movement, pageHeight: number): SelectionState {
   const current = resolveSelection(keys, selection, pageHeight);
   if (keys.length === 0) return current;
   const page = Math.max(1, pageHeight);

@@ -8,7 +8,8 @@ import type { AppState } from './state.js';
 export const CHROME_ROWS = 6;
 
 export function pageHeight(state: AppState, extraChrome = 0): number {
-  return Math.max(1, state.terminal.rows - CHROME_ROWS - extraChrome);
+  const bouncerLine = state.bouncer.configured ? 1 : 0;
+  return Math.max(1, state.terminal.rows - CHROME_ROWS - bouncerLine - extraChrome);
 }
 
 export function isIdleLike(s: Session): boolean {
@@ -26,7 +27,7 @@ export function sessionRows(sessions: readonly Session[], poolOf: (pid: number) 
 export function visibleSessions(rows: readonly SessionRow[], ui: AppState['sessions']): SessionRow[] {
   const parsed = parseFilter(ui.filterDraft ?? ui.filter, sessionColumns);
   const matches = makeRowFilter(parsed, sessionColumns, freeText);
-  const kept = rows.filter((s) => (ui.showIdle || !isIdleLike(s)) && matches(s));
+  const kept = rows.filter((s) => (ui.showIdle || !isIdleLike(s)) && (!ui.onlyPooled || s.pool !== null) && matches(s));
   const column = sessionColumns.find((c) => c.id === ui.sortColumn) ?? sessionColumns[0];
   if (!column) return kept;
   return sortRows(kept, column.sortValue, ui.sortDescending, (s) => s.pid);

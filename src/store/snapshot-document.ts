@@ -1,3 +1,4 @@
+import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import type { BlockingEdge, PgSnapshot, Rates, ServerInfo, Session, StateCounts, WaitingLock } from '../sources/types.js';
 import { blockingEdges, computeRates, countStates } from './derive.js';
 
@@ -12,7 +13,8 @@ export interface SnapshotDocument {
   blocking: BlockingEdge[];
   waitingLocks: WaitingLock[];
   notes: string[];
-  pgbouncer?: unknown;
+  /** With --pgbouncer: PgBouncer's pools with the derived figures, or why it did not answer. */
+  pgbouncer?: ({ ok: true } & PgBouncerSnapshot) | { ok: false; error: { kind: string; message: string } };
 }
 
 export function privilegeNotes(snapshot: PgSnapshot): string[] {

@@ -1,5 +1,9 @@
 import type { PgSnapshot, Rates } from '../sources/types.js';
 import type { SessionColumnId } from '../ui/columns/session-columns.js';
+import type { PoolColumnId } from '../ui/columns/pool-columns.js';
+import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
+import type { BouncerAction } from '../actions/bouncer.js';
+import type { RingBuffer } from './history.js';
 
 export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups'] as const;
 export type ViewId = (typeof VIEWS)[number];
@@ -23,8 +27,18 @@ export interface SessionTarget {
 
 export type SignalKind = 'cancel' | 'terminate';
 
+/** A PgBouncer admin command confirmed for one database (or one client, for KILL_CLIENT). */
+export interface BouncerTarget {
+  action: BouncerAction;
+  /** The database name, or the client id for KILL_CLIENT. */
+  target: string;
+  /** What the dialog says the target is. */
+  label: string;
+}
+
 export type Dialog =
   | { kind: 'signal'; signal: SignalKind; targets: SessionTarget[] }
+  | { kind: 'bouncer'; command: BouncerTarget }
   | { kind: 'help' };
 
 export interface Message {
@@ -47,9 +61,31 @@ export interface PgState extends SourceHealth {
   ownPid: number | undefined;
 }
 
+/** Per pool (`database/user`): waiting clients and longest wait over the last ticks, for sparklines. */
+export interface PoolHistory {
+  waiting: RingBuffer;
+  longestWait: RingBuffer;
+}
+
+export interface BouncerState extends SourceHealth {
+  /** False when no --pgbouncer was given: the Pools view says how to connect one. */
+  configured: boolean;
+  target: string;
+  snapshot: PgBouncerSnapshot | undefined;
+  history: Record<string, PoolHistory>;
+  selection: SelectionState;
+  sortColumn: PoolColumnId;
+  sortDescending: boolean;
+  /** Databases with a PAUSE still waiting for their transactions to finish. */
+  pendingPauses: string[];
+}
+
+/** What identifies a row: a pid, or a pool's `database/user`. */
+export type SelectionKey = number | string;
+
 export interface SelectionState {
   /** The selected row follows this key (a pid in the sessions view), not the row's position. */
-  key: number | undefined;
+  key: SelectionKey | undefined;
   /** Where the selection last was, for when its row disappears. */
   index: number;
   /** First visible row. */
@@ -69,8 +105,11 @@ export interface AppState {
     /** The filter being typed, while the filter prompt is open. */
     filterDraft: string | undefined;
     showIdle: boolean;
+    /** Only sessions that arrive through a PgBouncer pool. */
+    onlyPooled: boolean;
     tagged: number[];
   };
+  bouncer: BouncerState;
   locks: { selection: SelectionState };
   paused: boolean;
   intervalSeconds: number;
@@ -82,14 +121,37 @@ export interface AppState {
   now: number;
 }
 
-export function initialState(options: { intervalSeconds: number; readOnly: boolean; columns: number; rows: number; target: string; now?: number }): AppState {
+export interface InitialStateOptions {
+  intervalSeconds: number;
+  readOnly: boolean;
+  columns: number;
+  rows: number;
+  target: string;
+  /** The PgBouncer admin console's target, when one is configured. */
+  bouncerTarget?: string;
+  now?: number;
+}
+
+export function initialState(options: InitialStateOptions): AppState {
   const selection = (): SelectionState => ({ key: undefined, index: 0, top: 0 });
   return {
     view: 'sessions',
     detailPid: undefined,
     dialog: undefined,
     pg: { snapshot: undefined, rates: { tps: null, hitRatio: null }, target: options.target, ownPid: undefined, lastGoodAt: undefined, error: undefined },
-    sessions: { selection: selection(), sortColumn: 'queryAge', sortDescending: true, filter: '', filterDraft: undefined, showIdle: false, tagged: [] },
+    sessions: { selection: selection(), sortColumn: 'queryAge', sortDescending: true, filter: '', filterDraft: undefined, showIdle: false, onlyPooled: false, tagged: [] },
+    bouncer: {
+      configured: options.bouncerTarget !== undefined,
+      target: options.bouncerTarget ?? '',
+      snapshot: undefined,
+      history: {},
+      selection: selection(),
+      sortColumn: 'database',
+      sortDescending: false,
+      pendingPauses: [],
+      lastGoodAt: undefined,
+      error: undefined,
+    },
     locks: { selection: selection() },
     paused: false,
     intervalSeconds: options.intervalSeconds,

@@ -4,13 +4,30 @@ import type { AuditEntry } from '../actions/audit.js';
 import { commandFor, type CommandId } from '../keymap/bindings.js';
 import type { PostgresSource } from '../sources/postgres.js';
 import type { AppEvent } from '../store/events.js';
-import { reduce, selectedPid } from '../store/reduce.js';
-import type { AppState, SessionTarget, SignalKind } from '../store/state.js';
+import { reduce, selectedPid, selectedPool } from '../store/reduce.js';
+import type { AppState, BouncerTarget, SessionTarget, SignalKind } from '../store/state.js';
+import type { PgBouncerSource } from '../sources/pgbouncer.js';
+import type { BouncerActions, BouncerDatabaseAction } from '../actions/bouncer.js';
+import { clientBehind } from '../store/pools.js';
+
+const POOL_ACTIONS: Partial<Record<CommandId, BouncerDatabaseAction>> = {
+  'pool.pause': 'PAUSE',
+  'pool.resume': 'RESUME',
+  'pool.reconnect': 'RECONNECT',
+  'pool.disable': 'DISABLE',
+  'pool.enable': 'ENABLE',
+};
 import { sanitizeOneLine } from '../text/sanitize.js';
 import { truncate } from '../text/width.js';
 
+export interface BouncerDeps {
+  source: PgBouncerSource;
+  actions: BouncerActions;
+}
+
 export interface ControllerDeps {
   source: PostgresSource;
+  bouncer?: BouncerDeps;
   settings: ConnectionSettings;
   onQuit: () => void;
   writeAudit?: (entry: AuditEntry) => string | undefined;
@@ -83,13 +100,19 @@ export class Controller {
     this.polling = true;
     const started = this.now();
     try {
-      const outcome = await this.deps.source.tick({ detailPid: this.state.detailPid });
+      // Each source on its own connection, side by side: a stuck PgBouncer never delays PostgreSQL's data.
+      const [outcome, bouncerTick] = await Promise.all([
+        this.deps.source.tick({ detailPid: this.state.detailPid }),
+        this.deps.bouncer?.source.tick(),
+      ]);
       if (this.stopped) return;
       if (outcome.kind === 'data') {
         this.dispatch({ type: 'pg-data', snapshot: outcome.data, ownPid: this.deps.source.backendPid, at: this.now() });
       } else if (outcome.kind === 'error') {
         this.dispatch({ type: 'pg-error', message: outcome.error.message, retryInMs: outcome.retryInMs, at: this.now() });
       }
+      if (bouncerTick?.status === 'ok') this.dispatch({ type: 'bouncer-data', snapshot: bouncerTick.snapshot, at: this.now() });
+      else if (bouncerTick?.status === 'error') this.dispatch({ type: 'bouncer-error', message: bouncerTick.error.message, retryInMs: bouncerTick.error.retryInMs, at: this.now() });
     } finally {
       this.polling = false;
     }
@@ -108,6 +131,13 @@ export class Controller {
       this.dispatch({ type: 'dialog-close' });
       if (name === 'y' || name === 'Y') void this.runSignal(dialog.signal, dialog.targets);
       else this.dispatch({ type: 'message', text: `${dialog.signal} not confirmed: nothing was done`, tone: 'info', at: this.now() });
+      return;
+    }
+    if (state.dialog?.kind === 'bouncer') {
+      const command = state.dialog.command;
+      this.dispatch({ type: 'dialog-close' });
+      if (name === 'y' || name === 'Y') void this.runBouncer(command);
+      else this.dispatch({ type: 'message', text: `${command.action} not confirmed: nothing was done`, tone: 'info', at: this.now() });
       return;
     }
     if (state.dialog?.kind === 'help') {
@@ -132,7 +162,53 @@ export class Controller {
     if (command === 'session.cancel' || command === 'session.terminate') {
       return this.confirmSignal(command === 'session.cancel' ? 'cancel' : 'terminate');
     }
+    const poolAction = POOL_ACTIONS[command];
+    if (poolAction) return this.confirmPoolAction(poolAction);
+    if (command === 'session.killClient') return this.confirmKillClient();
     this.dispatch({ type: 'command', command });
+  }
+
+  private info(text: string, tone: 'info' | 'error' = 'info'): void {
+    this.dispatch({ type: 'message', text, tone, at: this.now() });
+  }
+
+  private confirmPoolAction(action: BouncerDatabaseAction): void {
+    if (this.state.readOnly) return;
+    if (!this.deps.bouncer) return this.info('no PgBouncer is connected (start pgtop with --pgbouncer)');
+    const pool = selectedPool(this.state);
+    if (!pool) return this.info(`no pool selected to ${action}`);
+    this.dispatch({ type: 'dialog-open', dialog: { kind: 'bouncer', command: { action, target: pool.database, label: `database ${pool.database}` } } });
+  }
+
+  private confirmKillClient(): void {
+    if (this.state.readOnly) return;
+    const snapshot = this.state.bouncer.snapshot;
+    if (!this.deps.bouncer || !snapshot) return this.info('no PgBouncer is connected (start pgtop with --pgbouncer)');
+    if (!snapshot.version.hasKillClient) return this.info(`KILL_CLIENT needs PgBouncer 1.24 or newer; this is ${snapshot.version.text}`, 'error');
+    const pid = this.state.detailPid ?? selectedPid(this.state);
+    const client = pid === undefined ? null : clientBehind(snapshot, pid);
+    if (!client || client.id === null) return this.info(`no PgBouncer client is behind session ${pid ?? ''} right now`);
+    const label = `client ${client.id} (${client.user}@${client.database} from ${client.addr ?? '?'}, behind pid ${pid})`;
+    this.dispatch({ type: 'dialog-open', dialog: { kind: 'bouncer', command: { action: 'KILL_CLIENT', target: String(client.id), label } } });
+  }
+
+  private async runBouncer(command: BouncerTarget): Promise<void> {
+    const actions = this.deps.bouncer?.actions;
+    if (!actions) return;
+    const refreshPending = (): void => this.dispatch({ type: 'bouncer-pending', databases: actions.pendingPauses() });
+    this.dispatch({ type: 'busy', text: `${command.action} ${command.target}…` });
+    const running = actions.run(command.action, command.target);
+    // A PAUSE may wait for transactions: show it as pending and free the footer meanwhile.
+    setTimeout(() => {
+      refreshPending();
+      if (this.state.bouncer.pendingPauses.length > 0) this.dispatch({ type: 'busy', text: undefined });
+    }, 300).unref?.();
+    const result = await running;
+    refreshPending();
+    this.dispatch({ type: 'busy', text: undefined });
+    if (result.ok) this.dispatch({ type: 'message', text: `${command.action} ${command.target}: done`, tone: 'ok', at: this.now() });
+    else this.dispatch({ type: 'message', text: result.message, tone: 'error', at: this.now() });
+    this.schedule(0);
   }
 
   /** Opens the y/N dialog pinned to the targets as they are now: tagged sessions, else the selected one. */

@@ -13,6 +13,21 @@ import { withDialog } from './views/dialogs.js';
 import { locksBody } from './views/locks-view.js';
 import { messageBody } from './views/placeholder-view.js';
 import { sessionsBody } from './views/sessions-view.js';
+import { bouncerHeaderLine, poolsBody } from './views/pools-view.js';
+import { clientBehind, poolLookup } from '../store/pools.js';
+import { sanitizeOneLine } from '../text/sanitize.js';
+
+/** The PgBouncer client behind a session, for its detail. */
+function bouncerDetail(state: AppState, pid: number): string[] {
+  if (!state.bouncer.snapshot) return [];
+  const pool = poolLookup(state.bouncer.snapshot)(pid);
+  if (!pool) return ['pgbouncer: not through the connected PgBouncer'];
+  const client = clientBehind(state.bouncer.snapshot, pid);
+  const who = client
+    ? `client ${sanitizeOneLine(client.addr ?? '?')}:${client.port ?? '?'} app ${sanitizeOneLine(client.applicationName ?? '')} state ${sanitizeOneLine(client.state)}${client.id !== null ? ` id ${client.id}` : ''}`
+    : 'no client linked right now (server idle in the pool)';
+  return [`pgbouncer: pool ${sanitizeOneLine(pool)}  ${who}`];
+}
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 20;
@@ -21,7 +36,6 @@ export const MIN_ROWS = 20;
 export interface ScreenExtensions {
   bodies?: Partial<Record<ViewId, (state: AppState, height: number) => string[]>>;
   headerLines?: (state: AppState) => string[];
-  poolOf?: (pid: number) => string | null;
   detailExtra?: DetailExtra;
   bindings?: readonly Binding[];
 }
@@ -39,7 +53,7 @@ export function screenLines(state: AppState, extensions: ScreenExtensions = {}):
     for (let i = 0; i < text.length && lines.length < Math.max(1, rows - 1); i += width) lines.push(text.slice(i, i + width));
     return lines;
   }
-  const header = [...headerLines(state), ...(extensions.headerLines?.(state) ?? [])];
+  const header = [...headerLines(state), ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : []), ...(extensions.headerLines?.(state) ?? [])];
   const bindings = extensions.bindings ?? BINDINGS;
   const top = [...header, tabsLine(state)];
   const height = rows - 1 - top.length - 1;
@@ -49,11 +63,13 @@ export function screenLines(state: AppState, extensions: ScreenExtensions = {}):
 
 function bodyFor(state: AppState, height: number, extensions: ScreenExtensions): string[] {
   if (state.detailPid !== undefined && (state.view === 'sessions' || state.view === 'locks')) {
-    return detailBody(state, height, extensions.detailExtra);
+    return detailBody(state, height, (session) => [...bouncerDetail(state, session.pid), ...(extensions.detailExtra?.(session) ?? [])]);
   }
   switch (state.view) {
     case 'sessions':
-      return sessionsBody(state, sessionsViewModel(state, extensions.poolOf, height - 1), height);
+      return sessionsBody(state, sessionsViewModel(state, poolLookup(state.bouncer.snapshot), height - 1), height);
+    case 'pools':
+      return poolsBody(state, height);
     case 'locks':
       return locksBody(state, lockTreeRows(state.pg.snapshot), height);
     default: {

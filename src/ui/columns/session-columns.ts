@@ -65,3 +65,11 @@ export const sessionColumns: readonly ColumnSpec<SessionRow, SessionColumnId>[] 
 ];
 
 export const SESSION_COLUMN_IDS = sessionColumns.map((c) => c.id);
+
+/** The columns for this screen: the pool column only with a PgBouncer connected, and then high in priority. */
+export function sessionColumnsFor(bouncerConfigured: boolean): readonly ColumnSpec<SessionRow, SessionColumnId>[] {
+  return bouncerConfigured ? pooledColumns : unpooledColumns;
+}
+
+const pooledColumns = sessionColumns.map((c) => (c.id === 'pool' ? { ...c, priority: 3.5 } : c));
+const unpooledColumns = sessionColumns.filter((c) => c.id !== 'pool');

@@ -1,11 +1,21 @@
 import { helpEntries } from '../../keymap/help.js';
 import type { Binding } from '../../keymap/bindings.js';
+import type { BouncerAction } from '../../actions/bouncer.js';
 import type { AppState, Dialog } from '../../store/state.js';
 import { VIEW_TITLES } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { fit, truncate } from '../../text/width.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
 import { theme } from '../theme.js';
+
+const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
+  PAUSE: 'PgBouncer waits for its transactions to finish, then holds new queries until RESUME.',
+  RESUME: 'Lets queries flow again (also abandons a PAUSE still waiting).',
+  RECONNECT: 'Closes each server connection as soon as it is released; new ones are opened.',
+  DISABLE: 'New client connections to this database are refused; connected clients stay.',
+  ENABLE: 'New client connections are accepted again.',
+  KILL_CLIENT: 'Closes this client connection at once, whatever it is doing.',
+};
 
 /** The body with the open dialog drawn over it. */
 export function withDialog(state: AppState, body: string[], dialog: Dialog | undefined, bindings?: readonly Binding[]): string[] {
@@ -17,6 +27,15 @@ export function withDialog(state: AppState, body: string[], dialog: Dialog | und
     const lines = entries.length <= room ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
     lines.push('', 'any key closes this help');
     return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
+  }
+  if (dialog.kind === 'bouncer') {
+    const { action, label } = dialog.command;
+    const lines = [
+      BOUNCER_EXPLAIN[action],
+      '',
+      `y ${action}    n / Esc / any other key: do nothing (default)`,
+    ];
+    return overlayBox(body, width, `${action} ${sanitizeOneLine(label)}?`, lines, dialogStyle);
   }
   const verb = dialog.signal === 'cancel' ? 'Cancel the query of' : 'Terminate';
   const count = dialog.targets.length;

@@ -1,7 +1,7 @@
 import type { AppState } from '../../store/state.js';
 import type { SessionsViewModel } from '../../store/selectors.js';
 import { fit } from '../../text/width.js';
-import { sessionColumns, type SessionRow } from '../columns/session-columns.js';
+import { sessionColumnsFor, type SessionRow } from '../columns/session-columns.js';
 import { renderTable } from '../components/data-table.js';
 import { theme } from '../theme.js';
 
@@ -10,7 +10,7 @@ export function sessionsBody(state: AppState, model: SessionsViewModel, height: 
   const width = state.terminal.columns;
   const tagged = new Set(state.sessions.tagged);
   const blockers = new Set(model.rows.flatMap((r) => r.blockedBy));
-  const lines = renderTable(sessionColumns, model.rows, {
+  const lines = renderTable(sessionColumnsFor(state.bouncer.configured), model.rows, {
     width,
     height: height - 1,
     top: model.selection.top,
