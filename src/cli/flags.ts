@@ -67,11 +67,11 @@ export function checkKnownFlags(argv: string[], specs: FlagSpecs, command: strin
 }
 
 /** Parses a number flag within bounds, or throws a UsageError naming the flag. */
-export function numberFlag(name: string, raw: string | number | undefined, fallback: number, min: number, max: number, integer = false): number {
+export function numberFlag(name: string, raw: string | number | undefined, fallback: number, min: number, max: number, integer = false, command = 'pgtop'): number {
   if (raw === undefined || raw === '') return fallback;
   const value = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not "${raw}"`);
+    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not "${raw}". Try: ${command} --help`);
   }
   return value;
 }

@@ -23,15 +23,19 @@ const columns: Column[] = [
   { title: 'QUERY', width: 7, align: 'right', value: (s) => formatDuration(s.queryAgeSeconds) },
 ];
 
+const sqlText = (s: SnapshotDocument['sessions'][number]): string => (s.hidden ? '<insufficient privilege>' : sanitizeOneLine(s.query ?? ''));
+
 /** The human-readable form of a snapshot: a header line and one line per session. */
 export function formatSnapshotTable(doc: SnapshotDocument, width: number): string {
   const { server, counts, rates } = doc;
   const header =
     `${sanitize(doc.target)}  pg ${server.version} ${server.role}  conns ${counts.total + 1}/${server.maxConnections}` +
     `  active ${counts.active}  idle ${counts.idle}  idle-in-xact ${counts.idleInTransaction}  waiting ${counts.waiting}` +
+    (counts.other > 0 ? `  hidden/other ${counts.other}` : '') +
     `  tps ${rates.tps === null ? '-' : formatCount(rates.tps)}  hit ${rates.hitRatio === null ? '-' : formatPercent(rates.hitRatio)}`;
   const fixed = columns.reduce((sum, c) => sum + c.width + 1, 0);
-  const sqlWidth = Math.max(10, width - fixed);
+  // Off a terminal (a pipe, a file) the SQL is not cut: the reader's tool decides.
+  const sqlWidth = Number.isFinite(width) ? Math.max(10, width - fixed) : Number.POSITIVE_INFINITY;
   const row = (cells: string[]): string => cells.join(' ').trimEnd();
   const lines = [
     header,
@@ -40,7 +44,7 @@ export function formatSnapshotTable(doc: SnapshotDocument, width: number): strin
     ...doc.sessions.map((s) =>
       row([
         ...columns.map((c) => fit(sanitizeOneLine(c.value(s)), c.width, c.align)),
-        fit(s.hidden ? '<insufficient privilege>' : sanitizeOneLine(s.query ?? ''), sqlWidth, 'left'),
+        Number.isFinite(sqlWidth) ? fit(sqlText(s), sqlWidth, 'left') : sqlText(s),
       ]),
     ),
   ];

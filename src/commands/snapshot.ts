@@ -31,15 +31,6 @@ ${connectionHelp}
 
 Rates (tps, cache hit ratio) need two ticks: they are null in a single snapshot.`;
 
-function watchSeconds(raw: string): number {
-  try {
-    return numberFlag('watch', raw, 2, 0.5, 3600);
-  } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(`${error.message}. Try: pgtop snapshot --help`);
-    throw error;
-  }
-}
-
 export async function runSnapshot(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, {
     command: 'pgtop snapshot',
@@ -50,7 +41,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const json = parsed.flags.json === true;
   const ndjson = parsed.flags.ndjson === true;
   if (json && ndjson) throw new UsageError('choose one of --json and --ndjson. Try: pgtop snapshot --help');
-  const watch = parsed.flags.watch === undefined ? undefined : watchSeconds(parsed.flags.watch as string);
+  const watch = parsed.flags.watch === undefined ? undefined : numberFlag('watch', parsed.flags.watch as string, 2, 0.5, 3600, false, 'pgtop snapshot');
   if (watch !== undefined && json) throw new UsageError('--watch prints one document per tick: use --ndjson with it. Try: pgtop snapshot --help');
 
   const { settings, warnings } = connectionFrom(parsed, process.env);
@@ -63,7 +54,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const print = (doc: SnapshotDocument): void => {
     if (json) process.stdout.write(`${terminalSafeJson(doc, 2)}\n`);
     else if (ndjson) process.stdout.write(`${terminalSafeJson(doc)}\n`);
-    else process.stdout.write(`${formatSnapshotTable(doc, process.stdout.columns ?? 120)}\n`);
+    else process.stdout.write(`${formatSnapshotTable(doc, process.stdout.isTTY ? (process.stdout.columns ?? 120) : Number.POSITIVE_INFINITY)}\n`);
   };
 
   let previous: PgSnapshot | undefined;

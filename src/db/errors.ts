@@ -39,9 +39,12 @@ export function toConnectionError(error: unknown, where: string, user: string): 
     case 'EACCES':
       return make('refused', `could not connect to ${where}: permission denied on the socket.`);
     case '28P01':
-      return make('auth', `password authentication failed for user "${user}" on ${where}. Check the password (PGPASSWORD, ~/.pgpass, or the URI).`);
+      return make(
+        'auth',
+        `password authentication failed for user "${user}" on ${where}. Check the password (PGPASSWORD, ~/.pgpass, or the URI), and the user name: the server does not say whether the role exists.`,
+      );
     case '3D000':
-      return make('no-database', `${message.replace(/^database/, 'database')} on ${where}. Check the database name (-d or PGDATABASE).`);
+      return make('no-database', `${message} on ${where}. Check the database name (-d or PGDATABASE).`);
     case '28000':
       if (/role .* does not exist/.test(message)) return make('no-role', `${message} on ${where}. Check the user name (-U or PGUSER).`);
       if (/no encryption|SSL off/i.test(message)) return make('tls', `${where} requires an encrypted connection: ${message}. Use sslmode=require (PGSSLMODE=require or ?sslmode=require).`);
@@ -54,7 +57,6 @@ export function toConnectionError(error: unknown, where: string, user: string): 
       return make('refused', `${where} is not accepting connections yet: ${message}.`);
     case '57P01':
     case '57P02':
-    case '57P03_':
       return make('server-gone', `the server at ${where} shut down or terminated this connection: ${message}.`);
     case '57014':
       return make('timeout', `a query on ${where} ran past its timeout and was cancelled: ${message}.`);

@@ -18,7 +18,7 @@ export interface SnapshotDocument {
 }
 
 export function privilegeNotes(snapshot: PgSnapshot): string[] {
-  const hidden = snapshot.sessions.filter((s) => s.hidden).length;
+  const hidden = snapshot.sessions.filter((s) => s.hidden && s.database !== null).length;
   if (hidden === 0) return [];
   return [
     `role "${snapshot.server.currentUser}" cannot see the details of ${hidden} session(s) of other roles ` +

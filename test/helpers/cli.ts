@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cliMain = fileURLToPath(new URL('./cli-main.ts', import.meta.url));
+
+export interface CliOptions {
+  /** Added to the environment (after every PG* variable of this process is removed). */
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+// One empty HOME for every CLI run of this process, so the machine's ~/.pgpass and state are never read.
+let home: string | undefined;
+function cliHome(): string {
+  if (!home) {
+    const dir = mkdtempSync(join(tmpdir(), 'pgtop-test-home-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    home = dir;
+  }
+  return home;
+}
+
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('PG') && key !== 'NODE_TEST_CONTEXT') env[key] = value;
+  }
+  env.HOME = cliHome();
+  env.XDG_STATE_HOME = join(cliHome(), '.local', 'state');
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+/** Starts `pgtop ARGS` from the sources, stdin closed, stdout and stderr piped. */
+export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
+    cwd: repoRoot,
+    env: cliEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs `pgtop ARGS` to completion; kills it and fails if it takes longer than `timeoutMs`. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pgtop ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
