@@ -1,0 +1,2 @@
+-- pgtop:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS orders_created_at_idx;

@@ -1,0 +1,2 @@
+-- pgtop:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS order_items_product_id_idx;
