@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+
+let cached: string | undefined;
+
+/** The version in pgtop's package.json (two levels up from this file, in the sources and in dist/ alike). */
+export function pgtopVersion(): string {
+  if (cached === undefined) {
+    try {
+      const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+      const version = (JSON.parse(text) as { version?: unknown }).version;
+      cached = typeof version === 'string' ? version : 'unknown';
+    } catch {
+      cached = 'unknown';
+    }
+  }
+  return cached;
+}

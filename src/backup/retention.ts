@@ -1,0 +1,38 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listBackups, type ListedBackup } from './list.js';
+import { manifestNameFor } from './naming.js';
+
+/**
+ * The dumps `--keep N` deletes: of the verified dumps (with a manifest) of `database`, all but the newest
+ * `keep`, by the manifest's start time. Never the newest verified dump, never a file without a valid
+ * manifest, never a partial.
+ */
+export function selectForDeletion(backups: readonly ListedBackup[], options: { database: string; keep: number }): ListedBackup[] {
+  const verified = backups
+    .filter((backup) => backup.kind === 'dump' && backup.verified && backup.manifest?.database === options.database)
+    .sort((a, b) => (b.manifest?.started_at ?? '').localeCompare(a.manifest?.started_at ?? '') || b.file.localeCompare(a.file));
+  return verified.slice(Math.max(1, options.keep));
+}
+
+export interface RetentionResult {
+  deleted: string[];
+  /** Deletions that failed, one message each; the dumps stay. */
+  errors: string[];
+}
+
+/** Deletes what selectForDeletion picks: the dump first, then its manifest (so a crash between leaves an orphan manifest, never an unmanaged dump). */
+export async function applyRetention(options: { dir: string; database: string; keep: number; onDeleted?: (file: string) => void }): Promise<RetentionResult> {
+  const result: RetentionResult = { deleted: [], errors: [] };
+  for (const backup of selectForDeletion(await listBackups(options.dir), options)) {
+    try {
+      await rm(backup.path, { recursive: true, force: true });
+      await rm(join(options.dir, manifestNameFor(backup.file)), { force: true });
+      result.deleted.push(backup.file);
+      options.onDeleted?.(backup.file);
+    } catch (error) {
+      result.errors.push(`could not delete ${backup.path}: ${(error as Error).message}`);
+    }
+  }
+  return result;
+}
