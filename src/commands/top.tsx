@@ -21,8 +21,11 @@ A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a qu
 Options:
   --interval SECS         refresh every SECS seconds (0.5 to 60, default 2)
   --read-only             offer and run no action that changes anything
+  --migrations-dir DIR    the Migrations view's directory (default ./migrations)
+  --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
+
 ${connectionHelp}
 
 Keys: press ? in pgtop for the keys of each view.
@@ -36,6 +39,8 @@ export const topFlags = {
   interval: { type: 'string' },
   readOnly: { type: 'boolean' },
   pgbouncer: { type: 'string' },
+  migrationsDir: { type: 'string' },
+  backupDir: { type: 'string' },
 } as const;
 
 export async function runTop(argv: string[]): Promise<number> {
@@ -51,7 +56,15 @@ export async function runTop(argv: string[]): Promise<number> {
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
-  return runScreen({ source, bouncer, intervalSeconds, readOnly: parsed.flags.readOnly === true, debug: parsed.flags.debug === true });
+  return runScreen({
+    source,
+    bouncer,
+    intervalSeconds,
+    readOnly: parsed.flags.readOnly === true,
+    debug: parsed.flags.debug === true,
+    migrationsDir: (parsed.flags.migrationsDir as string | undefined) ?? 'migrations',
+    backupDir: (parsed.flags.backupDir as string | undefined) ?? 'backups',
+  });
 }
 
 /** The PgBouncer source and actions; its failures are shown in the Pools view, never fatal. */
@@ -74,7 +87,10 @@ export interface ScreenOptions {
   intervalSeconds: number;
   readOnly: boolean;
   debug: boolean;
-  /** A line printed on the normal screen after pgtop leaves (the demo says what it cleaned up). */
+  /** Where the Migrations and Backups views look (default ./migrations and ./backups). */
+  migrationsDir?: string;
+  backupDir?: string;
+  /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
 }
 
@@ -97,6 +113,8 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       rows: stdout.rows ?? 24,
       target: options.source.target,
       bouncerTarget: options.bouncer?.target,
+      migrationsDir: options.migrationsDir,
+      backupDir: options.backupDir,
     }),
     { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
   );
@@ -126,7 +144,8 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     }
     leaveAlternateScreen(stdout);
     if (message) process.stderr.write(`${message}\n`);
-    void Promise.resolve()
+    void controller
+      .shutdown()
       .then(() => Promise.all([options.source.close(), options.bouncer?.source.close()]))
       .then(() => options.onExit?.())
       .catch(() => undefined)

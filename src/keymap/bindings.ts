@@ -34,6 +34,10 @@ export type CommandId =
   | 'pool.disable'
   | 'pool.enable'
   | 'session.killClient'
+  | 'migrations.apply'
+  | 'backups.start'
+  | 'backups.cancel'
+  | 'backups.verify'
   | 'help'
   | 'quit';
 
@@ -85,6 +89,10 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['X'], command: 'pool.reconnect', description: "RECONNECT the pool's database (new server connections), after y", dangerous: true, views: ['pools'], hint: 'reconnect' },
   { keys: ['D'], command: 'pool.disable', description: "DISABLE the pool's database (new clients refused), after y", dangerous: true, views: ['pools'] },
   { keys: ['E'], command: 'pool.enable', description: "ENABLE the pool's database, after y", dangerous: true, views: ['pools'] },
+  { keys: ['a'], command: 'migrations.apply', description: 'apply the pending migrations: shows the plan, confirm by typing the database name', dangerous: true, views: ['migrations'], hint: 'apply' },
+  { keys: ['b'], command: 'backups.start', description: 'start a verified pg_dump backup of the database, after y', dangerous: true, views: ['backups'], hint: 'backup' },
+  { keys: ['x'], command: 'backups.cancel', description: 'cancel the running backup (pg_dump stopped, partial file removed)', dangerous: true, views: ['backups'], hint: 'cancel' },
+  { keys: ['v'], command: 'backups.verify', description: 'verify the selected dump again (sha256 and a full read)', views: ['backups'], hint: 'verify' },
   { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing (the data freezes)', hint: 'freeze' },
   { keys: ['+'], command: 'refresh.slower', description: 'refresh less often' },
   { keys: ['-'], command: 'refresh.faster', description: 'refresh more often' },

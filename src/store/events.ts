@@ -1,5 +1,9 @@
 import type { PgSnapshot } from '../sources/types.js';
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
+import type { MigrationStatus } from '../migrate/status.js';
+import type { MigrationEvent } from '../migrate/types.js';
+import type { ListedBackup } from '../backup/list.js';
+import type { BackupEvent } from '../backup/progress.js';
 import type { CommandId } from '../keymap/bindings.js';
 import type { Dialog, Message } from './state.js';
 
@@ -18,4 +22,17 @@ export type AppEvent =
   | { type: 'untag'; pids: number[] }
   | { type: 'bouncer-data'; snapshot: PgBouncerSnapshot; at: number }
   | { type: 'bouncer-error'; message: string; retryInMs: number; at: number }
-  | { type: 'bouncer-pending'; databases: string[] };
+  | { type: 'bouncer-pending'; databases: string[] }
+  | { type: 'dialog-typed'; text: string }
+  | { type: 'migrations-loading' }
+  | { type: 'migrations-loaded'; status: MigrationStatus }
+  | { type: 'migrations-failed'; message: string }
+  | { type: 'migration-started'; at: number }
+  | { type: 'migration-event'; event: MigrationEvent; at: number }
+  | { type: 'migration-finished'; ok: boolean; message: string; at: number }
+  | { type: 'backups-loaded'; list: ListedBackup[] }
+  | { type: 'backups-failed'; message: string }
+  | { type: 'backup-event'; event: BackupEvent }
+  | { type: 'backup-finished'; ok: boolean; message: string; at: number }
+  | { type: 'verify-started'; file: string }
+  | { type: 'verify-finished' };

@@ -50,10 +50,10 @@ export function lockTreeRows(snapshot: PgSnapshot | undefined): LockTreeRow[] {
     return n;
   };
 
-  // Roots: blockers nobody blocks. In a cycle (a deadlock about to be broken) no one qualifies,
-  // so any member not yet drawn becomes a root.
-  const blockers = [...children.keys()].sort((a, b) => a - b);
-  const roots = blockers.filter((pid) => !hasParent.has(pid));
+  // Roots: sessions that block someone and wait on nobody (a waiter with two blockers makes both roots).
+  // In a cycle (a deadlock about to be broken) no one qualifies, so any member not yet drawn becomes a root.
+  const blockers = [...new Set(snapshot.sessions.flatMap((s) => s.blockedBy))].sort((a, b) => a - b);
+  const roots = blockers.filter((pid) => (byPid.get(pid)?.blockedBy.length ?? 0) === 0);
   const rows: LockTreeRow[] = [];
   const drawn = new Set<number>();
   const walk = (pid: number, depth: number, isLast: boolean, guides: boolean[]): void => {

@@ -5,6 +5,7 @@ import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
 import { moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolLookup, poolRows } from './pools.js';
+import { reduceMaintenance } from './reduce-maintenance.js';
 import { poolColumns, type PoolRow } from '../ui/columns/pool-columns.js';
 import { pageHeight, sessionsViewModel } from './selectors.js';
 import { VIEWS, type AppState } from './state.js';
@@ -21,6 +22,8 @@ const MOVES: Partial<Record<CommandId, Movement>> = {
 };
 
 export function reduce(state: AppState, event: AppEvent): AppState {
+  const maintenance = reduceMaintenance(state, event);
+  if (maintenance) return maintenance;
   switch (event.type) {
     case 'pg-data':
       return {
@@ -33,7 +36,12 @@ export function reduce(state: AppState, event: AppEvent): AppState {
           lastGoodAt: event.at,
           error: undefined,
         },
-        sessions: { ...state.sessions, tagged: state.sessions.tagged.filter((pid) => event.snapshot.sessions.some((s) => s.pid === pid)) },
+        sessions: {
+          ...state.sessions,
+          // Remember where the selected row is shown now: if the refresh removes it, the cursor stays there.
+          selection: sessionsViewModel(state, poolLookup(state.bouncer.snapshot)).selection,
+          tagged: state.sessions.tagged.filter((pid) => event.snapshot.sessions.some((s) => s.pid === pid)),
+        },
         now: event.at,
       };
     case 'pg-error':
@@ -72,6 +80,8 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, bouncer: { ...state.bouncer, pendingPauses: event.databases } };
     case 'untag':
       return { ...state, sessions: { ...state.sessions, tagged: state.sessions.tagged.filter((pid) => !event.pids.includes(pid)) } };
+    default:
+      return state;
   }
 }
 
@@ -140,6 +150,10 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
     case 'pool.reconnect':
     case 'pool.disable':
     case 'pool.enable':
+    case 'migrations.apply':
+    case 'backups.start':
+    case 'backups.cancel':
+    case 'backups.verify':
     case 'quit':
       return state;
   }
@@ -158,6 +172,7 @@ function reduceFilterKey(state: AppState, key: string, input: string): AppState 
   if (key === 'escape') return { ...state, sessions: { ...state.sessions, filterDraft: undefined } };
   if (key === 'backspace') return { ...state, sessions: { ...state.sessions, filterDraft: draft.slice(0, -1) } };
   if (key === 'ctrl-u') return { ...state, sessions: { ...state.sessions, filterDraft: '' } };
+  if (key.startsWith('ctrl-')) return state;
   const printable = key === 'space' ? ' ' : input;
   if (printable && /^[^\p{C}]+$/u.test(printable)) return { ...state, sessions: { ...state.sessions, filterDraft: draft + printable } };
   return state;
@@ -192,6 +207,14 @@ function move(state: AppState, movement: Movement): AppState {
   if (state.view === 'pools') {
     const keys = poolRows(state.bouncer).map((r) => r.key);
     return { ...state, bouncer: { ...state.bouncer, selection: moveSelection(keys, state.bouncer.selection, movement, pageHeight(state)) } };
+  }
+  if (state.view === 'migrations') {
+    const keys = (state.migrations.status?.entries ?? []).map((e) => e.version);
+    return { ...state, migrations: { ...state.migrations, selection: moveSelection(keys, state.migrations.selection, movement, pageHeight(state)) } };
+  }
+  if (state.view === 'backups') {
+    const keys = (state.backups.list ?? []).map((e) => e.file);
+    return { ...state, backups: { ...state.backups, selection: moveSelection(keys, state.backups.selection, movement, pageHeight(state)) } };
   }
   if (state.view === 'sessions') {
     const model = sessionsViewModel(state, poolLookup(state.bouncer.snapshot));

@@ -4,6 +4,10 @@ import type { PoolColumnId } from '../ui/columns/pool-columns.js';
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import type { BouncerAction } from '../actions/bouncer.js';
 import type { RingBuffer } from './history.js';
+import type { MigrationStatus } from '../migrate/status.js';
+import type { BlockingSession, PlannedStep } from '../migrate/types.js';
+import type { ListedBackup } from '../backup/list.js';
+import type { BackupProgress } from '../backup/progress.js';
 
 export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups'] as const;
 export type ViewId = (typeof VIEWS)[number];
@@ -39,6 +43,9 @@ export interface BouncerTarget {
 export type Dialog =
   | { kind: 'signal'; signal: SignalKind; targets: SessionTarget[] }
   | { kind: 'bouncer'; command: BouncerTarget }
+  /** Apply pending migrations: confirmed by typing the database's name. */
+  | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }
+  | { kind: 'backup'; database: string; target: string; dir: string }
   | { kind: 'help' };
 
 export interface Message {
@@ -83,6 +90,41 @@ export interface BouncerState extends SourceHealth {
 /** What identifies a row: a pid, or a pool's `database/user`. */
 export type SelectionKey = number | string;
 
+/** A migration run under way (or just ended), as the Migrations view follows it. */
+export interface MigrationRun {
+  startedAt: number;
+  file: string | undefined;
+  fileIndex: number;
+  fileTotal: number;
+  statement: { line: number; index: number; count: number; excerpt: string } | undefined;
+  retries: number;
+  blockers: BlockingSession[];
+  /** Who holds the maintenance lock while the run waits for it. */
+  waitingFor: string | undefined;
+  log: string[];
+  finished: { ok: boolean; message: string; at: number } | undefined;
+}
+
+export interface MigrationsState {
+  dir: string;
+  status: MigrationStatus | undefined;
+  error: string | undefined;
+  loading: boolean;
+  selection: SelectionState;
+  run: MigrationRun | undefined;
+}
+
+export interface BackupsState {
+  dir: string;
+  list: ListedBackup[] | undefined;
+  error: string | undefined;
+  selection: SelectionState;
+  /** The backup under way (or just ended). */
+  job: { progress: BackupProgress; notices: string[]; finished: { ok: boolean; message: string; at: number } | undefined } | undefined;
+  /** The file being verified, if any. */
+  verifying: string | undefined;
+}
+
 export interface SelectionState {
   /** The selected row follows this key (a pid in the sessions view), not the row's position. */
   key: SelectionKey | undefined;
@@ -110,6 +152,8 @@ export interface AppState {
     tagged: number[];
   };
   bouncer: BouncerState;
+  migrations: MigrationsState;
+  backups: BackupsState;
   locks: { selection: SelectionState };
   paused: boolean;
   intervalSeconds: number;
@@ -129,6 +173,8 @@ export interface InitialStateOptions {
   target: string;
   /** The PgBouncer admin console's target, when one is configured. */
   bouncerTarget?: string;
+  migrationsDir?: string;
+  backupDir?: string;
   now?: number;
 }
 
@@ -153,6 +199,8 @@ export function initialState(options: InitialStateOptions): AppState {
       error: undefined,
     },
     locks: { selection: selection() },
+    migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
+    backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },
     paused: false,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,

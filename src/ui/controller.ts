@@ -9,6 +9,8 @@ import type { AppState, BouncerTarget, SessionTarget, SignalKind } from '../stor
 import type { PgBouncerSource } from '../sources/pgbouncer.js';
 import type { BouncerActions, BouncerDatabaseAction } from '../actions/bouncer.js';
 import { clientBehind } from '../store/pools.js';
+import { resolveSelection } from '../store/selection.js';
+import { MaintenanceJobs } from './maintenance-jobs.js';
 
 const POOL_ACTIONS: Partial<Record<CommandId, BouncerDatabaseAction>> = {
   'pool.pause': 'PAUSE',
@@ -47,6 +49,7 @@ export class Controller {
   private polling = false;
   private stopped = false;
   private readonly now: () => number;
+  private readonly jobs: MaintenanceJobs;
 
   constructor(
     initial: AppState,
@@ -54,6 +57,7 @@ export class Controller {
   ) {
     this.state = initial;
     this.now = deps.now ?? Date.now;
+    this.jobs = new MaintenanceJobs(deps.settings, this.dispatch, this.now);
   }
 
   getState = (): AppState => this.state;
@@ -69,12 +73,25 @@ export class Controller {
     const wasPaused = this.state.paused;
     const oldInterval = this.state.intervalSeconds;
     const oldDetail = this.state.detailPid;
+    const oldView = this.state.view;
     this.state = next;
+    if (next.view !== oldView) this.enteredView(next.view);
     for (const listener of this.listeners) listener();
     if ((wasPaused && !next.paused) || oldInterval !== next.intervalSeconds || (next.detailPid !== undefined && next.detailPid !== oldDetail)) {
       this.schedule(0);
     }
   };
+
+  private enteredView(view: AppState['view']): void {
+    if (view === 'migrations' && !this.jobs.migrationRunning) void this.jobs.refreshMigrations(this.state.migrations.dir);
+    if (view === 'backups') void this.jobs.refreshBackups(this.state.backups.dir);
+  }
+
+  /** Aborts running migrations and backups (each cleans up) and waits for them. */
+  async shutdown(): Promise<void> {
+    this.stop();
+    await this.jobs.shutdown();
+  }
 
   start(): void {
     this.schedule(0);
@@ -140,6 +157,25 @@ export class Controller {
       else this.dispatch({ type: 'message', text: `${command.action} not confirmed: nothing was done`, tone: 'info', at: this.now() });
       return;
     }
+    if (state.dialog?.kind === 'migrate') {
+      const dialog = state.dialog;
+      if (name === 'escape') {
+        this.dispatch({ type: 'dialog-close' });
+        this.info('apply not confirmed: nothing was done');
+      } else if (name === 'enter') {
+        this.dispatch({ type: 'dialog-close' });
+        if (dialog.typed === dialog.database) this.jobs.startMigration(this.state.migrations.dir, dialog.steps.map((s) => s.version));
+        else this.info(`"${dialog.typed}" is not the database name (${dialog.database}): nothing was applied`, 'error');
+      } else if (name === 'backspace') this.dispatch({ type: 'dialog-typed', text: dialog.typed.slice(0, -1) });
+      else if ([...input].length === 1 && !/\p{C}/u.test(input)) this.dispatch({ type: 'dialog-typed', text: dialog.typed + input });
+      return;
+    }
+    if (state.dialog?.kind === 'backup') {
+      this.dispatch({ type: 'dialog-close' });
+      if (name === 'y' || name === 'Y') this.jobs.startBackup(this.state.backups.dir);
+      else this.info('backup not confirmed: nothing was done');
+      return;
+    }
     if (state.dialog?.kind === 'help') {
       this.dispatch({ type: 'dialog-close' });
       if (name === 'q') this.deps.onQuit();
@@ -165,6 +201,25 @@ export class Controller {
     const poolAction = POOL_ACTIONS[command];
     if (poolAction) return this.confirmPoolAction(poolAction);
     if (command === 'session.killClient') return this.confirmKillClient();
+    if (command === 'migrations.apply' || command === 'backups.start') {
+      if (this.state.readOnly) return;
+      const outcome = command === 'migrations.apply' ? this.jobs.applyDialog(this.state) : this.jobs.backupDialog(this.state.backups.dir);
+      if ('dialog' in outcome) this.dispatch({ type: 'dialog-open', dialog: outcome.dialog });
+      else this.info(outcome.message);
+      return;
+    }
+    if (command === 'backups.cancel') {
+      if (!this.jobs.cancelBackup()) this.info('no backup is running');
+      return;
+    }
+    if (command === 'backups.verify') {
+      const rows = this.state.backups.list ?? [];
+      const picked = rows[resolveSelection(rows.map((r) => r.file), this.state.backups.selection, 1).index];
+      if (!picked) return this.info('no dump selected to verify');
+      if (this.state.backups.verifying) return this.info(`already verifying ${this.state.backups.verifying}`);
+      void this.jobs.verify(this.state.backups.dir, picked.file);
+      return;
+    }
     this.dispatch({ type: 'command', command });
   }
 

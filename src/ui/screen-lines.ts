@@ -2,18 +2,17 @@ import type { Binding } from '../keymap/bindings.js';
 import { BINDINGS } from '../keymap/bindings.js';
 import { lockTreeRows } from '../store/lock-tree.js';
 import { sessionsViewModel } from '../store/selectors.js';
-import type { AppState, ViewId } from '../store/state.js';
-import { fit } from '../text/width.js';
+import type { AppState } from '../store/state.js';
 import { footerLine } from './components/footer.js';
 import { headerLines } from './components/header.js';
 import { tabsLine } from './components/tabs.js';
-import { theme } from './theme.js';
 import { detailBody, type DetailExtra } from './views/detail-view.js';
 import { withDialog } from './views/dialogs.js';
 import { locksBody } from './views/locks-view.js';
-import { messageBody } from './views/placeholder-view.js';
 import { sessionsBody } from './views/sessions-view.js';
 import { bouncerHeaderLine, poolsBody } from './views/pools-view.js';
+import { migrationsBody } from './views/migrations-view.js';
+import { backupsBody } from './views/backups-view.js';
 import { clientBehind, poolLookup } from '../store/pools.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 
@@ -32,10 +31,8 @@ function bouncerDetail(state: AppState, pid: number): string[] {
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 20;
 
-/** What other parts of the program add to the screen: bodies of more views, more header lines, more keys. */
+/** What a caller may add to the screen: more lines in the detail view, another keymap (tests). */
 export interface ScreenExtensions {
-  bodies?: Partial<Record<ViewId, (state: AppState, height: number) => string[]>>;
-  headerLines?: (state: AppState) => string[];
   detailExtra?: DetailExtra;
   bindings?: readonly Binding[];
 }
@@ -53,7 +50,7 @@ export function screenLines(state: AppState, extensions: ScreenExtensions = {}):
     for (let i = 0; i < text.length && lines.length < Math.max(1, rows - 1); i += width) lines.push(text.slice(i, i + width));
     return lines;
   }
-  const header = [...headerLines(state), ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : []), ...(extensions.headerLines?.(state) ?? [])];
+  const header = [...headerLines(state), ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : [])];
   const bindings = extensions.bindings ?? BINDINGS;
   const top = [...header, tabsLine(state)];
   const height = rows - 1 - top.length - 1;
@@ -70,12 +67,11 @@ function bodyFor(state: AppState, height: number, extensions: ScreenExtensions):
       return sessionsBody(state, sessionsViewModel(state, poolLookup(state.bouncer.snapshot), height - 1), height);
     case 'pools':
       return poolsBody(state, height);
+    case 'migrations':
+      return migrationsBody(state, height);
+    case 'backups':
+      return backupsBody(state, height);
     case 'locks':
       return locksBody(state, lockTreeRows(state.pg.snapshot), height);
-    default: {
-      const body = extensions.bodies?.[state.view];
-      if (body) return body(state, height);
-      return messageBody(state, height, [theme.dim(fit('This view is not available in this build.', state.terminal.columns - 2))]);
-    }
   }
 }

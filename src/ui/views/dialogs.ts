@@ -7,6 +7,7 @@ import { sanitizeOneLine } from '../../text/sanitize.js';
 import { fit, truncate } from '../../text/width.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
 import { theme } from '../theme.js';
+import { formatTimeout } from '../../migrate/describe.js';
 
 const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
   PAUSE: 'PgBouncer waits for its transactions to finish, then holds new queries until RESUME.',
@@ -36,6 +37,32 @@ export function withDialog(state: AppState, body: string[], dialog: Dialog | und
       `y ${action}    n / Esc / any other key: do nothing (default)`,
     ];
     return overlayBox(body, width, `${action} ${sanitizeOneLine(label)}?`, lines, dialogStyle);
+  }
+  if (dialog.kind === 'migrate') {
+    const room = Math.max(1, body.length - 8);
+    const steps = dialog.steps.slice(0, room).map(
+      (step) =>
+        `${fit(step.fileName, 36)} ${step.transactional ? 'in a transaction' : 'no transaction  '}  lock_timeout ${formatTimeout(step.lockTimeoutMs)}  statement_timeout ${formatTimeout(step.statementTimeoutMs)}`,
+    );
+    if (dialog.steps.length > room) steps.push(`… and ${dialog.steps.length - room} more`);
+    const lines = [
+      `target ${sanitizeOneLine(dialog.target)} as ${sanitizeOneLine(dialog.role)}`,
+      '',
+      ...steps,
+      '',
+      `Type the database name (${sanitizeOneLine(dialog.database)}) and Enter to apply; Esc cancels.`,
+      `> ${sanitizeOneLine(dialog.typed)}█`,
+    ];
+    return overlayBox(body, width, `Apply ${dialog.steps.length} migration${dialog.steps.length === 1 ? '' : 's'}?`, lines, dialogStyle);
+  }
+  if (dialog.kind === 'backup') {
+    const lines = [
+      `A logical pg_dump of database ${sanitizeOneLine(dialog.database)} (${sanitizeOneLine(dialog.target)}),`,
+      `verified, then written to ${sanitizeOneLine(dialog.dir)}. Not point-in-time recovery; no roles.`,
+      '',
+      'y start    n / Esc / any other key: do nothing (default)',
+    ];
+    return overlayBox(body, width, `Back up ${sanitizeOneLine(dialog.database)}?`, lines, dialogStyle);
   }
   const verb = dialog.signal === 'cancel' ? 'Cancel the query of' : 'Terminate';
   const count = dialog.targets.length;
