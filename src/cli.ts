@@ -1,5 +1,5 @@
 import { PgtopError, UsageError, errorMessage } from './errors.js';
-import { sanitize } from './text/sanitize.js';
+import { sanitizeLines } from './text/sanitize.js';
 
 type CommandRunner = (argv: string[]) => Promise<number>;
 
@@ -22,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const code = error instanceof PgtopError ? error.exitCode : 1;
     const message = error instanceof UsageError || error instanceof PgtopError ? error.message : `unexpected error: ${errorMessage(error)}`;
-    process.stderr.write(`pgtop: ${sanitize(message)}\n`);
+    const [first = '', ...more] = sanitizeLines(message);
+    process.stderr.write(`pgtop: ${first}\n${more.map((line) => `  ${line}\n`).join('')}`);
     if (debug && error instanceof Error) {
       process.stderr.write(`${error.stack ?? ''}\n`);
       if (error.cause instanceof Error) process.stderr.write(`caused by: ${error.cause.stack ?? error.cause.message}\n`);
