@@ -205,8 +205,9 @@ export class ProgressTracker {
     let copied = 0;
     for (const name of this.done) copied += this.sizes.get(name)?.bytes ?? 0;
     for (const table of current) {
-      if (table.rowsDone === null || table.rowsEstimated <= 0) continue;
-      copied += table.tableBytes * Math.min(1, table.rowsDone / table.rowsEstimated);
+      // A table never analysed has no row estimate: measure it by the bytes copied instead.
+      if (table.rowsDone !== null && table.rowsEstimated > 0) copied += table.tableBytes * Math.min(1, table.rowsDone / table.rowsEstimated);
+      else if (table.bytesDone !== null && table.tableBytes > 0) copied += Math.min(table.tableBytes, table.bytesDone);
     }
     return Math.min(1, copied / total);
   }

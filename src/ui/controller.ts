@@ -205,7 +205,7 @@ export class Controller {
       if (this.state.readOnly) return;
       const outcome = command === 'migrations.apply' ? this.jobs.applyDialog(this.state) : this.jobs.backupDialog(this.state.backups.dir);
       if ('dialog' in outcome) this.dispatch({ type: 'dialog-open', dialog: outcome.dialog });
-      else this.info(outcome.message);
+      else this.info(outcome.message, outcome.error ? 'error' : 'info');
       return;
     }
     if (command === 'backups.cancel') {

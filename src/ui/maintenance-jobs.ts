@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { listBackups } from '../backup/list.js';
 import { runBackupJob } from '../backup/backup.js';
@@ -13,6 +14,8 @@ import type { AppState, Dialog } from '../store/state.js';
 import { describeTarget } from '../config/resolve.js';
 
 type Dispatch = (event: AppEvent) => void;
+
+const missingBackupDir = (dir: string): string => `backup directory ${dir} does not exist: mkdir -m 700 -p ${dir}, or use --backup-dir`;
 
 /** What a migration run's result says in one line. */
 export function migrationSummary(result: MigrationRunResult): { ok: boolean; message: string } {
@@ -68,11 +71,11 @@ export class MaintenanceJobs {
   }
 
   /** The confirmation dialog for `a`, or a reason why there is nothing to confirm. */
-  applyDialog(state: AppState): { dialog: Dialog } | { message: string } {
+  applyDialog(state: AppState): { dialog: Dialog } | { message: string; error?: boolean } {
     if (this.migration) return { message: 'a migration run is already under way' };
     const status = state.migrations.status;
-    if (!status) return { message: state.migrations.error ?? 'the migrations are still being read' };
-    if (status.refusals.length > 0) return { message: `cannot apply: ${status.refusals[0]?.message ?? ''}` };
+    if (!status) return state.migrations.error ? { message: state.migrations.error, error: true } : { message: 'the migrations are still being read' };
+    if (status.refusals.length > 0) return { message: `cannot apply: ${status.refusals[0]?.message ?? ''}`, error: true };
     if (status.pending.length === 0) return { message: 'nothing to apply: every migration is applied' };
     return {
       dialog: {
@@ -116,13 +119,14 @@ export class MaintenanceJobs {
       this.dispatch({ type: 'backups-loaded', list: await listBackups(dir) });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const message = code === 'ENOENT' ? `the backup directory ${dir} does not exist: create it (mkdir -p ${dir}) or start pgtop with --backup-dir` : errorMessage(error);
+      const message = code === 'ENOENT' ? missingBackupDir(dir) : errorMessage(error);
       this.dispatch({ type: 'backups-failed', message });
     }
   }
 
-  backupDialog(dir: string): { dialog: Dialog } | { message: string } {
+  backupDialog(dir: string): { dialog: Dialog } | { message: string; error?: boolean } {
     if (this.backup) return { message: 'a backup is already running: x cancels it' };
+    if (!existsSync(dir)) return { message: missingBackupDir(dir), error: true };
     return { dialog: { kind: 'backup', database: this.settings.database, target: describeTarget(this.settings), dir } };
   }
 

@@ -77,6 +77,6 @@ export function backupsBody(state: AppState, height: number): string[] {
     selectedIndex: rows.length > 0 ? selection.index : undefined,
     colour: (row) => (row.kind !== 'dump' || !row.verified ? theme.warn : undefined),
   });
-  if (rows.length === 0 && b.list) table.push(theme.dim(fit('  no dumps yet: b starts one', width)));
+  if (rows.length === 0 && b.list) table.push(theme.dim(fit(state.readOnly ? '  no dumps yet' : '  no dumps yet: b starts one', width)));
   return padLines([...top, ...padLines(table, tableHeight, width), ...bottom], height, width);
 }

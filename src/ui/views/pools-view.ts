@@ -37,6 +37,10 @@ export function poolsBody(state: AppState, height: number): string[] {
     sortColumn: bouncer.sortColumn,
     sortDescending: bouncer.sortDescending,
   });
+  if (bouncer.error && rows.length > 0) {
+    const age = bouncer.lastGoodAt === undefined ? '' : ` from ${formatDuration((state.now - bouncer.lastGoodAt) / 1000)} ago`;
+    lines.splice(1, 0, theme.error(fit(`  stale: data${age} — ${sanitizeOneLine(bouncer.error.message)}`, width)));
+  }
   if (rows.length === 0) {
     const why = bouncer.error
       ? `no data from PgBouncer: ${sanitizeOneLine(bouncer.error.message)}`
@@ -58,7 +62,7 @@ export function bouncerHeaderLine(state: AppState): string {
   const summary = bouncer.snapshot?.summary;
   if (bouncer.error) {
     const age = bouncer.lastGoodAt === undefined ? 'no data yet' : `data from ${formatDuration((state.now - bouncer.lastGoodAt) / 1000)} ago`;
-    return theme.error(fit(` bouncer ⚠ ${sanitizeOneLine(bouncer.error.message)} — ${age}, retrying`, width));
+    return theme.error(fit(` bouncer ⚠ ${age}, retrying — ${sanitizeOneLine(bouncer.error.message)}`, width));
   }
   if (!summary) return theme.dim(fit(` bouncer ${sanitizeOneLine(bouncer.target)}: connecting…`, width));
   const text = fit(
