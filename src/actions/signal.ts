@@ -63,12 +63,20 @@ export async function signalSessions(
   }
   try {
     for (const target of targets) {
+      if (target.backendStartUs === null) {
+        record(target, {
+          pid: target.pid,
+          result: 'refused',
+          message: `cannot ${VERB[kind].noun} ${target.pid}: its identity (backend_start) is hidden from role "${settings.user}", so pgtop cannot make sure it is still the session you chose. Grant pg_read_all_stats to "${settings.user}".`,
+        });
+        continue;
+      }
       try {
         const result = await client.query<{ signalled: boolean }>(
           `SELECT ${VERB[kind].fn}(a.pid) AS signalled
              FROM pg_stat_activity a
             WHERE a.pid = $1
-              AND floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text IS NOT DISTINCT FROM $2`,
+              AND floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text = $2`,
           [target.pid, target.backendStartUs],
         );
         const row = result.rows[0];

@@ -15,10 +15,13 @@ export interface InkKey {
   tab: boolean;
   backspace: boolean;
   delete: boolean;
+  meta: boolean;
 }
 
 /** One canonical name per key press: `up`, `enter`, `ctrl-c`, `shift-tab`, or the character itself. */
 export function keyName(input: string, key: InkKey): string {
+  // Alt+key (Ink drops its ESC) is no key of ours: it must not confirm a dialog as a bare `y` would.
+  if (key.meta && !key.escape) return `meta-${input}`;
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';
   if (key.leftArrow) return 'left';
@@ -65,7 +68,7 @@ const CONTROL_NAMES: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\
  * single key presses so that `j` then Enter is not one unknown key. Special keys arrive alone and are kept.
  */
 export function splitKeys(input: string, key: InkKey): { name: string; input: string }[] {
-  const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.escape || key.ctrl;
+  const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.escape || key.ctrl || key.meta;
   const chars = [...input];
   if (special || chars.length <= 1) return [{ name: keyName(input, key), input }];
   return chars.map((ch) => ({ name: CONTROL_NAMES[ch] ?? (ch.charCodeAt(0) < 32 ? `ctrl-${String.fromCharCode(ch.charCodeAt(0) + 96)}` : ch), input: ch }));

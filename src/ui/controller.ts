@@ -11,6 +11,7 @@ import type { BouncerActions, BouncerDatabaseAction } from '../actions/bouncer.j
 import { clientBehind } from '../store/pools.js';
 import { resolveSelection } from '../store/selection.js';
 import { MaintenanceJobs } from './maintenance-jobs.js';
+import { MIN_COLUMNS, MIN_ROWS } from './screen-lines.js';
 
 const POOL_ACTIONS: Partial<Record<CommandId, BouncerDatabaseAction>> = {
   'pool.pause': 'PAUSE',
@@ -143,6 +144,15 @@ export class Controller {
   handleKey(name: string, input: string): void {
     const state = this.state;
     if (name === 'ctrl-c') return this.deps.onQuit();
+    // Nothing is acted on that the user cannot see: below the minimum size the screen shows only a notice.
+    if (state.terminal.columns < MIN_COLUMNS || state.terminal.rows < MIN_ROWS) {
+      if (name === 'q') return this.deps.onQuit();
+      if (state.dialog) {
+        this.dispatch({ type: 'dialog-close' });
+        this.info('the terminal is too small to show the dialog: nothing was done');
+      }
+      return;
+    }
     if (state.dialog?.kind === 'signal') {
       const dialog = state.dialog;
       this.dispatch({ type: 'dialog-close' });

@@ -21,7 +21,7 @@ export const PGBOUNCER_HELP = [
 export function poolsBody(state: AppState, height: number): string[] {
   const width = state.terminal.columns;
   const bouncer = state.bouncer;
-  if (!bouncer.configured) return padLines(['', ...PGBOUNCER_HELP.map((l) => fit(`  ${l}`, width))], height, width);
+  if (!bouncer.configured) return padLines([' '.repeat(width), ...PGBOUNCER_HELP.map((l) => fit(`  ${l}`, width))], height, width);
   const rows = poolRows(bouncer);
   const selection = resolveSelection(
     rows.map((r) => r.key),

@@ -1,0 +1,255 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConnectionSettings } from '../../src/config/types.js';
+import { ALL_BINDINGS } from '../../src/keymap/all-bindings.js';
+import { bindingsFor, commandFor, type Binding } from '../../src/keymap/bindings.js';
+import { footerHints, helpEntries, keysMarkdownTable, keysOf } from '../../src/keymap/help.js';
+import { keyLabel } from '../../src/keymap/keys.js';
+import { PostgresSource } from '../../src/sources/postgres.js';
+import type { PgSnapshot, Session } from '../../src/sources/types.js';
+import { reduce } from '../../src/store/reduce.js';
+import { VIEWS, initialState, type AppState, type ViewId } from '../../src/store/state.js';
+import { Controller } from '../../src/ui/controller.js';
+
+const NOW = Date.parse('2024-05-01T12:00:00Z');
+
+function session(pid: number, overrides: Partial<Session> = {}): Session {
+  return {
+    pid,
+    database: 'app',
+    user: 'api',
+    application: 'web',
+    client: '10.0.0.1',
+    backendType: 'client backend',
+    state: 'active',
+    waitEventType: null,
+    waitEvent: null,
+    backendStart: '2024-05-01T11:00:00Z',
+    backendStartUs: '1714561200000000',
+    xactStart: null,
+    queryStart: null,
+    stateChange: null,
+    xactAgeSeconds: 5,
+    queryAgeSeconds: pid,
+    query: `SELECT ${pid}`,
+    queryId: null,
+    leaderPid: null,
+    blockedBy: [],
+    hidden: false,
+    ...overrides,
+  };
+}
+
+function snapshot(): PgSnapshot {
+  const sessions = [
+    session(1, { state: 'idle in transaction' }),
+    session(2, { blockedBy: [1], waitEventType: 'Lock', waitEvent: 'transactionid' }),
+    session(3, { blockedBy: [2], waitEventType: 'Lock', waitEvent: 'tuple' }),
+    session(4),
+    session(5),
+  ];
+  return {
+    takenAt: new Date(NOW).toISOString(),
+    server: {
+      version: '16.4',
+      versionNum: 160004,
+      role: 'primary',
+      startedAt: '2024-04-01T00:00:00Z',
+      uptimeSeconds: 100,
+      maxConnections: 100,
+      xactTotal: 0,
+      blocksHit: 0,
+      blocksRead: 0,
+      now: new Date(NOW).toISOString(),
+      currentUser: 'postgres',
+      seesAllSessions: true,
+    },
+    sessions,
+    waitingLocks: [],
+    detail: null,
+  };
+}
+
+// The Migrations and Backups views read their directories when entered: give them an empty one.
+const EMPTY_DIR = mkdtempSync(join(tmpdir(), 'pgtop-keymap-test-'));
+process.once('exit', () => rmSync(EMPTY_DIR, { recursive: true, force: true }));
+
+const SETTINGS: ConnectionSettings = { host: '127.0.0.1', port: 1, user: 'tester', database: 'app', sslmode: 'disable', extra: {} };
+
+/** A state in `view` with data, a filter and the selection on the second row: where every key can act. */
+function stateIn(view: ViewId, readOnly: boolean): AppState {
+  let state = initialState({ intervalSeconds: 2, readOnly, columns: 160, rows: 40, target: 'db:5432/app', now: NOW, migrationsDir: EMPTY_DIR, backupDir: EMPTY_DIR });
+  state = reduce(state, { type: 'pg-data', snapshot: snapshot(), ownPid: undefined, at: NOW });
+  state = { ...state, sessions: { ...state.sessions, filter: 'app' } };
+  state = reduce(state, { type: 'command', command: 'move.down' });
+  state = reduce({ ...state, view: 'locks' }, { type: 'command', command: 'move.down' });
+  return { ...state, view };
+}
+
+/** A controller that never polls: the source is never asked for data. */
+function controllerFor(state: AppState): { controller: Controller; quits: () => number } {
+  let quits = 0;
+  const controller = new Controller(state, {
+    source: new PostgresSource(SETTINGS),
+    settings: SETTINGS,
+    onQuit: () => {
+      quits++;
+    },
+    writeAudit: () => undefined,
+    now: () => NOW,
+  });
+  controller.stop();
+  return { controller, quits: () => quits };
+}
+
+/** What Ink would hand over for a key: the character for printable ones, '' for named ones. */
+const inputOf = (key: string): string => ([...key].length === 1 ? key : key.startsWith('ctrl-') ? key.slice(5) : key === 'space' ? ' ' : '');
+
+const viewsOf = (binding: Binding): readonly ViewId[] => binding.views ?? VIEWS;
+
+describe('the keymap table', () => {
+  test('every binding has keys, a description, and views that exist', () => {
+    assert.ok(ALL_BINDINGS.length > 0);
+    for (const binding of ALL_BINDINGS) {
+      assert.ok(binding.keys.length > 0, `${binding.command} has keys`);
+      assert.ok(binding.description.trim().length > 0, `${binding.command} has a description`);
+      for (const view of binding.views ?? []) assert.ok((VIEWS as readonly string[]).includes(view), `${binding.command}: unknown view ${view}`);
+    }
+  });
+
+  test('no key is bound twice in the same view', () => {
+    for (const view of VIEWS) {
+      const seen = new Map<string, string>();
+      for (const binding of bindingsFor(view, false, ALL_BINDINGS)) {
+        for (const key of binding.keys) {
+          assert.ok(!seen.has(key), `${view}: "${key}" is bound to both ${seen.get(key)} and ${binding.command}`);
+          seen.set(key, binding.command);
+        }
+      }
+    }
+  });
+
+  test('the input handler uses the whole table: each key of each view maps to its binding', () => {
+    for (const view of VIEWS) {
+      for (const binding of bindingsFor(view, false, ALL_BINDINGS)) {
+        for (const key of binding.keys) assert.equal(commandFor(key, view, false), binding.command, `${view}: ${key}`);
+      }
+    }
+  });
+
+  test('every binding is handled by the reducer or the controller, in each view it is bound in', () => {
+    const unhandled: string[] = [];
+    for (const binding of ALL_BINDINGS) {
+      for (const view of viewsOf(binding)) {
+        for (const key of binding.keys) {
+          const before = stateIn(view, false);
+          const { controller, quits } = controllerFor(before);
+          controller.handleKey(key, inputOf(key));
+          if (controller.getState() === before && quits() === 0) unhandled.push(`${key} (${binding.command}) in ${view}`);
+        }
+      }
+    }
+    assert.deepEqual(unhandled, [], 'keys that do nothing where they are bound');
+  });
+
+  test('q and Ctrl-C quit; c and K open a confirmation pinned to the selected session', () => {
+    for (const key of ['q', 'ctrl-c']) {
+      const { controller, quits } = controllerFor(stateIn('sessions', false));
+      controller.handleKey(key, inputOf(key));
+      assert.equal(quits(), 1, key);
+    }
+    for (const [key, signal] of [
+      ['c', 'cancel'],
+      ['K', 'terminate'],
+    ] as const) {
+      const { controller } = controllerFor(stateIn('sessions', false));
+      controller.handleKey(key, key);
+      const dialog = controller.getState().dialog;
+      assert.equal(dialog?.kind, 'signal', key);
+      assert.ok(dialog?.kind === 'signal');
+      assert.equal(dialog.signal, signal);
+      assert.equal(dialog.targets.length, 1);
+    }
+  });
+});
+
+describe('--read-only', () => {
+  test('drops every dangerous binding and keeps every other one', () => {
+    for (const view of VIEWS) {
+      const all = bindingsFor(view, false, ALL_BINDINGS);
+      const readOnly = bindingsFor(view, true, ALL_BINDINGS);
+      assert.deepEqual(readOnly, all.filter((b) => !b.dangerous), view);
+    }
+    assert.ok(ALL_BINDINGS.some((b) => b.dangerous), 'the table marks dangerous bindings');
+    for (const command of ['session.cancel', 'session.terminate']) {
+      assert.ok(ALL_BINDINGS.find((b) => b.command === command)?.dangerous, `${command} is dangerous`);
+    }
+  });
+
+  test('a dangerous key does nothing at all: no dialog, no state change', () => {
+    for (const binding of ALL_BINDINGS.filter((b) => b.dangerous)) {
+      for (const view of viewsOf(binding)) {
+        for (const key of binding.keys) {
+          assert.equal(commandFor(key, view, true, ALL_BINDINGS), undefined, `${key} in ${view}`);
+          const before = stateIn(view, true);
+          const { controller } = controllerFor(before);
+          controller.handleKey(key, inputOf(key));
+          assert.equal(controller.getState(), before, `${key} (${binding.command}) changed something in read-only ${view}`);
+        }
+      }
+    }
+  });
+
+  test('neither the help nor the footer offers a dangerous key', () => {
+    const dangerous = ALL_BINDINGS.filter((b) => b.dangerous);
+    for (const view of VIEWS) {
+      const help = helpEntries(view, true, ALL_BINDINGS);
+      for (const binding of dangerous) assert.ok(!help.some((e) => e.description === binding.description), `${view} help shows ${binding.command}`);
+      const hints = footerHints(view, true, ALL_BINDINGS);
+      for (const binding of dangerous) {
+        assert.ok(!hints.some((h) => h.label === binding.hint && h.keys === keyLabel(binding.keys[0] ?? '')), `${view} footer shows ${binding.command}`);
+      }
+    }
+  });
+});
+
+describe('help, footer and README come from the same table', () => {
+  test('the help lists exactly the bindings of the view, in table order', () => {
+    for (const view of VIEWS) {
+      for (const readOnly of [false, true]) {
+        assert.deepEqual(
+          helpEntries(view, readOnly, ALL_BINDINGS),
+          bindingsFor(view, readOnly, ALL_BINDINGS).map((b) => ({ keys: keysOf(b), description: b.description })),
+        );
+      }
+    }
+    const sessions = helpEntries('sessions', false, ALL_BINDINGS);
+    assert.ok(sessions.some((e) => e.keys === '/' && /filter/.test(e.description)));
+    assert.ok(sessions.some((e) => e.keys === 'q Ctrl-C'));
+  });
+
+  test('the footer hints are the bindings with a hint, with their first key', () => {
+    for (const view of VIEWS) {
+      assert.deepEqual(
+        footerHints(view, false, ALL_BINDINGS),
+        bindingsFor(view, false, ALL_BINDINGS)
+          .filter((b) => b.hint)
+          .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '' })),
+      );
+    }
+    const labels = footerHints('sessions', false, ALL_BINDINGS).map((h) => `${h.keys} ${h.label}`);
+    assert.ok(labels.includes('c cancel') && labels.includes('K terminate') && labels.includes('q quit'), labels.join(', '));
+  });
+
+  test("the README's key table is the one generated from the bindings", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('<!-- keys:start -->');
+    const end = readme.indexOf('<!-- keys:end -->');
+    assert.ok(start >= 0 && end > start, 'README.md has the keys:start … keys:end block');
+    const block = readme.slice(start + '<!-- keys:start -->'.length, end);
+    assert.equal(block, `\n${keysMarkdownTable(ALL_BINDINGS)}\n`, 'README key table is out of date: run npm run readme:keys');
+  });
+});
