@@ -15,6 +15,8 @@ export const DEMO_DATABASE = 'shop';
 const serverSettings = {
   max_connections: 100,
   track_io_timing: 'on',
+  // A backend whose client went away (the workload stopped mid-query) ends within a second, not after its pg_sleep.
+  client_connection_check_interval: '1s',
 };
 
 /** A temporary directory for everything the demo starts, removed on any exit. */

@@ -52,7 +52,7 @@ export const sessionColumns: readonly ColumnSpec<SessionRow, SessionColumnId>[] 
   { id: 'pid', title: 'PID', width: 7, align: 'right', priority: 0, sortValue: (s) => s.pid, text: (s) => String(s.pid) },
   { id: 'database', title: 'DB', aliases: ['db', 'datname', 'database'], width: 10, align: 'left', priority: 7, sortValue: (s) => s.database, text: (s) => str(s.database) },
   { id: 'user', title: 'USER', aliases: ['usename', 'role'], width: 10, align: 'left', priority: 3, sortValue: (s) => s.user, text: (s) => str(s.user) },
-  { id: 'application', title: 'APP', aliases: ['application', 'application_name'], width: 12, align: 'left', priority: 8, sortValue: (s) => s.application, text: (s) => str(s.application) },
+  { id: 'application', title: 'APP', aliases: ['application', 'application_name'], width: 14, align: 'left', priority: 6.5, sortValue: (s) => s.application, text: (s) => str(s.application) },
   { id: 'client', title: 'CLIENT', aliases: ['client_addr', 'host'], width: 15, align: 'left', priority: 10, sortValue: (s) => s.client, text: (s) => str(s.client) },
   { id: 'backendType', title: 'TYPE', aliases: ['backend_type'], width: 14, align: 'left', priority: 12, sortValue: (s) => s.backendType, text: (s) => str(s.backendType) },
   { id: 'state', title: 'STATE', width: 10, align: 'left', priority: 1, sortValue: (s) => stateLabel(s), text: stateLabel },
