@@ -4,7 +4,7 @@ import { findEmbeddedBinDir } from '../../src/sandbox/embedded.js';
 import { workloadApplications } from '../../src/sandbox/workload.js';
 import { assertCleanedUp, unlessEnded, waitForDemo, START_TIMEOUT_MS, type RunningDemo } from '../helpers/demo-checks.js';
 import { uidOf } from '../helpers/demo-processes.js';
-import { ordinaryUser, startDemo, unreadableFor, type DemoTerminal } from '../helpers/demo-terminal.js';
+import { ordinaryUser, readmeQuickStart, startDemo, startNpmDemo, unreadableFor, type DemoTerminal } from '../helpers/demo-terminal.js';
 
 const TEST_TIMEOUT = START_TIMEOUT_MS + 240_000;
 
@@ -19,9 +19,9 @@ function demo(...args: Parameters<typeof startDemo>): DemoTerminal {
   return terminal;
 }
 
-/** An application name as the APP column shows it: 12 wide, a longer one cut with an ellipsis. */
+/** An application name as the APP column shows it: 14 wide, a longer one cut with an ellipsis. */
 function shownApplication(name: string): string {
-  return name.length > 12 ? name.slice(0, 11) : name;
+  return name.length > 14 ? name.slice(0, 13) : name;
 }
 
 /**
@@ -56,6 +56,15 @@ async function quitAndCheck(terminal: DemoTerminal, running: RunningDemo, quit: 
 }
 
 describe('pgtop demo', () => {
+  test("the README's quick start is what runs here: npm run demo shows the workload, and q cleans up", { timeout: TEST_TIMEOUT }, async () => {
+    assert.equal(readmeQuickStart(), 'npm ci && npm run demo', 'the quick start names these commands');
+    const terminal = startNpmDemo();
+    terminals.push(terminal);
+    const running = await waitForDemo(terminal, { pgbouncer: true });
+    await waitForWorkload(terminal);
+    await quitAndCheck(terminal, running, () => terminal.sendKeys('q'), 0);
+  });
+
   test('as root: the workload, a lock chain in Locks and a saturated pool in Pools; q stops and removes everything', { timeout: TEST_TIMEOUT }, async () => {
     const terminal = demo();
     const running = await waitForDemo(terminal, { pgbouncer: true });

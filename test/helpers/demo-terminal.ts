@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoNodePid } from './demo-processes.js';
-import { repoRoot, shellQuote, startTerminal, type Terminal } from './tmux.js';
+import { descendantPids, repoRoot, shellQuote, startTerminal, type Terminal } from './tmux.js';
 
 const demoMain = fileURLToPath(new URL('./demo-main.ts', import.meta.url));
 
@@ -41,6 +41,31 @@ export function startDemo(options: DemoOptions = {}): DemoTerminal {
     env: { ...userEnv, ...options.env },
   });
   return { ...terminal, nodePid: () => demoNodePid(terminal.panePid()) };
+}
+
+/** The README's quick-start line that runs the demo (`npm ci && npm run demo`). */
+export function readmeQuickStart(): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const block = /## Quick start\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const line = block.split('\n').find((entry) => entry.includes('demo')) ?? '';
+  return line.replace(/#.*$/, '').trim();
+}
+
+/**
+ * Runs `npm run demo` in the repository, as the quick start says (the `npm ci` before it has been done by
+ * whoever runs these tests). The demo's node process is the one running bin/pgtop.js, below npm.
+ */
+export function startNpmDemo(options: { columns?: number; rows?: number } = {}): DemoTerminal {
+  const terminal = startTerminal(`cd ${shellQuote(repoRoot)} && npm run demo`, { columns: options.columns ?? 200, rows: options.rows ?? 45 });
+  const nodePid = (): number | undefined =>
+    descendantPids(terminal.panePid()).find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('bin/pgtop.js');
+      } catch {
+        return false;
+      }
+    });
+  return { ...terminal, nodePid };
 }
 
 /** `nobody`, with a fresh home of its own; remove() deletes the home. */
