@@ -9,68 +9,23 @@ import { bindingsFor, commandFor, type Binding } from '../../src/keymap/bindings
 import { footerHints, helpEntries, keysMarkdownTable, keysOf } from '../../src/keymap/help.js';
 import { keyLabel } from '../../src/keymap/keys.js';
 import { PostgresSource } from '../../src/sources/postgres.js';
-import type { PgSnapshot, Session } from '../../src/sources/types.js';
+import type { PgSnapshot } from '../../src/sources/types.js';
 import { reduce } from '../../src/store/reduce.js';
 import { VIEWS, initialState, type AppState, type ViewId } from '../../src/store/state.js';
 import { Controller } from '../../src/ui/controller.js';
+import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 
-function session(pid: number, overrides: Partial<Session> = {}): Session {
-  return {
-    pid,
-    database: 'app',
-    user: 'api',
-    application: 'web',
-    client: '10.0.0.1',
-    backendType: 'client backend',
-    state: 'active',
-    waitEventType: null,
-    waitEvent: null,
-    backendStart: '2024-05-01T11:00:00Z',
-    backendStartUs: '1714561200000000',
-    xactStart: null,
-    queryStart: null,
-    stateChange: null,
-    xactAgeSeconds: 5,
-    queryAgeSeconds: pid,
-    query: `SELECT ${pid}`,
-    queryId: null,
-    leaderPid: null,
-    blockedBy: [],
-    hidden: false,
-    ...overrides,
-  };
-}
-
+/** Session 2 waits on the idle transaction 1, and 3 on 2; 4 and 5 are active and wait on nothing. */
 function snapshot(): PgSnapshot {
-  const sessions = [
-    session(1, { state: 'idle in transaction' }),
-    session(2, { blockedBy: [1], waitEventType: 'Lock', waitEvent: 'transactionid' }),
-    session(3, { blockedBy: [2], waitEventType: 'Lock', waitEvent: 'tuple' }),
-    session(4),
-    session(5),
-  ];
-  return {
-    takenAt: new Date(NOW).toISOString(),
-    server: {
-      version: '16.4',
-      versionNum: 160004,
-      role: 'primary',
-      startedAt: '2024-04-01T00:00:00Z',
-      uptimeSeconds: 100,
-      maxConnections: 100,
-      xactTotal: 0,
-      blocksHit: 0,
-      blocksRead: 0,
-      now: new Date(NOW).toISOString(),
-      currentUser: 'postgres',
-      seesAllSessions: true,
-    },
-    sessions,
-    waitingLocks: [],
-    detail: null,
-  };
+  return syntheticSnapshot([
+    syntheticSession(1, { state: 'idle in transaction' }),
+    syntheticSession(2, { blockedBy: [1], waitEventType: 'Lock', waitEvent: 'transactionid' }),
+    syntheticSession(3, { blockedBy: [2], waitEventType: 'Lock', waitEvent: 'tuple' }),
+    syntheticSession(4),
+    syntheticSession(5),
+  ]);
 }
 
 // The Migrations and Backups views read their directories when entered: give them an empty one.

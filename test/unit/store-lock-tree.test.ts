@@ -2,59 +2,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PgSnapshot, Session, WaitingLock } from '../../src/sources/types.js';
 import { lockTreeRows, treePrefix, type LockTreeRow } from '../../src/store/lock-tree.js';
+import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
-function session(pid: number, blockedBy: number[] = []): Session {
-  return {
-    pid,
-    database: 'app',
-    user: 'api',
-    application: `s${pid}`,
-    client: null,
-    backendType: 'client backend',
-    state: blockedBy.length > 0 ? 'active' : 'idle in transaction',
-    waitEventType: blockedBy.length > 0 ? 'Lock' : null,
-    waitEvent: blockedBy.length > 0 ? 'transactionid' : null,
-    backendStart: null,
-    backendStartUs: null,
-    xactStart: null,
-    queryStart: null,
-    stateChange: null,
-    xactAgeSeconds: 10,
-    queryAgeSeconds: 10,
-    query: `UPDATE t SET v = ${pid}`,
-    queryId: null,
-    leaderPid: null,
-    blockedBy,
-    hidden: false,
-  };
-}
+const session = (pid: number, blockedBy: number[] = []): Session => syntheticSession(pid, { blockedBy });
 
 function waiting(pid: number): WaitingLock {
   return { pid, lockType: 'transactionid', mode: 'ShareLock', relation: null, object: 'xid 700', waitStart: null, waitSeconds: 3 };
 }
 
-function snapshot(sessions: Session[]): PgSnapshot {
-  return {
-    takenAt: '2024-05-01T12:00:00Z',
-    server: {
-      version: '16.4',
-      versionNum: 160004,
-      role: 'primary',
-      startedAt: '2024-04-01T00:00:00Z',
-      uptimeSeconds: 1,
-      maxConnections: 100,
-      xactTotal: 0,
-      blocksHit: 0,
-      blocksRead: 0,
-      now: '2024-05-01T12:00:00Z',
-      currentUser: 'postgres',
-      seesAllSessions: true,
-    },
-    sessions,
-    waitingLocks: sessions.filter((s) => s.blockedBy.length > 0).map((s) => waiting(s.pid)),
-    detail: null,
-  };
-}
+/** Each session that waits on another waits for a transaction lock. */
+const snapshot = (sessions: Session[]): PgSnapshot => syntheticSnapshot(sessions, { waitingLocks: sessions.filter((s) => s.blockedBy.length > 0).map((s) => waiting(s.pid)) });
 
 const shape = (rows: LockTreeRow[]): string[] => rows.map((r) => `${treePrefix(r)}${r.pid}`);
 

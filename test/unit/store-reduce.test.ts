@@ -1,69 +1,20 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandId } from '../../src/keymap/bindings.js';
-import type { PgSnapshot, Session } from '../../src/sources/types.js';
+import type { Session } from '../../src/sources/types.js';
 import { INTERVAL_STEPS, reduce, selectedPid, stepInterval } from '../../src/store/reduce.js';
 import { pageHeight, sessionsViewModel } from '../../src/store/selectors.js';
 import { VIEWS, initialState, type AppState } from '../../src/store/state.js';
 import { sessionColumns } from '../../src/ui/columns/session-columns.js';
+import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
-
-function session(pid: number, overrides: Partial<Session> = {}): Session {
-  return {
-    pid,
-    database: 'app',
-    user: 'api',
-    application: `app-${pid}`,
-    client: '10.0.0.1',
-    backendType: 'client backend',
-    state: 'active',
-    waitEventType: null,
-    waitEvent: null,
-    backendStart: '2024-05-01T11:00:00Z',
-    backendStartUs: String(1_714_561_200_000_000 + pid),
-    xactStart: null,
-    queryStart: null,
-    stateChange: null,
-    xactAgeSeconds: null,
-    queryAgeSeconds: pid,
-    query: `SELECT ${pid}`,
-    queryId: null,
-    leaderPid: null,
-    blockedBy: [],
-    hidden: false,
-    ...overrides,
-  };
-}
-
-function snapshot(sessions: Session[]): PgSnapshot {
-  return {
-    takenAt: new Date(NOW).toISOString(),
-    server: {
-      version: '16.4',
-      versionNum: 160004,
-      role: 'primary',
-      startedAt: '2024-04-01T00:00:00Z',
-      uptimeSeconds: 1000,
-      maxConnections: 100,
-      xactTotal: 0,
-      blocksHit: 0,
-      blocksRead: 0,
-      now: new Date(NOW).toISOString(),
-      currentUser: 'postgres',
-      seesAllSessions: true,
-    },
-    sessions,
-    waitingLocks: [],
-    detail: null,
-  };
-}
 
 function fresh(rows = 24): AppState {
   return initialState({ intervalSeconds: 2, readOnly: false, columns: 120, rows, target: 'db:5432/app', now: NOW });
 }
 
-const data = (state: AppState, sessions: Session[]): AppState => reduce(state, { type: 'pg-data', snapshot: snapshot(sessions), ownPid: undefined, at: NOW });
+const data = (state: AppState, sessions: Session[]): AppState => reduce(state, { type: 'pg-data', snapshot: syntheticSnapshot(sessions), ownPid: undefined, at: NOW });
 const command = (state: AppState, id: CommandId): AppState => reduce(state, { type: 'command', command: id });
 const commands = (state: AppState, ...ids: CommandId[]): AppState => ids.reduce(command, state);
 const key = (state: AppState, name: string, input = name.length === 1 ? name : ''): AppState => reduce(state, { type: 'filter-key', key: name, input });
@@ -76,7 +27,7 @@ const selection = (state: AppState): { pid: number | undefined; index: number; t
 };
 
 /** Sessions 1..n with the query age of `ages[i]` (so the default sort, query age ▼, orders them). */
-const aged = (ages: Record<number, number>): Session[] => Object.entries(ages).map(([pid, age]) => session(Number(pid), { queryAgeSeconds: age }));
+const aged = (ages: Record<number, number>): Session[] => Object.entries(ages).map(([pid, age]) => syntheticSession(Number(pid), { queryAgeSeconds: age }));
 
 describe('views', () => {
   test('1-5 pick a view, Tab and Shift-Tab cycle through all of them and wrap', () => {
@@ -97,7 +48,7 @@ describe('views', () => {
   });
 
   test('switching views leaves the detail', () => {
-    const state = command(data(fresh(), [session(7)]), 'detail.open');
+    const state = command(data(fresh(), [syntheticSession(7)]), 'detail.open');
     assert.equal(state.detailPid, 7);
     assert.equal(command(state, 'view.locks').detailPid, undefined);
     assert.equal(command(state, 'view.next').detailPid, undefined);
@@ -176,7 +127,7 @@ describe('filter prompt', () => {
   });
 
   test('the rows follow the draft while it is typed', () => {
-    const state = data(fresh(), [session(1, { application: 'web' }), session(2, { application: 'worker' }), session(3, { application: 'web-2' })]);
+    const state = data(fresh(), [syntheticSession(1, { application: 'web' }), syntheticSession(2, { application: 'worker' }), syntheticSession(3, { application: 'web-2' })]);
     const draft = typed(command(state, 'filter.open'), 'app=web');
     assert.deepEqual(listed(draft).sort(), [1, 3]);
   });
@@ -184,7 +135,7 @@ describe('filter prompt', () => {
 
 describe('idle, tagging, refresh', () => {
   test('i shows and hides idle sessions (hidden by default)', () => {
-    const state = data(fresh(), [session(1), session(2, { state: 'idle' }), session(3, { state: null, backendType: 'checkpointer' })]);
+    const state = data(fresh(), [syntheticSession(1), syntheticSession(2, { state: 'idle' }), syntheticSession(3, { state: null, backendType: 'checkpointer' })]);
     assert.equal(state.sessions.showIdle, false);
     assert.deepEqual(listed(state), [1]);
     const shown = command(state, 'idle.toggle');
@@ -235,7 +186,7 @@ describe('idle, tagging, refresh', () => {
   });
 
   test('a pg error keeps the data and its age; the next good tick clears it', () => {
-    const state = data(fresh(), [session(1)]);
+    const state = data(fresh(), [syntheticSession(1)]);
     const failed = reduce(state, { type: 'pg-error', message: 'connection refused', retryInMs: 500, at: NOW + 5000 });
     assert.equal(failed.pg.error?.message, 'connection refused');
     assert.equal(failed.pg.error?.since, NOW + 5000);
@@ -243,7 +194,7 @@ describe('idle, tagging, refresh', () => {
     assert.equal(failed.pg.lastGoodAt, NOW);
     const again = reduce(failed, { type: 'pg-error', message: 'still refused', retryInMs: 1000, at: NOW + 9000 });
     assert.equal(again.pg.error?.since, NOW + 5000, 'since = when the outage began');
-    assert.equal(data(again, [session(1)]).pg.error, undefined);
+    assert.equal(data(again, [syntheticSession(1)]).pg.error, undefined);
   });
 });
 
@@ -307,7 +258,7 @@ describe('selection', () => {
   });
 
   test('in the Locks view the keys move through the blocking tree', () => {
-    const sessions = [session(1, { state: 'idle in transaction' }), session(2, { blockedBy: [1] }), session(3, { blockedBy: [2] })];
+    const sessions = [syntheticSession(1, { state: 'idle in transaction' }), syntheticSession(2, { blockedBy: [1] }), syntheticSession(3, { blockedBy: [2] })];
     const state = command(data(fresh(), sessions), 'view.locks');
     assert.equal(selectedPid(state), 1, 'the first row, the root, is selected');
     assert.equal(selectedPid(command(state, 'move.down')), 2);

@@ -5,33 +5,7 @@ import { compareValues, parseFilter, sortRows } from '../../src/store/filter.js'
 import { isIdleLike, sessionRows, visibleSessions } from '../../src/store/selectors.js';
 import { initialState, type AppState } from '../../src/store/state.js';
 import { sessionColumns, type SessionColumnId, type SessionRow } from '../../src/ui/columns/session-columns.js';
-
-function session(pid: number, overrides: Partial<Session> = {}): Session {
-  return {
-    pid,
-    database: 'app',
-    user: 'api',
-    application: 'web',
-    client: '10.0.0.1',
-    backendType: 'client backend',
-    state: 'active',
-    waitEventType: null,
-    waitEvent: null,
-    backendStart: null,
-    backendStartUs: null,
-    xactStart: null,
-    queryStart: null,
-    stateChange: null,
-    xactAgeSeconds: null,
-    queryAgeSeconds: null,
-    query: 'SELECT 1',
-    queryId: null,
-    leaderPid: null,
-    blockedBy: [],
-    hidden: false,
-    ...overrides,
-  };
-}
+import { syntheticSession } from '../helpers/synthetic.js';
 
 const ui = (overrides: Partial<AppState['sessions']> = {}): AppState['sessions'] => ({
   ...initialState({ intervalSeconds: 2, readOnly: false, columns: 120, rows: 40, target: 't' }).sessions,
@@ -44,12 +18,12 @@ const pids = (rows: readonly SessionRow[]): number[] => rows.map((r) => r.pid);
 const visible = (sessions: Session[], overrides: Partial<AppState['sessions']> = {}): number[] => pids(visibleSessions(sessionRows(sessions), ui(overrides)));
 
 const PEOPLE = [
-  session(1, { database: 'shop', user: 'alice', application: 'checkout', client: '10.1.1.1', query: 'SELECT * FROM orders' }),
-  session(2, { database: 'crm', user: 'bob', application: 'reports', client: '192.168.0.9', query: 'UPDATE customers SET x = 1' }),
-  session(3, { database: 'shop', user: 'carol', application: 'api', client: 'local', query: 'select pg_sleep(1) -- checkout' }),
-  session(12, { application: 'pid-twelve' }),
-  session(123, { application: 'pid-one-two-three' }),
-  session(1200, { application: 'pid-twelve-hundred' }),
+  syntheticSession(1, { database: 'shop', user: 'alice', application: 'checkout', client: '10.1.1.1', query: 'SELECT * FROM orders' }),
+  syntheticSession(2, { database: 'crm', user: 'bob', application: 'reports', client: '192.168.0.9', query: 'UPDATE customers SET x = 1' }),
+  syntheticSession(3, { database: 'shop', user: 'carol', application: 'api', client: 'local', query: 'select pg_sleep(1) -- checkout' }),
+  syntheticSession(12, { application: 'pid-twelve' }),
+  syntheticSession(123, { application: 'pid-one-two-three' }),
+  syntheticSession(1200, { application: 'pid-twelve-hundred' }),
 ];
 
 describe('visibleSessions: filtering', () => {
@@ -90,11 +64,11 @@ describe('visibleSessions: filtering', () => {
 
   test('idle sessions (and background processes with no state) are hidden unless shown; hidden ones never count as idle', () => {
     const sessions = [
-      session(1),
-      session(2, { state: 'idle' }),
-      session(3, { state: 'idle in transaction' }),
-      session(4, { state: null, backendType: 'checkpointer', database: null }),
-      session(5, { state: null, hidden: true }),
+      syntheticSession(1),
+      syntheticSession(2, { state: 'idle' }),
+      syntheticSession(3, { state: 'idle in transaction' }),
+      syntheticSession(4, { state: null, backendType: 'checkpointer', database: null }),
+      syntheticSession(5, { state: null, hidden: true }),
     ];
     assert.deepEqual(visible(sessions), [1, 3, 5]);
     assert.deepEqual(visible(sessions, { showIdle: true }), [1, 2, 3, 4, 5]);
@@ -106,7 +80,7 @@ describe('visibleSessions: sorting', () => {
   const sorted = (sessions: Session[], column: SessionColumnId, descending: boolean): number[] => visible(sessions, { sortColumn: column, sortDescending: descending });
 
   test('numbers and durations sort as numbers, not as text', () => {
-    const sessions = [session(9, { queryAgeSeconds: 9 }), session(10, { queryAgeSeconds: 100 }), session(100, { queryAgeSeconds: 10 })];
+    const sessions = [syntheticSession(9, { queryAgeSeconds: 9 }), syntheticSession(10, { queryAgeSeconds: 100 }), syntheticSession(100, { queryAgeSeconds: 10 })];
     assert.deepEqual(sorted(sessions, 'pid', false), [9, 10, 100]);
     assert.deepEqual(sorted(sessions, 'pid', true), [100, 10, 9]);
     assert.deepEqual(sorted(sessions, 'queryAge', true), [10, 100, 9]);
@@ -114,22 +88,22 @@ describe('visibleSessions: sorting', () => {
   });
 
   test('nulls go last in both directions', () => {
-    const sessions = [session(1, { xactAgeSeconds: null }), session(2, { xactAgeSeconds: 5 }), session(3, { xactAgeSeconds: 50 }), session(4, { xactAgeSeconds: null })];
+    const sessions = [syntheticSession(1, { xactAgeSeconds: null }), syntheticSession(2, { xactAgeSeconds: 5 }), syntheticSession(3, { xactAgeSeconds: 50 }), syntheticSession(4, { xactAgeSeconds: null })];
     assert.deepEqual(sorted(sessions, 'xactAge', true), [3, 2, 1, 4]);
     assert.deepEqual(sorted(sessions, 'xactAge', false), [2, 3, 1, 4]);
-    const users = [session(1, { user: null }), session(2, { user: 'zed' }), session(3, { user: 'amy' })];
+    const users = [syntheticSession(1, { user: null }), syntheticSession(2, { user: 'zed' }), syntheticSession(3, { user: 'amy' })];
     assert.deepEqual(sorted(users, 'user', false), [3, 2, 1]);
     assert.deepEqual(sorted(users, 'user', true), [2, 3, 1]);
   });
 
   test('ties keep pid order, whatever the direction', () => {
-    const sessions = [session(30, { user: 'same' }), session(10, { user: 'same' }), session(20, { user: 'same' })];
+    const sessions = [syntheticSession(30, { user: 'same' }), syntheticSession(10, { user: 'same' }), syntheticSession(20, { user: 'same' })];
     assert.deepEqual(sorted(sessions, 'user', false), [10, 20, 30]);
     assert.deepEqual(sorted(sessions, 'user', true), [10, 20, 30]);
   });
 
   test('every column sorts without throwing and keeps every row', () => {
-    const sessions = [session(1, { blockedBy: [7] }), session(2, { state: 'idle in transaction', waitEventType: 'Lock', waitEvent: 'tuple' }), session(3, { hidden: true, state: null, query: null })];
+    const sessions = [syntheticSession(1, { blockedBy: [7] }), syntheticSession(2, { state: 'idle in transaction', waitEventType: 'Lock', waitEvent: 'tuple' }), syntheticSession(3, { hidden: true, state: null, query: null })];
     for (const column of sessionColumns) {
       for (const descending of [false, true]) assert.deepEqual([...sorted(sessions, column.id, descending)].sort(), [1, 2, 3], column.id);
     }

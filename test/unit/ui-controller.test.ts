@@ -5,64 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSettings } from '../../src/config/types.js';
 import { PostgresSource } from '../../src/sources/postgres.js';
-import type { PgSnapshot, Session } from '../../src/sources/types.js';
+import type { Session } from '../../src/sources/types.js';
 import { selectedPid } from '../../src/store/reduce.js';
 import { initialState, type AppState } from '../../src/store/state.js';
 import { Controller } from '../../src/ui/controller.js';
+import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 const EMPTY_DIR = mkdtempSync(join(tmpdir(), 'pgtop-controller-test-'));
 process.once('exit', () => rmSync(EMPTY_DIR, { recursive: true, force: true }));
 const SETTINGS: ConnectionSettings = { host: '127.0.0.1', port: 1, user: 'tester', database: 'app', sslmode: 'disable', extra: {} };
 
-function session(pid: number, queryAgeSeconds: number): Session {
-  return {
-    pid,
-    database: 'app',
-    user: 'api',
-    application: `app-${pid}`,
-    client: '10.0.0.1',
-    backendType: 'client backend',
-    state: 'active',
-    waitEventType: null,
-    waitEvent: null,
-    backendStart: '2024-05-01T11:00:00Z',
-    backendStartUs: `17145612000000${pid}`,
-    xactStart: null,
-    queryStart: null,
-    stateChange: null,
-    xactAgeSeconds: null,
-    queryAgeSeconds,
-    query: `SELECT pg_sleep(${pid})`,
-    queryId: null,
-    leaderPid: null,
-    blockedBy: [],
-    hidden: false,
-  };
-}
-
-function snapshot(sessions: Session[]): PgSnapshot {
-  return {
-    takenAt: new Date(NOW).toISOString(),
-    server: {
-      version: '16.4',
-      versionNum: 160004,
-      role: 'primary',
-      startedAt: '2024-04-01T00:00:00Z',
-      uptimeSeconds: 1,
-      maxConnections: 100,
-      xactTotal: 0,
-      blocksHit: 0,
-      blocksRead: 0,
-      now: new Date(NOW).toISOString(),
-      currentUser: 'postgres',
-      seesAllSessions: true,
-    },
-    sessions,
-    waitingLocks: [],
-    detail: null,
-  };
-}
+/** Filtering on `app-2` finds session 2; its dialog target carries backend start 171456120000002. */
+const session = (pid: number, queryAgeSeconds: number): Session => syntheticSession(pid, { queryAgeSeconds, application: `app-${pid}`, backendStartUs: `17145612000000${pid}` });
 
 /** A controller on three sessions (listed 1, 2, 3) that never polls. */
 function setup(readOnly = false): { controller: Controller; quits: () => number; press: (...keys: string[]) => void; state: () => AppState } {
@@ -80,7 +35,7 @@ function setup(readOnly = false): { controller: Controller; quits: () => number;
     },
   );
   controller.stop();
-  controller.dispatch({ type: 'pg-data', snapshot: snapshot([session(1, 30), session(2, 20), session(3, 10)]), ownPid: undefined, at: NOW });
+  controller.dispatch({ type: 'pg-data', snapshot: syntheticSnapshot([session(1, 30), session(2, 20), session(3, 10)]), ownPid: undefined, at: NOW });
   const press = (...keys: string[]): void => {
     for (const key of keys) controller.handleKey(key, [...key].length === 1 ? key : key === 'space' ? ' ' : '');
   };
@@ -100,8 +55,8 @@ describe('Controller: keys and dialogs', () => {
       [{ pid: 2, backendStartUs: '171456120000002' }],
     );
 
-    controller.dispatch({ type: 'pg-data', snapshot: snapshot([session(2, 99), session(3, 10), session(4, 50)]), ownPid: undefined, at: NOW + 2000 });
-    controller.dispatch({ type: 'pg-data', snapshot: snapshot([session(3, 10), session(4, 50)]), ownPid: undefined, at: NOW + 4000 });
+    controller.dispatch({ type: 'pg-data', snapshot: syntheticSnapshot([session(2, 99), session(3, 10), session(4, 50)]), ownPid: undefined, at: NOW + 2000 });
+    controller.dispatch({ type: 'pg-data', snapshot: syntheticSnapshot([session(3, 10), session(4, 50)]), ownPid: undefined, at: NOW + 4000 });
     assert.deepEqual(state().dialog, dialog, 'the dialog and its target do not move');
   });
 
@@ -130,7 +85,7 @@ describe('Controller: keys and dialogs', () => {
 
   test('with no session selected, c says so instead of opening a dialog', () => {
     const { controller, press, state } = setup();
-    controller.dispatch({ type: 'pg-data', snapshot: snapshot([]), ownPid: undefined, at: NOW });
+    controller.dispatch({ type: 'pg-data', snapshot: syntheticSnapshot([]), ownPid: undefined, at: NOW });
     press('c');
     assert.equal(state().dialog, undefined);
     assert.match(state().message?.text ?? '', /no session selected/);

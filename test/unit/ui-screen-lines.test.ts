@@ -8,6 +8,7 @@ import type { PgSnapshot, Session, WaitingLock } from '../../src/sources/types.j
 import { reduce } from '../../src/store/reduce.js';
 import { initialState, type AppState, type SessionTarget } from '../../src/store/state.js';
 import { MIN_COLUMNS, MIN_ROWS, screenLines } from '../../src/ui/screen-lines.js';
+import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { unsafeCharacters } from '../helpers/terminal-safety.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -22,32 +23,20 @@ const SIZES = [
 const HOSTILE = '\x1b]0;PWNED\x07\x1b[31m\x1b[10;10H\x1b[2J\b\x7f\u009b\u202e\u2066\u2028';
 const WIDE = '漢字のクエリ 😀👍🏽👨‍👩‍👧 é';
 
-function session(pid: number, overrides: Partial<Session> = {}): Session {
-  return {
-    pid,
-    database: pid % 3 === 0 ? `データ${HOSTILE}` : 'app',
-    user: pid % 4 === 0 ? `ユーザー😀${HOSTILE}` : 'api',
-    application: pid % 2 === 0 ? `アプリ🚀${HOSTILE}` : 'web',
-    client: pid % 5 === 0 ? 'local' : '10.0.0.1',
-    backendType: 'client backend',
-    state: pid % 7 === 0 ? 'idle in transaction' : 'active',
-    waitEventType: null,
-    waitEvent: null,
-    backendStart: '2024-05-01T11:00:00Z',
-    backendStartUs: '1714561200000000',
-    xactStart: null,
-    queryStart: null,
-    stateChange: null,
-    xactAgeSeconds: pid * 3,
-    queryAgeSeconds: pid * 2,
-    query: `SELECT ${WIDE} ${HOSTILE} FROM 表${pid}\n  WHERE\tx = '${'長'.repeat(pid % 40)}' -- ${HOSTILE}`,
-    queryId: null,
-    leaderPid: null,
-    blockedBy: [],
-    hidden: false,
-    ...overrides,
-  };
-}
+/** Text fields with wide and hostile text on some pids, and states and ages that vary with the pid. */
+const varied = (pid: number): Partial<Session> => ({
+  database: pid % 3 === 0 ? `データ${HOSTILE}` : 'app',
+  user: pid % 4 === 0 ? `ユーザー😀${HOSTILE}` : 'api',
+  application: pid % 2 === 0 ? `アプリ🚀${HOSTILE}` : 'web',
+  client: pid % 5 === 0 ? 'local' : '10.0.0.1',
+  state: pid % 7 === 0 ? 'idle in transaction' : 'active',
+  backendStartUs: '1714561200000000',
+  xactAgeSeconds: pid * 3,
+  queryAgeSeconds: pid * 2,
+  query: `SELECT ${WIDE} ${HOSTILE} FROM 表${pid}\n  WHERE\tx = '${'長'.repeat(pid % 40)}' -- ${HOSTILE}`,
+});
+
+const session = (pid: number, overrides: Partial<Session> = {}): Session => syntheticSession(pid, { ...varied(pid), ...overrides });
 
 function snapshot(): PgSnapshot {
   const sessions: Session[] = [];
@@ -68,30 +57,16 @@ function snapshot(): PgSnapshot {
     waitStart: null,
     waitSeconds: 12.5,
   });
-  return {
+  return syntheticSnapshot(sessions, {
     takenAt: new Date(NOW).toISOString(),
-    server: {
-      version: `16.4 ${HOSTILE}`,
-      versionNum: 160004,
-      role: 'primary',
-      startedAt: '2024-04-01T00:00:00Z',
-      uptimeSeconds: 86400 * 12,
-      maxConnections: 100,
-      xactTotal: 10,
-      blocksHit: 10,
-      blocksRead: 1,
-      now: new Date(NOW).toISOString(),
-      currentUser: 'postgres',
-      seesAllSessions: true,
-    },
-    sessions,
+    server: { version: `16.4 ${HOSTILE}`, uptimeSeconds: 86400 * 12, xactTotal: 10, blocksHit: 10, blocksRead: 1 },
     waitingLocks: [waiting(201), waiting(202), waiting(203)],
     detail: {
       pid: 201,
       locks: [{ lockType: 'transactionid', mode: 'ShareLock', granted: false, relation: `テーブル${HOSTILE}`, object: 'xid 7' }],
       progress: [{ kind: 'vacuum', fields: { phase: `scanning${HOSTILE}`, heap_blks_total: 100 } }],
     },
-  };
+  });
 }
 
 function base(columns: number, rows: number, overrides: Partial<AppState> = {}): AppState {
