@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+// React's development build checks every render: a monitor that redraws all day wants the production one.
+process.env.NODE_ENV ??= 'production';
+const { main } = await import('../dist/cli.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -4,10 +4,10 @@ import type { AppEvent } from './events.js';
 import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
 import { moveSelection, resolveSelection, type Movement } from './selection.js';
-import { extendHistory, poolLookup, poolRows } from './pools.js';
+import { extendHistory, poolRows } from './pools.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
 import { poolColumns, type PoolRow } from '../ui/columns/pool-columns.js';
-import { pageHeight, sessionsViewModel } from './selectors.js';
+import { pageHeight, pidsOf, sessionsViewModel } from './selectors.js';
 import { VIEWS, type AppState } from './state.js';
 
 export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
@@ -39,7 +39,7 @@ export function reduce(state: AppState, event: AppEvent): AppState {
         sessions: {
           ...state.sessions,
           // Remember where the selected row is shown now: if the refresh removes it, the cursor stays there.
-          selection: sessionsViewModel(state, poolLookup(state.bouncer.snapshot)).selection,
+          selection: sessionsViewModel(state).selection,
           tagged: state.sessions.tagged.filter((pid) => event.snapshot.sessions.some((s) => s.pid === pid)),
         },
         now: event.at,
@@ -187,7 +187,7 @@ export function selectedPid(state: AppState): number | undefined {
     return index >= 0 ? keys[index] : keys[Math.min(state.locks.selection.index, keys.length - 1)];
   }
   if (state.view === 'sessions') {
-    const key = sessionsViewModel(state, poolLookup(state.bouncer.snapshot)).selection.key;
+    const key = sessionsViewModel(state).selection.key;
     return typeof key === 'number' ? key : undefined;
   }
   return undefined;
@@ -217,8 +217,8 @@ function move(state: AppState, movement: Movement): AppState {
     return { ...state, backups: { ...state.backups, selection: moveSelection(keys, state.backups.selection, movement, pageHeight(state)) } };
   }
   if (state.view === 'sessions') {
-    const model = sessionsViewModel(state, poolLookup(state.bouncer.snapshot));
-    const keys = model.rows.map((r) => r.pid);
+    const model = sessionsViewModel(state);
+    const keys = pidsOf(model.rows);
     return { ...state, sessions: { ...state.sessions, selection: moveSelection(keys, model.selection, movement, model.pageHeight) } };
   }
   return state;

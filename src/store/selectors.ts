@@ -3,6 +3,7 @@ import { sessionColumns, type SessionRow } from '../ui/columns/session-columns.j
 import { makeRowFilter, parseFilter, sortRows } from './filter.js';
 import { resolveSelection } from './selection.js';
 import type { AppState } from './state.js';
+import { poolLookup } from './pools.js';
 
 /** Rows of chrome around a table: header (2), tabs (1), column titles (1), footer (1), and Ink's last line. */
 export const CHROME_ROWS = 6;
@@ -17,9 +18,11 @@ export function isIdleLike(s: Session): boolean {
   return s.state === 'idle' || s.state === null;
 }
 
-const freeText = (s: SessionRow): string => `${s.database ?? ''} ${s.user ?? ''} ${s.application} ${s.client ?? ''} ${s.query ?? ''} ${s.pool ?? ''}`;
+const freeText = (s: SessionRow): (string | null | undefined)[] => [s.database, s.user, s.application, s.client, s.query, s.pool];
 
-export function sessionRows(sessions: readonly Session[], poolOf: (pid: number) => string | null = () => null): SessionRow[] {
+/** Sessions with the pool each arrives through; without PgBouncer data the sessions themselves (no copies). */
+export function sessionRows(sessions: readonly Session[], poolOf?: (pid: number) => string | null): SessionRow[] {
+  if (!poolOf) return sessions as SessionRow[];
   return sessions.map((s) => ({ ...s, pool: poolOf(s.pid) }));
 }
 
@@ -27,10 +30,46 @@ export function sessionRows(sessions: readonly Session[], poolOf: (pid: number) 
 export function visibleSessions(rows: readonly SessionRow[], ui: AppState['sessions']): SessionRow[] {
   const parsed = parseFilter(ui.filterDraft ?? ui.filter, sessionColumns);
   const matches = makeRowFilter(parsed, sessionColumns, freeText);
-  const kept = rows.filter((s) => (ui.showIdle || !isIdleLike(s)) && (!ui.onlyPooled || s.pool !== null) && matches(s));
+  const kept = rows.filter((s) => (ui.showIdle || !isIdleLike(s)) && (!ui.onlyPooled || (s.pool ?? null) !== null) && matches(s));
   const column = sessionColumns.find((c) => c.id === ui.sortColumn) ?? sessionColumns[0];
   if (!column) return kept;
   return sortRows(kept, column.sortValue, ui.sortDescending, (s) => s.pid);
+}
+
+const pidCache = new WeakMap<readonly SessionRow[], number[]>();
+
+/** The pids of listed rows, computed once per list. */
+export function pidsOf(rows: readonly SessionRow[]): number[] {
+  let pids = pidCache.get(rows);
+  if (!pids) {
+    pids = rows.map((r) => r.pid);
+    pidCache.set(rows, pids);
+  }
+  return pids;
+}
+
+/** The last result, reused while the same data is listed the same way (a key press, a second caller per frame). */
+let listed: { sessions: readonly Session[]; bouncer: unknown; filter: string; sortColumn: string; sortDescending: boolean; showIdle: boolean; onlyPooled: boolean; all: SessionRow[]; rows: SessionRow[] } | undefined;
+
+function listSessions(state: AppState): { all: SessionRow[]; rows: SessionRow[] } {
+  const sessions = state.pg.snapshot?.sessions ?? [];
+  const bouncer = state.bouncer.snapshot;
+  const ui = state.sessions;
+  const filter = ui.filterDraft ?? ui.filter;
+  const same =
+    listed &&
+    listed.sessions === sessions &&
+    listed.bouncer === bouncer &&
+    listed.filter === filter &&
+    listed.sortColumn === ui.sortColumn &&
+    listed.sortDescending === ui.sortDescending &&
+    listed.showIdle === ui.showIdle &&
+    listed.onlyPooled === ui.onlyPooled;
+  if (same && listed) return listed;
+  const all = listed && listed.sessions === sessions && listed.bouncer === bouncer ? listed.all : sessionRows(sessions, bouncer ? poolLookup(bouncer) : undefined);
+  const rows = visibleSessions(all, ui);
+  listed = { sessions, bouncer, filter, sortColumn: ui.sortColumn, sortDescending: ui.sortDescending, showIdle: ui.showIdle, onlyPooled: ui.onlyPooled, all, rows };
+  return listed;
 }
 
 export interface SessionsViewModel {
@@ -40,14 +79,11 @@ export interface SessionsViewModel {
   hiddenIdle: number;
 }
 
-export function sessionsViewModel(state: AppState, poolOf?: (pid: number) => string | null, height: number = pageHeight(state)): SessionsViewModel {
-  const all = sessionRows(state.pg.snapshot?.sessions ?? [], poolOf);
-  const rows = visibleSessions(all, state.sessions);
-  const selection = resolveSelection(
-    rows.map((r) => r.pid),
-    state.sessions.selection,
-    height,
-  );
-  const hiddenIdle = state.sessions.showIdle ? 0 : all.filter(isIdleLike).length;
+/** What the Sessions view lists and where its cursor is; `height` is the rows the table has. */
+export function sessionsViewModel(state: AppState, height: number = pageHeight(state)): SessionsViewModel {
+  const { all, rows } = listSessions(state);
+  const selection = resolveSelection(pidsOf(rows), state.sessions.selection, height);
+  let hiddenIdle = 0;
+  if (!state.sessions.showIdle) for (const s of all) if (isIdleLike(s)) hiddenIdle++;
   return { rows, selection, pageHeight: height, hiddenIdle };
 }

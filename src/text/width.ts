@@ -13,25 +13,37 @@ function graphemes(text: string): string[] {
   return Array.from(segmenter.segment(text), (part) => part.segment);
 }
 
+function graphemeWidth(part: string): number {
+  return part.length === 1 && part >= ' ' && part <= '~' ? 1 : stringWidth(part);
+}
+
 /**
  * Cuts plain (sanitised, uncoloured) text to at most `width` columns, ending with `…` when cut. A wide
  * character that does not fit whole is replaced by a space, so the result is then exactly `width` wide.
+ * It reads only as far as it needs: a 10 kB query cut to 60 columns costs 60 graphemes, not 10 kB.
  */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  if (displayWidth(text) <= width) return text;
-  if (width === 1) return ELLIPSIS;
-  const room = width - 1;
-  if (PRINTABLE_ASCII.test(text)) return text.slice(0, room) + ELLIPSIS;
-  let out = '';
-  let used = 0;
-  for (const part of graphemes(text)) {
-    const partWidth = stringWidth(part);
-    if (used + partWidth > room) break;
-    out += part;
-    used += partWidth;
+  if (PRINTABLE_ASCII.test(text)) {
+    if (text.length <= width) return text;
+    return width === 1 ? ELLIPSIS : text.slice(0, width - 1) + ELLIPSIS;
   }
-  return out + ' '.repeat(room - used) + ELLIPSIS;
+  const room = width - 1;
+  let kept = '';
+  let keptWidth = 0;
+  let used = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    used += graphemeWidth(segment);
+    if (used > width) {
+      if (width === 1) return ELLIPSIS;
+      return kept + ' '.repeat(room - keptWidth) + ELLIPSIS;
+    }
+    if (used <= room) {
+      kept += segment;
+      keptWidth = used;
+    }
+  }
+  return text;
 }
 
 /** Pads with spaces on the right to `width` columns; text already that wide or wider is returned as is. */

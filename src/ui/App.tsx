@@ -19,12 +19,17 @@ export function App({ controller, extensions }: AppProps) {
   return <Lines lines={lines} />;
 }
 
+/**
+ * The frame, one Text per line. Trailing blanks of a plain line are left out: Ink starts from a blank
+ * screen and works per character, so they would only cost time (a coloured line keeps them: the colour
+ * codes close after the blanks, so the pattern does not match).
+ */
 export function Lines({ lines }: { lines: readonly string[] }) {
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate-end">
-          {line}
+          {line.replace(/ +$/, '') || ' '}
         </Text>
       ))}
     </Box>

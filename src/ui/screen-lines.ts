@@ -64,7 +64,7 @@ function bodyFor(state: AppState, height: number, extensions: ScreenExtensions):
   }
   switch (state.view) {
     case 'sessions':
-      return sessionsBody(state, sessionsViewModel(state, poolLookup(state.bouncer.snapshot), height - 1), height);
+      return sessionsBody(state, sessionsViewModel(state, height - 1), height);
     case 'pools':
       return poolsBody(state, height);
     case 'migrations':

@@ -5,7 +5,8 @@ import type { ColumnSpec } from './types.js';
 
 /** A session with what other sources add to it (the PgBouncer pool it arrives through). */
 export interface SessionRow extends Session {
-  pool: string | null;
+  /** `database/user` of the PgBouncer pool; absent when no PgBouncer is connected. */
+  pool?: string | null;
 }
 
 export type SessionColumnId =
@@ -58,7 +59,7 @@ export const sessionColumns: readonly ColumnSpec<SessionRow, SessionColumnId>[] 
   { id: 'state', title: 'STATE', width: 10, align: 'left', priority: 1, sortValue: (s) => stateLabel(s), text: stateLabel },
   { id: 'wait', title: 'WAIT', aliases: ['wait_event'], width: 18, align: 'left', priority: 4, sortValue: (s) => waitLabel(s) || null, text: (s) => str(waitLabel(s)) },
   { id: 'blockedBy', title: 'BLOCKED BY', aliases: ['blocked', 'blocked_by'], width: 10, align: 'left', priority: 5, sortValue: (s) => s.blockedBy[0] ?? null, text: (s) => s.blockedBy.join(',') },
-  { id: 'pool', title: 'POOL', aliases: ['pool'], width: 20, align: 'left', priority: 9, sortValue: (s) => s.pool, text: (s) => str(s.pool) },
+  { id: 'pool', title: 'POOL', aliases: ['pool'], width: 20, align: 'left', priority: 9, sortValue: (s) => s.pool ?? null, text: (s) => str(s.pool) },
   { id: 'xactAge', title: 'XACT', aliases: ['xact', 'xact_age'], width: 7, align: 'right', priority: 6, sortValue: (s) => s.xactAgeSeconds, text: (s) => formatDuration(s.xactAgeSeconds) },
   { id: 'queryAge', title: 'QUERY', aliases: ['query_age', 'age'], width: 7, align: 'right', priority: 2, sortValue: (s) => s.queryAgeSeconds, text: (s) => formatDuration(s.queryAgeSeconds) },
   { id: 'query', title: 'SQL', aliases: ['sql', 'query'], width: 20, align: 'left', priority: 0, flex: true, sortValue: (s) => s.query, text: queryLabel },

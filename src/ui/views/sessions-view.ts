@@ -9,7 +9,8 @@ import { theme } from '../theme.js';
 export function sessionsBody(state: AppState, model: SessionsViewModel, height: number): string[] {
   const width = state.terminal.columns;
   const tagged = new Set(state.sessions.tagged);
-  const blockers = new Set(model.rows.flatMap((r) => r.blockedBy));
+  const blockers = new Set<number>();
+  for (const row of model.rows) for (const pid of row.blockedBy) blockers.add(pid);
   const lines = renderTable(sessionColumnsFor(state.bouncer.configured), model.rows, {
     width,
     height: height - 1,
