@@ -96,7 +96,11 @@ export class Controller {
 
   start(): void {
     this.schedule(0);
-    this.clockTimer = setInterval(() => this.dispatch({ type: 'clock', now: this.now() }), 1000);
+    // The clock (and the data's age) moves every second; a tick of data that just redrew the screen did it already.
+    this.clockTimer = setInterval(() => {
+      const now = this.now();
+      if (now - this.state.now >= 900) this.dispatch({ type: 'clock', now });
+    }, 1000);
     this.clockTimer.unref?.();
   }
 
