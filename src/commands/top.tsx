@@ -97,7 +97,12 @@ export interface ScreenOptions {
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
 export async function runScreen(options: ScreenOptions): Promise<number> {
   forgetCiEnvironment();
-  const [{ render }, { App }, { Controller }] = await Promise.all([import('ink'), import('../ui/App.js'), import('../ui/controller.js')]);
+  const [{ render }, { App }, { Controller }, { FrameWriter }] = await Promise.all([
+    import('ink'),
+    import('../ui/App.js'),
+    import('../ui/controller.js'),
+    import('../ui/frame-writer.js'),
+  ]);
   const { createElement } = await import('react');
   const stdout = process.stdout;
   let finish: (code: number) => void = () => undefined;
@@ -119,7 +124,9 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
-  const instance = render(createElement(App, { controller }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: false });
+  const writer = new FrameWriter(stdout);
+  // Ink reads the keys and runs the React tree; the frame itself is drawn by the FrameWriter.
+  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
   const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
