@@ -1,0 +1,279 @@
+/**
+ * `npm run bench`: the performance budgets as figures anyone can reproduce, printed as a table with the
+ * budget beside each, and written to bench/results.json; pg_activity measured beside pgtop on the same work.
+ *
+ * Settings (environment): BENCH_SECONDS (default 60) per side-by-side run, BENCH_TICKS (default 10000) for
+ * the memory run, BENCH_SESSIONS (default 100,500,1000) for the side-by-side runs, BENCH_ONLY (a list of
+ * frames, memory, server, startup, clients) to run part of it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { PostgresSandbox } from '../src/sandbox/postgres.js';
+import { compileChild, runChild } from './child.js';
+import { runSideBySide } from './client-cost.js';
+import { describeMachine, loadNow } from './machine.js';
+import type { MemoryFigures } from './memory.js';
+import { findPgActivity } from './pg-activity.js';
+import { distMissing, loadPostgresSource, loadSandbox, repoRoot } from './product.js';
+import type { FrameFigures } from './render.js';
+import { buildTable, formatMachine, formatTable, writeResults, type Results } from './report.js';
+import { ADMIN_PASSWORD, ADMIN_ROLE, measureSourceTicks, PGTOP_PASSWORD, PGTOP_ROLE, prepareServer, serverSettings, ServerLog } from './server-cost.js';
+import { measureStartup } from './startup.js';
+import { round } from './stats.js';
+import { tmuxVersion } from './tmux.js';
+import { Workload } from './workload.js';
+
+const PHASES = ['frames', 'memory', 'server', 'startup', 'clients'] as const;
+type Phase = (typeof PHASES)[number];
+
+const SOURCE_TICKS = 200;
+const STARTUP_RUNS = 5;
+const STARTUP_SESSIONS = 100;
+const SOURCE_SIZES = [10, 100, 500];
+const MIN_GIB_FOR_1000 = 8;
+/** The budgeted size under both views; the others under the filtered one (the budget's). */
+const FRAME_RUNS: { sessions: number; view: 'filtered' | 'all' }[] = [
+  { sessions: 500, view: 'filtered' },
+  { sessions: 5000, view: 'filtered' },
+  { sessions: 5000, view: 'all' },
+  { sessions: 20_000, view: 'filtered' },
+];
+/** The memory run's share of the ten minutes the whole bench may take. */
+const MEMORY_MAX_SECONDS = 200;
+
+const started = performance.now();
+const say = (line: string): void => {
+  const s = Math.floor((performance.now() - started) / 1000);
+  process.stdout.write(`[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${line}\n`);
+};
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function numberSetting(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}=${raw}: expected a number from ${min} to ${max}`);
+  return value;
+}
+
+function listSetting(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 1000)) throw new Error(`${name}=${raw}: expected session counts from 1 to 1000, comma-separated`);
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+function phasesToRun(): Set<Phase> {
+  const raw = process.env.BENCH_ONLY;
+  if (!raw) return new Set(PHASES);
+  const wanted = raw.split(',').map((p) => p.trim());
+  const unknown = wanted.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}; choose from ${PHASES.join(', ')}`);
+  return new Set(wanted as Phase[]);
+}
+
+async function main(): Promise<number> {
+  const missing = distMissing();
+  if (missing) {
+    say(missing);
+    return 1;
+  }
+  const seconds = numberSetting('BENCH_SECONDS', 60, 1, 600);
+  const ticks = numberSetting('BENCH_TICKS', 10_000, 100, 100_000);
+  const phases = phasesToRun();
+  const machine = describeMachine();
+  const notes: string[] = [];
+  let sessions = listSetting('BENCH_SESSIONS', [100, 500, 1000]);
+  if (machine.memoryGiB < MIN_GIB_FOR_1000 && sessions.includes(1000)) {
+    sessions = sessions.filter((n) => n < 1000);
+    notes.push(`1,000 sessions skipped: ${machine.memoryGiB} GiB of memory (at least ${MIN_GIB_FOR_1000} wanted); set BENCH_SESSIONS to choose`);
+  }
+  const results: Results = {
+    generatedAt: new Date().toISOString(),
+    settings: { seconds, ticks, sessions, sourceTicks: SOURCE_TICKS, startupRuns: STARTUP_RUNS },
+    machine,
+    notes,
+    errors: {},
+    frames: [],
+    sourceTicks: [],
+    sideBySide: [],
+    table: [],
+  };
+  const note = (text: string): void => {
+    notes.push(text);
+    say(`NOTE: ${text}`);
+  };
+
+  say(`pgtop bench: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; measuring dist/`);
+  say(`settings: BENCH_SECONDS=${seconds} BENCH_TICKS=${ticks} BENCH_SESSIONS=${sessions.join(',')}${process.env.BENCH_ONLY ? ` BENCH_ONLY=${process.env.BENCH_ONLY}` : ''}`);
+  if (machine.loadStart > machine.cores) {
+    note(`the machine is busy (load average ${machine.loadStart} on ${machine.cores} cores): wall-clock figures (frames, server time, start-up) come out slower than on a quiet machine`);
+  }
+  machine.tmux = tmuxVersion();
+  const pgActivity = findPgActivity();
+  if ('version' in pgActivity) machine.pgActivity = pgActivity.version;
+  else note(pgActivity.missing);
+  if (!machine.tmux && (phases.has('clients') || phases.has('startup'))) {
+    note('tmux not found: apt-get install tmux — the terminal measurements (CPU, peak RSS, start-up, pg_activity) skipped');
+    phases.delete('clients');
+    phases.delete('startup');
+  }
+
+  if (phases.has('frames') || phases.has('memory')) {
+    const script = compileChild();
+    // The in-process figures use the React build the executable picks (it reads NODE_ENV before loading anything).
+    if (!/NODE_ENV/.test(readFileSync(join(repoRoot, 'bin', 'pgtop.js'), 'utf8')) && process.env.NODE_ENV === undefined) {
+      process.env.NODE_ENV = 'development';
+      note('bin/pgtop.js leaves NODE_ENV alone: pgtop runs React\'s development build, and so do the in-process measurements');
+    }
+    if (phases.has('frames')) {
+      say('frames: 500, 5,000 and 20,000 synthetic sessions, 120x40, data changing every frame');
+      await attempt(results, 'frames', async () => {
+        const out = await runChild<{ reactBuild: string; frames: FrameFigures[] }>(
+          script,
+          { kind: 'frames', runs: FRAME_RUNS, frames: 150, warmup: 15, maxSecondsPerRun: 10 },
+          (l) => say(l),
+          180_000,
+        );
+        results.frames = out.frames;
+        results.reactBuild = out.reactBuild;
+        say(`  React build: ${out.reactBuild} (as the monitor sets it up)`);
+      });
+    }
+    if (phases.has('memory')) {
+      say(`memory: ${ticks.toLocaleString('en-US')} ticks at 5,000 sessions through the controller, App and frame writer (a frame every 20 ticks)`);
+      await attempt(results, 'memory', async () => {
+        const memory = await runChild<MemoryFigures>(script, { kind: 'memory', sessions: 5000, ticks, ticksPerFrame: 20, samples: 20, maxSeconds: MEMORY_MAX_SECONDS }, (l) => say(l), (MEMORY_MAX_SECONDS + 60) * 1000);
+        results.memory = memory;
+        results.reactBuild ??= memory.reactBuild;
+        say(`  RSS ${memory.rss.first} -> ${memory.rss.middle} -> ${memory.rss.last} MB, heap ${memory.heap.first} -> ${memory.heap.last} MB over ${memory.ticks} ticks (${memory.seconds} s)`);
+        if (memory.stoppedEarly) note(`the memory run stopped at ${memory.ticks} of ${ticks} ticks (its time limit): the machine is slower than the bench assumes`);
+      });
+    }
+  }
+
+  if (phases.has('server') || phases.has('startup') || phases.has('clients')) {
+    await attempt(results, 'server', () => serverPhases(results, phases, sessions, seconds, pgActivity, note));
+  }
+
+  machine.loadEnd = loadNow();
+  results.durationSeconds = round((performance.now() - started) / 1000, 1);
+  results.table = buildTable(results);
+  const path = join(repoRoot, 'bench', 'results.json');
+  writeResults(path, results);
+  process.stdout.write(`\n${formatTable(results.table)}\n\n${formatMachine(machine, results.reactBuild)}\n`);
+  if (notes.length > 0) process.stdout.write(`${notes.map((n) => `note: ${n}`).join('\n')}\n`);
+  for (const [name, error] of Object.entries(results.errors)) process.stdout.write(`FAILED ${name}: ${error}\n`);
+  process.stdout.write(`figures written to bench/results.json (${results.durationSeconds} s)\n`);
+  return Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
+/** One real server with max_connections 1100, sessions added in steps; each step measured. */
+async function serverPhases(
+  results: Results,
+  phases: Set<Phase>,
+  sessions: number[],
+  seconds: number,
+  pgActivity: ReturnType<typeof findPgActivity>,
+  note: (text: string) => void,
+): Promise<void> {
+  const { startPostgres } = await loadSandbox();
+  const PostgresSource = await loadPostgresSource();
+  const settings = serverSettings(1100);
+  say('server: starting a sandbox PostgreSQL (max_connections 1100, pg_stat_statements)');
+  let sandbox: PostgresSandbox;
+  try {
+    sandbox = await startPostgres({ settings });
+  } catch (error) {
+    const text = message(error);
+    if (/pg_stat_statements/.test(text)) throw new Error(`pg_stat_statements is not available (Debian: apt-get install postgresql-contrib): ${text.split('\n')[0]}`);
+    throw error;
+  }
+  let admin: pg.Client | undefined;
+  let workload: Workload | undefined;
+  try {
+    const superuser = await sandbox.connect();
+    try {
+      await prepareServer(superuser);
+      results.machine.postgres = (await superuser.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v;
+    } finally {
+      await superuser.end();
+    }
+    admin = await sandbox.connect('postgres', ADMIN_ROLE, ADMIN_PASSWORD);
+    await Workload.prepare(admin);
+    workload = new Workload(sandbox, admin);
+    const log = ServerLog.of(sandbox);
+    const sourceSettings = { host: '127.0.0.1', port: sandbox.port, user: PGTOP_ROLE, password: PGTOP_PASSWORD, database: 'postgres', sslmode: 'disable' as const, extra: {} };
+    const sizes = [...new Set([...(phases.has('server') ? SOURCE_SIZES : []), ...(phases.has('clients') ? sessions : []), ...(phases.has('startup') ? [STARTUP_SESSIONS] : [])])].sort((a, b) => a - b);
+    for (const size of sizes) {
+      const t0 = performance.now();
+      await workload.grow(size);
+      say(`${size} sessions open (${workload.counts.idle} idle, ${workload.counts.active} in pg_sleep, ${workload.counts.idleInTransaction} idle in transaction, a lock chain of ${workload.counts.lockChain}) in ${round((performance.now() - t0) / 1000, 1)} s`);
+      const load = workload;
+      const client = admin;
+      if (phases.has('server')) {
+        await attempt(results, `server ${size}`, async () => {
+          const source = new PostgresSource(sourceSettings, { statementTimeoutMs: 5000 });
+          try {
+            const cost = await measureSourceTicks(source, client, log, SOURCE_TICKS, 30);
+            results.sourceTicks.push({ ...cost, sessions: size });
+            say(`  pgtop's source: ${cost.serverMsPerRefresh} ms of server time and ${cost.roundTripsPerRefresh} round trips per tick (${cost.ticks} ticks)`);
+          } finally {
+            await source.close();
+          }
+        });
+      }
+      if (phases.has('startup') && size === STARTUP_SESSIONS) {
+        await attempt(results, 'startup', async () => {
+          const startup = await measureStartup(sandbox, STARTUP_RUNS, size);
+          results.startup = startup;
+          say(`  start to first full frame: ${startup.runs.join(', ')} ms (median ${startup.medianMs} ms)`);
+        });
+      }
+      if (phases.has('clients') && sessions.includes(size)) {
+        say(`  side by side for ${seconds} s: pgtop${'version' in pgActivity ? ' and pg_activity' : ''} at a 1 s interval`);
+        await attempt(results, `clients ${size}`, async () => {
+          const run = await runSideBySide({
+            sandbox,
+            admin: client,
+            log,
+            sessions: load.size,
+            seconds,
+            withPgActivity: 'version' in pgActivity ? true : pgActivity.missing,
+            say,
+          });
+          results.sideBySide.push(run);
+          const pga = 'program' in run.pgActivity ? run.pgActivity : undefined;
+          say(`  pgtop: ${run.pgtop.cpuPercent} % CPU, peak RSS ${run.pgtop.peakRssMb} MB, ${run.pgtop.server.serverMsPerRefresh} ms server time per refresh`);
+          if (pga) say(`  pg_activity: ${pga.cpuPercent} % CPU, peak RSS ${pga.peakRssMb} MB, ${pga.server.serverMsPerRefresh} ms server time per refresh`);
+        });
+      }
+    }
+    if (!existsSync(join(sandbox.dir, 'postgres.log'))) note('the server log was not found: round trips not counted');
+  } finally {
+    await workload?.stop().catch(() => undefined);
+    await admin?.end().catch(() => undefined);
+    await sandbox.stop();
+  }
+}
+
+async function attempt(results: Results, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    results.errors[name] = message(error);
+    say(`FAILED ${name}: ${message(error)}`);
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    say(`bench failed: ${message(error)}`);
+    process.exitCode = 1;
+  },
+);
