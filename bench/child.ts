@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,8 @@ import type { ChildJob } from './render-child.js';
 /** What the measuring child imports: compiled to plain JavaScript, so no TypeScript loader sits in its memory. */
 const CHILD_FILES = ['render-child', 'product', 'render', 'memory', 'fake-terminal', 'stats', 'synthetic'];
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
-/** Inside node_modules, so the child resolves react, ink and pg from the project. */
-const outDir = join(repoRoot, 'node_modules', '.cache', 'pgtop-bench');
+/** Inside node_modules, so the child resolves react, ink and pg from the project; one per checkout sharing them. */
+const outDir = join(repoRoot, 'node_modules', '.cache', 'pgtop-bench', createHash('sha1').update(repoRoot).digest('hex').slice(0, 12));
 
 export function compileChild(): string {
   mkdirSync(outDir, { recursive: true });
