@@ -75,7 +75,7 @@ export function createBouncerActions(settings: ConnectionSettings, options: Boun
     try {
       options.audit?.({ action, target, result: result.ok ? 'ok' : `error: ${result.message}` });
     } catch {
-      // A failing audit sink must not turn a done action into a failed one; the lead's audit module reports its own errors.
+      // A failing audit sink must not turn a done action into a failed one; the audit module reports its own errors.
     }
     return result;
   };
