@@ -2,11 +2,21 @@ import stringWidth from 'string-width';
 
 const ELLIPSIS = '…';
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+const ESCAPES = /[\u001b\u009b]/;
 const segmenter = new Intl.Segmenter();
+
+/** Widths of the graphemes met so far: the same few hundred come back frame after frame. */
+const graphemeWidths = new Map<string, number>();
+const GRAPHEME_CACHE_LIMIT = 10_000;
 
 /** Terminal columns the text occupies (wide CJK and emoji count 2, combining marks 0). */
 export function displayWidth(text: string): number {
-  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  // string-width leaves escape sequences out; a sum over graphemes would count them.
+  if (ESCAPES.test(text)) return stringWidth(text);
+  let width = 0;
+  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
+  return width;
 }
 
 function graphemes(text: string): string[] {
@@ -14,7 +24,14 @@ function graphemes(text: string): string[] {
 }
 
 function graphemeWidth(part: string): number {
-  return part.length === 1 && part >= ' ' && part <= '~' ? 1 : stringWidth(part);
+  if (part.length === 1 && part >= ' ' && part <= '~') return 1;
+  let width = graphemeWidths.get(part);
+  if (width === undefined) {
+    width = stringWidth(part);
+    if (graphemeWidths.size >= GRAPHEME_CACHE_LIMIT) graphemeWidths.clear();
+    graphemeWidths.set(part, width);
+  }
+  return width;
 }
 
 /**
@@ -23,10 +40,15 @@ function graphemeWidth(part: string): number {
  * It reads only as far as it needs: a 10 kB query cut to 60 columns costs 60 graphemes, not 10 kB.
  */
 export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
+  return cut(text, width).text;
+}
+
+/** The text cut as `truncate` cuts it, with the columns the result takes. */
+function cut(text: string, width: number): { text: string; width: number } {
+  if (width <= 0) return { text: '', width: 0 };
   if (PRINTABLE_ASCII.test(text)) {
-    if (text.length <= width) return text;
-    return width === 1 ? ELLIPSIS : text.slice(0, width - 1) + ELLIPSIS;
+    if (text.length <= width) return { text, width: text.length };
+    return { text: width === 1 ? ELLIPSIS : text.slice(0, width - 1) + ELLIPSIS, width };
   }
   const room = width - 1;
   let kept = '';
@@ -35,15 +57,15 @@ export function truncate(text: string, width: number): string {
   for (const { segment } of segmenter.segment(text)) {
     used += graphemeWidth(segment);
     if (used > width) {
-      if (width === 1) return ELLIPSIS;
-      return kept + ' '.repeat(room - keptWidth) + ELLIPSIS;
+      if (width === 1) return { text: ELLIPSIS, width: 1 };
+      return { text: kept + ' '.repeat(room - keptWidth) + ELLIPSIS, width };
     }
     if (used <= room) {
       kept += segment;
       keptWidth = used;
     }
   }
-  return text;
+  return { text, width: used };
 }
 
 /** Pads with spaces on the right to `width` columns; text already that wide or wider is returned as is. */
@@ -60,8 +82,15 @@ export function padStart(text: string, width: number): string {
 
 /** Exactly `width` columns: truncated if longer, padded if shorter. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const cut = truncate(text, width);
-  return align === 'left' ? padEnd(cut, width) : padStart(cut, width);
+  // Text with escape sequences is measured as string-width measures it (without them).
+  if (ESCAPES.test(text)) {
+    const shown = truncate(text, width);
+    return align === 'left' ? padEnd(shown, width) : padStart(shown, width);
+  }
+  const { text: shown, width: used } = cut(text, width);
+  const missing = width - used;
+  if (missing <= 0) return shown;
+  return align === 'left' ? shown + ' '.repeat(missing) : ' '.repeat(missing) + shown;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { fit } from '../../text/width.js';
+import { displayWidth, fit } from '../../text/width.js';
 import { layoutColumns, type ColumnSpec } from '../columns/types.js';
 import { theme } from '../theme.js';
 
@@ -43,11 +43,16 @@ export function renderTable<Row, Id extends string>(columns: readonly ColumnSpec
     })
     .join(' ');
   const lines = [theme.heading(fit(` ${titles}`, options.width))];
+  // Every cell is exactly its column's width, so a row's width is known without measuring it.
+  const cellsWidth = layout.reduce((sum, { width }) => sum + width, 0) + Math.max(0, layout.length - 1);
   const end = Math.min(rows.length, options.top + options.height);
   for (let i = options.top; i < end; i++) {
     const row = rows[i] as Row;
     const cells = layout.map(({ column, width }) => fit(column.text(row), width, column.align)).join(' ');
-    const text = fit(`${options.mark?.(row) ?? ' '}${cells}`, options.width);
+    const mark = options.mark?.(row) ?? ' ';
+    const line = `${mark}${cells}`;
+    const used = displayWidth(mark) + cellsWidth;
+    const text = used === options.width ? line : used < options.width ? line + ' '.repeat(options.width - used) : fit(line, options.width);
     if (i === options.selectedIndex) lines.push(theme.selected(text));
     else lines.push(options.colour?.(row)?.(text) ?? text);
   }
