@@ -5,7 +5,7 @@ import { resolveSelection } from './selection.js';
 import type { AppState } from './state.js';
 import { poolLookup } from './pools.js';
 
-/** Rows of chrome around a table: header (2), tabs (1), column titles (1), footer (1), and Ink's last line. */
+/** Rows of chrome around a table: header (2), tabs (1), column titles (1), footer (1), and the last row, never written. */
 export const CHROME_ROWS = 6;
 
 export function pageHeight(state: AppState, extraChrome = 0): number {

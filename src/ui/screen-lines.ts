@@ -1,12 +1,10 @@
-import type { Binding } from '../keymap/bindings.js';
-import { BINDINGS } from '../keymap/bindings.js';
 import { lockTreeRows } from '../store/lock-tree.js';
 import { sessionsViewModel } from '../store/selectors.js';
 import type { AppState } from '../store/state.js';
 import { footerLine } from './components/footer.js';
 import { headerLines } from './components/header.js';
 import { tabsLine } from './components/tabs.js';
-import { detailBody, type DetailExtra } from './views/detail-view.js';
+import { detailBody } from './views/detail-view.js';
 import { withDialog } from './views/dialogs.js';
 import { locksBody } from './views/locks-view.js';
 import { sessionsBody } from './views/sessions-view.js';
@@ -31,17 +29,11 @@ function bouncerDetail(state: AppState, pid: number): string[] {
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 20;
 
-/** What a caller may add to the screen: more lines in the detail view, another keymap (tests). */
-export interface ScreenExtensions {
-  detailExtra?: DetailExtra;
-  bindings?: readonly Binding[];
-}
-
 /**
- * The whole screen as lines: one line fewer than the terminal has rows (Ink redraws everything when a
- * frame fills the terminal), each exactly as wide as the terminal.
+ * The whole screen as lines: one line fewer than the terminal has rows (the last row is never written, so
+ * nothing can make the terminal scroll), each exactly as wide as the terminal.
  */
-export function screenLines(state: AppState, extensions: ScreenExtensions = {}): string[] {
+export function screenLines(state: AppState): string[] {
   const { columns, rows } = state.terminal;
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
     const text = `terminal too small: ${columns}×${rows}; pgtop needs at least ${MIN_COLUMNS}×${MIN_ROWS}. Enlarge the window, or press q to quit.`;
@@ -51,16 +43,15 @@ export function screenLines(state: AppState, extensions: ScreenExtensions = {}):
     return lines;
   }
   const header = [...headerLines(state), ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : [])];
-  const bindings = extensions.bindings ?? BINDINGS;
   const top = [...header, tabsLine(state)];
   const height = rows - 1 - top.length - 1;
-  const body = withDialog(state, bodyFor(state, height, extensions), state.dialog, bindings);
-  return [...top, ...body, footerLine(state, bindings)];
+  const body = withDialog(state, bodyFor(state, height), state.dialog);
+  return [...top, ...body, footerLine(state)];
 }
 
-function bodyFor(state: AppState, height: number, extensions: ScreenExtensions): string[] {
+function bodyFor(state: AppState, height: number): string[] {
   if (state.detailPid !== undefined && (state.view === 'sessions' || state.view === 'locks')) {
-    return detailBody(state, height, (session) => [...bouncerDetail(state, session.pid), ...(extensions.detailExtra?.(session) ?? [])]);
+    return detailBody(state, height, (session) => bouncerDetail(state, session.pid));
   }
   switch (state.view) {
     case 'sessions':
