@@ -33,7 +33,7 @@ export interface BouncerActionsOptions extends AdminConsoleOptions {
 }
 
 export interface BouncerActions {
-  /** PAUSE: waits until the database's server connections are released. A RESUME of it abandons the wait. */
+  /** PAUSE: waits until the database's server connections are released. A RESUME of it withdraws the wait first. */
   pause(database: string): Promise<BouncerActionResult>;
   resume(database: string): Promise<BouncerActionResult>;
   reconnect(database: string): Promise<BouncerActionResult>;
@@ -54,6 +54,8 @@ interface PendingPause {
 }
 
 const DEFAULT_PAUSE_TIMEOUT_MS = 60_000;
+/** How long a withdrawn PAUSE's connection may take to leave SHOW CLIENTS before RESUME is given up. */
+const WITHDRAW_WAIT_MS = 5000;
 
 function formatWait(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
@@ -119,7 +121,7 @@ export function createBouncerActions(settings: ConnectionSettings, options: Boun
       if (entry?.abandoned) {
         return record('PAUSE', database, {
           ok: false,
-          message: `PAUSE ${database} abandoned: it was resumed before its transactions finished`,
+          message: `PAUSE ${database} abandoned: it was withdrawn and the database resumed before its transactions finished`,
         });
       }
       if (error instanceof AdminConsoleError && error.kind === 'timeout') {
@@ -136,17 +138,43 @@ export function createBouncerActions(settings: ConnectionSettings, options: Boun
     }
   };
 
-  const abandonPauses = async (database: string): Promise<void> => {
-    const waiting = [...pending].filter((entry) => entry.database === database);
+  /**
+   * Every PgBouncer release mishandles a RESUME that arrives while a PAUSE of the same database still waits: the
+   * PAUSE is never answered (pgbouncer/pgbouncer#715), or is answered "PAUSE" for a database that is running again
+   * once another database is paused, and `admin_pause_done` can reach its fatal "bad state" and end the pooler.
+   * So a waiting PAUSE is withdrawn first, by closing its connection, and RESUME goes out only once PgBouncer has
+   * let that connection go: the sequence PAUSE-waiting → RESUME never reaches the pooler.
+   */
+  const withdrawPauses = async (adminConsole: AdminConsole, waiting: PendingPause[]): Promise<boolean> => {
     for (const entry of waiting) entry.abandoned = true;
-    // PgBouncer never answers a PAUSE whose database was resumed meanwhile: closing its connection ends the wait.
     await Promise.all(waiting.map((entry) => entry.adminConsole.close()));
+    const ports = new Set(waiting.map((entry) => entry.adminConsole.localPort));
+    if (ports.has(undefined)) return true;
+    const deadline = Date.now() + WITHDRAW_WAIT_MS;
+    for (;;) {
+      const clients = await adminConsole.show('CLIENTS');
+      if (!clients.some((row) => row.database === 'pgbouncer' && ports.has(Number(row.port)))) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   };
 
   const resume = async (database: string): Promise<BouncerActionResult> => {
-    const result = await databaseCommand('RESUME', database);
-    if (result.ok || /is not paused/.test(result.message)) await abandonPauses(database);
-    return result;
+    const waiting = [...pending].filter((entry) => entry.database === database);
+    if (waiting.length === 0) return databaseCommand('RESUME', database);
+    try {
+      let result: BouncerActionResult = { ok: true };
+      await withConsole(async (adminConsole) => {
+        if (!(await withdrawPauses(adminConsole, waiting))) {
+          result = { ok: false, message: `RESUME ${database} not sent: PgBouncer still holds the withdrawn PAUSE; press R again in a moment` };
+          return;
+        }
+        await adminConsole.command(`RESUME ${quoteAdminIdentifier(database)}`);
+      });
+      return record('RESUME', database, result);
+    } catch (error) {
+      return record('RESUME', database, { ok: false, message: failureMessage('RESUME', database, error) });
+    }
   };
 
   const killClient = async (id: number | string): Promise<BouncerActionResult> => {

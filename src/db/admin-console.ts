@@ -65,6 +65,8 @@ export interface AdminConsole {
   readonly settings: ConnectionSettings;
   /** True once the connection is gone, for whatever reason. */
   readonly closed: boolean;
+  /** This end's TCP port (PgBouncer's SHOW CLIENTS.port), or undefined over a Unix socket. */
+  readonly localPort: number | undefined;
   /** `SHOW VERSION`: the text, e.g. `PgBouncer 1.18.0`. */
   showVersion(): Promise<string>;
   /** `SHOW <name>` (POOLS, DATABASES, STATS, …): rows keyed by column name. */
@@ -233,6 +235,12 @@ export function quoteAdminIdentifier(name: string): string {
   return quoted;
 }
 
+/** node-postgres keeps its socket private; the local port is all that is read from it. */
+function socketOf(client: pg.Client): { localPort?: number } | undefined {
+  const connection = (client as unknown as { connection?: { stream?: { localPort?: number } } }).connection;
+  return connection?.stream;
+}
+
 /** Connects and logs in to the console. Rejects with an AdminConsoleError. */
 export async function connectAdminConsole(settings: ConnectionSettings, options: AdminConsoleOptions = {}): Promise<AdminConsole> {
   const client = createAdminClient(settings, options);
@@ -258,6 +266,8 @@ export async function connectAdminConsole(settings: ConnectionSettings, options:
     await client.end().catch(() => undefined);
     throw classifyAdminError(error, settings, 'connect');
   }
+
+  const localPort = socketOf(client)?.localPort;
 
   const run = async (text: string, timeoutMs: number | null): Promise<pg.QueryResult<AdminRow>> => {
     if (closed) {
@@ -295,6 +305,7 @@ export async function connectAdminConsole(settings: ConnectionSettings, options:
     get closed() {
       return closed;
     },
+    localPort,
     async showVersion() {
       const result = await run('SHOW VERSION', queryTimeoutMs);
       const version = result.rows[0]?.version;
