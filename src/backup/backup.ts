@@ -219,6 +219,8 @@ export async function runBackupJob(options: BackupJobOptions): Promise<BackupRes
       const retention = await applyRetention({
         dir,
         database,
+        host: settings.host,
+        port: settings.port,
         keep: options.keep,
         onDeleted: (file) => {
           deleted.push(file);

@@ -3,14 +3,28 @@ import { join } from 'node:path';
 import { listBackups, type ListedBackup } from './list.js';
 import { manifestNameFor } from './naming.js';
 
+/** Which dumps retention counts: one database of one server, as the manifest records them. */
+export interface RetentionScope {
+  database: string;
+  host: string;
+  port: number;
+}
+
+const sameScope = (backup: ListedBackup, scope: RetentionScope): boolean =>
+  backup.manifest !== null &&
+  backup.manifest.database === scope.database &&
+  backup.manifest.host === scope.host &&
+  backup.manifest.port === scope.port;
+
 /**
- * The dumps `--keep N` deletes: of the verified dumps (with a manifest) of `database`, all but the newest
- * `keep`, by the manifest's start time. Never the newest verified dump, never a file without a valid
- * manifest, never a partial.
+ * The dumps `--keep N` deletes: of the verified dumps (with a manifest) of the same database on the same
+ * server (host and port as the manifest records them), all but the newest `keep`, by the manifest's start
+ * time. Never the newest verified dump, never a file without a valid manifest, never a partial, never a
+ * dump of another server's database of the same name, never a dump that failed a later check.
  */
-export function selectForDeletion(backups: readonly ListedBackup[], options: { database: string; keep: number }): ListedBackup[] {
+export function selectForDeletion(backups: readonly ListedBackup[], options: RetentionScope & { keep: number }): ListedBackup[] {
   const verified = backups
-    .filter((backup) => backup.kind === 'dump' && backup.verified && backup.manifest?.database === options.database)
+    .filter((backup) => backup.kind === 'dump' && backup.verified && sameScope(backup, options))
     .sort((a, b) => (b.manifest?.started_at ?? '').localeCompare(a.manifest?.started_at ?? '') || b.file.localeCompare(a.file));
   return verified.slice(Math.max(1, options.keep));
 }
@@ -22,7 +36,7 @@ export interface RetentionResult {
 }
 
 /** Deletes what selectForDeletion picks: the dump first, then its manifest (so a crash between leaves an orphan manifest, never an unmanaged dump). */
-export async function applyRetention(options: { dir: string; database: string; keep: number; onDeleted?: (file: string) => void }): Promise<RetentionResult> {
+export async function applyRetention(options: RetentionScope & { dir: string; keep: number; onDeleted?: (file: string) => void }): Promise<RetentionResult> {
   const result: RetentionResult = { deleted: [], errors: [] };
   for (const backup of selectForDeletion(await listBackups(options.dir), options)) {
     try {

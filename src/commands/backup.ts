@@ -38,9 +38,10 @@ Options:
   --dir DIR               where dumps live (default ./backups; --backup-dir is the same)
   --format FORMAT         custom (default: one file, pg_dump -Fc) or directory (pg_dump -Fd)
   --jobs N                parallel pg_dump workers, 1 to 64 (directory format only; default 1)
-  --keep N                after a verified dump, delete older dumps of the same database that have a
-                          manifest, keeping the newest N (the newest verified dump is never deleted,
-                          a file without a manifest never)
+  --keep N                after a verified dump, delete older verified dumps of the same database on
+                          the same server (host and port in the manifest), keeping the newest N (the
+                          newest is never deleted; nor a file without a manifest, another server's
+                          dump, or a dump that failed a later verify)
   --lock-wait-timeout SECS
                           fail instead of waiting longer than SECS for a table lock held by DDL
                           (default 30)

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runBackup } from '../../src/commands/backup.js';
+import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { backupEnv, capturedIO, tempDir } from '../helpers/backup-fixtures.js';
+
+describe('pgtop backup --keep counts only dumps of the same server', () => {
+  let first: PostgresSandbox;
+  let second: PostgresSandbox;
+  let stateHome: string;
+
+  before(async () => {
+    [first, second] = await Promise.all([startPostgres(), startPostgres()]);
+    for (const sandbox of [first, second]) {
+      await sandbox.query('CREATE DATABASE shop');
+      await sandbox.query(`CREATE TABLE items AS SELECT g AS id FROM generate_series(1, 100) g`, [], 'shop');
+    }
+    stateHome = tempDir('pgtop-backup-state-');
+  });
+  after(async () => {
+    await Promise.all([first?.stop(), second?.stop()]);
+  });
+
+  async function backup(sandbox: PostgresSandbox, dir: string, ...flags: string[]): Promise<string> {
+    const captured = capturedIO(backupEnv(stateHome));
+    assert.equal(await runBackup(['--dir', dir, ...flags, sandbox.uri('shop')], captured.io), 0, captured.stderr());
+    const written = /backup written: (.*)/.exec(captured.stdout())?.[1];
+    assert.ok(written, captured.stdout());
+    return written;
+  }
+
+  test("another server's shop survives --keep 1 of this server's shop", async () => {
+    const dir = tempDir('pgtop-backup-');
+    const foreign = await backup(second, dir);
+    const older = await backup(first, dir);
+    const newest = await backup(first, dir, '--keep', '1');
+    assert.ok(existsSync(foreign), `the other server's dump ${foreign} is still there`);
+    assert.ok(existsSync(`${foreign}.manifest.json`));
+    assert.ok(!existsSync(older), 'the older dump of this server was deleted');
+    assert.ok(existsSync(newest));
+  });
+});
