@@ -4,7 +4,7 @@ import { OperationError } from '../errors.js';
 import { sha256OfDump } from './checksum.js';
 import { sizeOnDisk } from './disk-size.js';
 import { findDumpTools, parseToolVersion } from './find-tools.js';
-import { ManifestError, readManifest, type BackupManifest } from './manifest.js';
+import { ManifestError, readManifest, writeManifest, type BackupManifest } from './manifest.js';
 import { listArchive, readArchiveFully } from './verify.js';
 
 export interface DumpCheck {
@@ -18,11 +18,25 @@ export interface DumpCheck {
   listEntries: number | null;
   fullRead: boolean;
   pgRestore: string;
+  /** Why the result could not be written to the manifest (a read-only directory); undefined when it was. */
+  recordProblem?: string;
+}
+
+/** Writes the check's outcome into the manifest, so that `backup list`, the Backups view and --keep see it. */
+async function recordCheck(path: string, manifest: BackupManifest, problems: string[]): Promise<string | undefined> {
+  const last_check = { ok: problems.length === 0, checked_at: new Date().toISOString(), problems };
+  try {
+    await writeManifest(dirname(path), { ...manifest, last_check });
+    return undefined;
+  } catch (error) {
+    return `the result could not be recorded in ${basename(path)}.manifest.json: ${(error as Error).message}`;
+  }
 }
 
 /**
  * Re-checks a dump taken earlier: its sha256 and size against the manifest, then `pg_restore --list` and a
- * full read with a pg_restore at least as new as the pg_dump that wrote it. Reports every problem found.
+ * full read with a pg_restore at least as new as the pg_dump that wrote it. Reports every problem found, and
+ * records the outcome in the manifest (`last_check`): a dump that failed is no longer counted as good.
  */
 export async function checkDump(options: { path: string; pgDumpPath?: string; signal?: AbortSignal }): Promise<DumpCheck> {
   const { path } = options;
@@ -56,5 +70,6 @@ export async function checkDump(options: { path: string; pgDumpPath?: string; si
     if ((error as Error).name === 'AbortError') throw error;
     problems.push(`it does not read back: ${(error as Error).message}`);
   }
-  return { path, manifest, problems, sha256, sizeBytes, listEntries, fullRead, pgRestore: tools.pgRestore };
+  const recordProblem = manifest ? await recordCheck(path, manifest, problems) : undefined;
+  return { path, manifest, problems, sha256, sizeBytes, listEntries, fullRead, pgRestore: tools.pgRestore, ...(recordProblem ? { recordProblem } : {}) };
 }

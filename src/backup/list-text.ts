@@ -27,7 +27,7 @@ export function formatBackupList(dir: string, backups: readonly ListedBackup[]):
     out.push(line(rows[index] ?? []));
     if (backup.problem) out.push(`  ! ${sanitizeOneLine(backup.problem)}`);
   });
-  const strays = backups.filter((backup) => backup.kind !== 'dump').length;
+  const strays = backups.filter((backup) => backup.kind !== 'dump' || !backup.verified).length;
   if (strays > 0) out.push('', `${strays} ${strays === 1 ? 'entry is' : 'entries are'} not a verified dump (marked !).`);
   return out.join('\n');
 }

@@ -65,16 +65,17 @@ async function describeDump(dir: string, name: string): Promise<ListedBackup> {
   if (manifest.file !== name) {
     return { ...base, kind: 'bad-manifest', verified: false, sha256: null, manifest, problem: `its manifest describes ${manifest.file}, not this file` };
   }
+  const failed = manifest.last_check?.ok === false ? manifest.last_check : undefined;
   return {
     ...base,
     kind: 'dump',
     format: manifest.format,
     database: manifest.database,
     takenAt: manifest.started_at,
-    verified: manifest.verify.ok,
+    verified: manifest.verify.ok && !failed,
     sha256: manifest.sha256,
     manifest,
-    problem: null,
+    problem: failed ? `failed verification at ${failed.checked_at}: ${failed.problems[0] ?? 'unreadable'} (not counted or deleted by --keep)` : null,
   };
 }
 

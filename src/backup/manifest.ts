@@ -42,6 +42,15 @@ export interface BackupManifest {
     duration_ms: number;
   };
   pgtop_version: string;
+  /** The latest re-check (`backup verify`, `v` in the Backups view); a failed one makes the dump not good. */
+  last_check?: ManifestCheck;
+}
+
+export interface ManifestCheck {
+  ok: boolean;
+  checked_at: string;
+  /** What the check found wrong; empty when ok. */
+  problems: string[];
 }
 
 export class ManifestError extends Error {}
@@ -70,6 +79,10 @@ export function parseManifest(text: string): BackupManifest {
   if (!/^[0-9a-f]{64}$/.test(record.sha256 as string)) throw new ManifestError('"sha256" is not 64 hex digits');
   const verify = record.verify as Record<string, unknown> | undefined;
   if (!verify || typeof verify !== 'object' || verify.ok !== true || verify.full_read !== true) throw new ManifestError('"verify" does not record a passed verification');
+  const check = record.last_check as Record<string, unknown> | undefined;
+  if (check !== undefined && (!check || typeof check !== 'object' || typeof check.ok !== 'boolean' || !isString(check.checked_at) || !Array.isArray(check.problems))) {
+    throw new ManifestError('"last_check" is not a check result');
+  }
   return data as BackupManifest;
 }
 

@@ -194,9 +194,12 @@ async function verifyCommand(parsed: ParsedCommand, positional: string[], io: Ba
   const pgDumpPath = str(parsed.flags.pgDump);
   const path = await existingPath(file, backupDir(parsed));
   const check = await checkDump({ path, ...(pgDumpPath !== undefined ? { pgDumpPath } : {}) });
+  const recorded = check.recordProblem ? `\n${check.recordProblem}` : '';
   if (check.problems.length > 0) {
-    throw new OperationError(`${path} failed verification:\n  - ${check.problems.join('\n  - ')}\nDo not rely on this dump; take a new one (pgtop backup).`);
+    const marked = check.manifest && !check.recordProblem ? ' It is now marked as failed in its manifest: --keep no longer counts it.' : '';
+    throw new OperationError(`${path} failed verification:\n  - ${check.problems.join('\n  - ')}\nDo not rely on this dump; take a new one (pgtop backup).${marked}${recorded}`);
   }
+  if (recorded) io.stderr.write(`pgtop: ${check.recordProblem}\n`);
   io.stdout.write(`ok: ${path}\n  sha256 ${check.sha256} matches the manifest, ${formatBytes(check.sizeBytes)}\n  pg_restore read all ${check.listEntries ?? 0} entries\n`);
   return 0;
 }

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBackup } from '../../src/commands/backup.js';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { backupEnv, capturedIO, tempDir } from '../helpers/backup-fixtures.js';
 
-describe('pgtop backup --keep counts only dumps of the same server', () => {
+describe('pgtop backup --keep counts only good dumps of the same server', () => {
   let first: PostgresSandbox;
   let second: PostgresSandbox;
   let stateHome: string;
@@ -38,6 +38,32 @@ describe('pgtop backup --keep counts only dumps of the same server', () => {
     assert.ok(existsSync(foreign), `the other server's dump ${foreign} is still there`);
     assert.ok(existsSync(`${foreign}.manifest.json`));
     assert.ok(!existsSync(older), 'the older dump of this server was deleted');
+    assert.ok(existsSync(newest));
+  });
+
+  test('a dump that fails a re-verify is recorded as failed: list says so, --keep neither counts nor deletes it', async () => {
+    const dir = tempDir('pgtop-backup-');
+    const good = await backup(first, dir);
+    const corrupt = await backup(first, dir);
+    truncateSync(corrupt, Math.floor(statSync(corrupt).size / 2));
+
+    const verify = capturedIO(backupEnv(stateHome));
+    assert.equal(await runBackup(['verify', corrupt], verify.io), 1);
+    assert.match(verify.stderr(), /failed verification/);
+    const manifest = JSON.parse(readFileSync(`${corrupt}.manifest.json`, 'utf8')) as { last_check?: { ok: boolean; problems: string[] } };
+    assert.equal(manifest.last_check?.ok, false);
+    assert.ok((manifest.last_check?.problems.length ?? 0) > 0);
+
+    const list = capturedIO(backupEnv(stateHome));
+    assert.equal(await runBackup(['list', '--json', '--dir', dir], list.io), 0, list.stderr());
+    const listed = (JSON.parse(list.stdout()) as { backups: { path: string; verified: boolean; problem: string | null }[] }).backups;
+    const corruptRow = listed.find((row) => row.path === corrupt);
+    assert.equal(corruptRow?.verified, false);
+    assert.match(corruptRow?.problem ?? '', /failed verification/);
+
+    const newest = await backup(first, dir, '--keep', '2');
+    assert.ok(existsSync(good), 'the older good dump is one of the two kept: the failed one does not count');
+    assert.ok(existsSync(corrupt), 'the failed dump is kept for inspection, not deleted');
     assert.ok(existsSync(newest));
   });
 });
