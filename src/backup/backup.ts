@@ -17,7 +17,8 @@ import { describeLockBlockers, splitRelationList } from './lock-blockers.js';
 import { writeManifest, type BackupManifest } from './manifest.js';
 import type { DumpFormat } from './naming.js';
 import { checkOutputDir, createPartial, outputDirProblem, type ReservedDump } from './output-dir.js';
-import { writePassfile, type Passfile } from './passfile.js';
+import { removeStalePassfiles, writePassfile, type Passfile } from './passfile.js';
+import { removeOwner, sweepStalePartials } from './partial-owner.js';
 import { pgtopVersion } from './pgtop-version.js';
 import { ProgressTracker, type BackupEvent } from './progress.js';
 import { startProgressSampling, type ProgressSampler } from './progress-sampler.js';
@@ -82,6 +83,13 @@ function asBackupError(error: unknown, database: string, dir: string): PgtopErro
   return new BackupError(`backup of ${database} failed: ${(error as Error).message ?? String(error)}\nNo dump was written; older dumps are untouched.`, 'other', [], { cause: error });
 }
 
+/** Removes the partial dumps that a killed pgtop left (their owner is gone), and says so; reports those of unknown owner. */
+async function reportStalePartials(dir: string, tracker: ProgressTracker): Promise<void> {
+  const sweep = await sweepStalePartials(dir);
+  for (const { file, pid } of sweep.removed) tracker.notice('warning', `removed ${file}: a partial dump left by a backup that was killed (pgtop pid ${pid})`);
+  for (const file of sweep.unknown) tracker.notice('warning', `${file} is a partial dump of unknown origin: delete it once no backup is writing it`);
+}
+
 /**
  * Dumps one database with pg_dump into `dir`, verifies the dump, makes it durable under its final name
  * and writes its manifest, then applies --keep. Holds the maintenance lock throughout, so no migration
@@ -120,6 +128,8 @@ export async function runBackupJob(options: BackupJobOptions): Promise<BackupRes
   try {
     if (format === 'custom' && options.jobs > 1) throw new UsageError('--jobs needs --format directory: a custom-format dump is written by one process');
     await checkOutputDir(dir);
+    await reportStalePartials(dir, tracker);
+    await removeStalePassfiles();
     throwIfCancelled();
     session = await openBackupSession(settings, { interactive: options.interactive ?? false });
     throwIfCancelled();
@@ -139,7 +149,8 @@ export async function runBackupJob(options: BackupJobOptions): Promise<BackupRes
     dump = startDump({
       program: tools.pgDump,
       args: pgDumpArguments({ format, jobs: options.jobs, lockWaitTimeoutSec: options.lockWaitTimeoutSec, outputPath: reserved.partialPath }),
-      env: dumpEnvironment(settings, passfile?.path, env),
+      env: dumpEnvironment(settings, passfile?.envPath, env),
+      ...(passfile?.fd !== undefined ? { passwordFd: passfile.fd } : {}),
       onLine: (line) => tracker.onDumpLine(line),
     });
     tracker.setPgDumpPid(dump.pid ?? null);
@@ -180,6 +191,7 @@ export async function runBackupJob(options: BackupJobOptions): Promise<BackupRes
     tracker.setPhase('committing');
     await commitDump({ dir, partialPath: reserved.partialPath, finalPath: reserved.finalPath });
     renamed = true;
+    await removeOwner(reserved.partialPath);
     const finishedAt = new Date();
     const manifest: BackupManifest = {
       manifest_version: 1,
@@ -245,6 +257,7 @@ export async function runBackupJob(options: BackupJobOptions): Promise<BackupRes
     await dump?.stop();
     if (reserved) {
       await rm(reserved.partialPath, { recursive: true, force: true }).catch(() => undefined);
+      await removeOwner(reserved.partialPath).catch(() => undefined);
       if (renamed) await rm(reserved.finalPath, { recursive: true, force: true }).catch(() => undefined);
     }
     const cancelled = failure instanceof BackupError && failure.reason === 'cancelled';

@@ -2,6 +2,7 @@ import { chmod, lstat, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackupError } from './backup-error.js';
 import { dumpFileName, manifestNameFor, partialNameFor, type DumpFormat } from './naming.js';
+import { removeOwner, writeOwner } from './partial-owner.js';
 
 const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 
@@ -53,7 +54,7 @@ export interface ReservedDump {
 }
 
 /**
- * Creates `NAME.partial` exclusively: a 0600 file (custom format) or a 0700 directory (directory format),
+ * Creates `NAME.partial.owner` (this pgtop's pid) and then `NAME.partial` exclusively: a 0600 file (custom format) or a 0700 directory (directory format),
  * for pg_dump to write into. A name already used in that second gets a sequence number.
  */
 export async function createPartial(dir: string, database: string, format: DumpFormat, at: Date): Promise<ReservedDump> {
@@ -62,6 +63,12 @@ export async function createPartial(dir: string, database: string, format: DumpF
     const finalPath = join(dir, name);
     const partialPath = join(dir, partialNameFor(name));
     if ((await exists(finalPath)) || (await exists(join(dir, manifestNameFor(name))))) continue;
+    try {
+      await writeOwner(partialPath);
+    } catch (error) {
+      if (errnoOf(error) === 'EEXIST') continue;
+      throw outputDirProblem(dir, errnoOf(error), (error as Error).message);
+    }
     try {
       if (format === 'custom') {
         const handle = await open(partialPath, 'wx', 0o600);
@@ -72,6 +79,7 @@ export async function createPartial(dir: string, database: string, format: DumpF
         await chmod(partialPath, 0o700);
       }
     } catch (error) {
+      await removeOwner(partialPath);
       if (errnoOf(error) === 'EEXIST') continue;
       throw outputDirProblem(dir, errnoOf(error), (error as Error).message);
     }

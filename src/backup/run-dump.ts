@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { LineSplitter, LineTail, parseDumpLine, type DumpLine } from './dump-line.js';
 import type { DumpFormat } from './naming.js';
 
@@ -44,15 +45,31 @@ export interface StartDumpOptions {
   program: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** An open descriptor the program inherits as fd 3 (the password file). */
+  passwordFd?: number;
   onLine?: (line: DumpLine, raw: string) => void;
   tailLines?: number;
 }
 
 /**
+ * pg_dump must not outlive pgtop, even a pgtop killed with SIGKILL. The shell that becomes pg_dump first
+ * leaves a watcher in pg_dump's process group, reading a pipe whose only writer is pgtop: when pgtop ends,
+ * however it ends, the pipe reaches end-of-file and the watcher kills the group (pg_dump and its -j
+ * workers). The watcher is detached from the shell (so pg_dump never waits for it) and holds none of
+ * pg_dump's other descriptors. Then the shell execs pg_dump in its place, with the same pid.
+ */
+const WATCHED_EXEC = [
+  'exec 4<&0 </dev/null',
+  '( ( cat <&4 >/dev/null 2>&1; kill -KILL 0 ) </dev/null >/dev/null 2>&1 3<&- & )',
+  'exec 4<&-',
+  'exec "$0" "$@"',
+].join('\n');
+
+/**
  * Spawns with umask 077 in force, so that whatever the child creates (directory-format data files) is
  * 0600 and 0700. The umask is inherited at fork, which happens inside spawn(), and put back right after.
  */
-function spawnPrivately(program: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+function spawnPrivately(program: string, args: string[], env: NodeJS.ProcessEnv, passwordFd: number | undefined): ChildProcess {
   let previous: number | undefined;
   try {
     previous = process.umask(0o077);
@@ -62,7 +79,11 @@ function spawnPrivately(program: string, args: string[], env: NodeJS.ProcessEnv)
   try {
     // A process group of its own: a Ctrl-C on the terminal reaches pgtop alone, which then stops the
     // whole group (the leader and its -j workers) and cleans up.
-    return spawn(program, args, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    return spawn('/bin/sh', ['-c', WATCHED_EXEC, program, ...args], {
+      env,
+      stdio: ['pipe', 'ignore', 'pipe', passwordFd ?? 'ignore'],
+      detached: true,
+    });
   } finally {
     if (previous !== undefined) process.umask(previous);
   }
@@ -79,7 +100,16 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 /** Runs pg_dump without a shell, reading its stderr line by line. */
 export function startDump(options: StartDumpOptions): RunningDump {
-  const child = spawnPrivately(options.program, options.args, options.env);
+  try {
+    accessSync(options.program, constants.X_OK);
+  } catch (error) {
+    const spawnError = error as Error;
+    const exited = Promise.resolve<ProcessExit>({ code: null, signal: null, spawnError });
+    return { pid: undefined, exited, stderrTail: () => [], stop: () => exited };
+  }
+  const child = spawnPrivately(options.program, options.args, options.env, options.passwordFd);
+  // The watcher's pipe: never written to; closing it (here, or by pgtop's death) ends the watcher.
+  child.stdin?.on('error', () => undefined);
   const tail = new LineTail(options.tailLines ?? 40);
   const splitter = new LineSplitter();
   const take = (raw: string): void => {
@@ -100,6 +130,7 @@ export function startDump(options: StartDumpOptions): RunningDump {
       if (code !== 0) signalGroup(child.pid, 'SIGKILL');
     });
     child.once('close', (code, signal) => {
+      child.stdin?.destroy();
       splitter.flush().forEach(take);
       resolve({ code, signal, ...(spawnError ? { spawnError } : {}) });
     });

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,13 +49,19 @@ describe('how pg_dump is started', () => {
     assert.equal(dumpEnvironment({ ...settings, password: undefined }, undefined, { PGPASSFILE: '/home/u/.pgpass' }).PGPASSFILE, '/home/u/.pgpass');
   });
 
-  test('the password file is private, escapes : and \\, and is removed with its directory', async () => {
+  test('the password file escapes : and \\, is already unlinked, and is read through the descriptor pg_dump inherits', async () => {
     assert.equal(passfileLine('a:b\\c'), '*:*:*:*:a\\:b\\\\c\n');
     const passfile = await writePassfile('s3cret:with\\colons');
-    assert.equal(statSync(passfile.path).mode & 0o777, 0o600);
-    assert.equal(statSync(dirname(passfile.path)).mode & 0o777, 0o700);
-    assert.equal(readFileSync(passfile.path, 'utf8'), '*:*:*:*:s3cret\\:with\\\\colons\n');
-    await passfile.remove();
-    assert.equal(existsSync(dirname(passfile.path)), false);
+    try {
+      assert.equal(passfile.envPath, '/proc/self/fd/3');
+      assert.ok(passfile.fd !== undefined);
+      const target = readlinkSync(`/proc/self/fd/${passfile.fd}`);
+      assert.match(target, / \(deleted\)$/, 'no name on disk holds the password');
+      assert.equal(fstatSync(passfile.fd).mode & 0o777, 0o600);
+      assert.equal(readFileSync(`/proc/self/fd/${passfile.fd}`, 'utf8'), '*:*:*:*:s3cret\\:with\\\\colons\n');
+      assert.equal(existsSync(dirname(target.replace(/ \(deleted\)$/, ''))), false);
+    } finally {
+      await passfile.remove();
+    }
   });
 });
