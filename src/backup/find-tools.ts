@@ -108,16 +108,34 @@ function explicitTool(pgDumpPath: string, env: NodeJS.ProcessEnv): Candidate {
   return { pgDump: path, foundIn: 'flag' };
 }
 
-async function checked(candidate: Candidate, major: number): Promise<DumpTools | { tooOld: string }> {
+interface TooOld {
+  tool: 'pg_dump' | 'pg_restore';
+  path: string;
+  version: ToolVersion;
+}
+
+async function checked(candidate: Candidate, major: number): Promise<DumpTools | { tooOld: TooOld }> {
   const version = await versionOf(candidate.pgDump);
-  if (version.major < major) return { tooOld: `pg_dump ${version.text} (${candidate.pgDump})` };
+  if (version.major < major) return { tooOld: { tool: 'pg_dump', path: candidate.pgDump, version } };
   const pgRestore = join(dirname(candidate.pgDump), 'pg_restore');
   if (!isExecutable(pgRestore)) {
     throw new OperationError(`found ${candidate.pgDump} but no pg_restore beside it (${pgRestore}); pgtop needs both to verify a dump. ${installHint(major)}`);
   }
   const restoreVersion = await versionOf(pgRestore);
-  if (restoreVersion.major < major) return { tooOld: `pg_restore ${restoreVersion.text} (${pgRestore})` };
+  if (restoreVersion.major < major) return { tooOld: { tool: 'pg_restore', path: pgRestore, version: restoreVersion } };
   return { pgDump: candidate.pgDump, pgRestore, version, foundIn: candidate.foundIn };
+}
+
+/** One entry per tool and version: PATH's pg_dump (often a wrapper) and Debian's of the same version are one. */
+function describeTooOld(found: readonly TooOld[]): string[] {
+  const seen = new Map<string, string[]>();
+  for (const entry of found) {
+    const key = `${entry.tool} ${entry.version.text}`;
+    const paths = seen.get(key) ?? [];
+    if (!paths.includes(entry.path)) paths.push(entry.path);
+    seen.set(key, paths);
+  }
+  return [...seen].map(([key, paths]) => `${key} (${paths.join(', ')})`);
 }
 
 /**
@@ -128,18 +146,24 @@ async function checked(candidate: Candidate, major: number): Promise<DumpTools |
 export async function findDumpTools(options: FindToolsOptions): Promise<DumpTools> {
   const env = options.env ?? process.env;
   const list = options.pgDumpPath !== undefined ? [explicitTool(options.pgDumpPath, env)] : candidates(options);
-  const tooOld: string[] = [];
+  const tooOld: TooOld[] = [];
   for (const candidate of list) {
     const result = await checked(candidate, options.major);
     if ('tooOld' in result) tooOld.push(result.tooOld);
     else return result;
   }
   const root = options.debianRoot ?? '/usr/lib/postgresql';
-  const olderDebian = options.pgDumpPath === undefined ? debianMajors(root).filter((major) => major < options.major) : [];
-  if (olderDebian.length > 0) tooOld.push(`the PostgreSQL ${olderDebian.join(', ')} tools in ${root}`);
-  if (tooOld.length > 0) {
-    throw new OperationError(`only an older ${tooOld.join(' and ')} was found, and the server is PostgreSQL ${options.major}: ` +
-      `a dump needs pg_dump ${options.major} or newer. ${installHint(options.major)}`);
+  if (options.pgDumpPath === undefined) {
+    for (const major of debianMajors(root).filter((candidate) => candidate < options.major)) {
+      const path = join(root, String(major), 'bin', 'pg_dump');
+      if (!tooOld.some((entry) => entry.version.major === major) && isExecutable(path)) tooOld.push({ tool: 'pg_dump', path, version: await versionOf(path) });
+    }
+  }
+  const described = describeTooOld(tooOld);
+  if (described.length > 0) {
+    const found = described.length === 1 ? `only ${described[0]} was found` : `only older tools were found: ${described.join('; ')}`;
+    throw new OperationError(`${found}, and the server is PostgreSQL ${options.major}: a dump needs pg_dump ${options.major} or newer ` +
+      `(a newer pg_dump reads an older server; an older one cannot). ${installHint(options.major)}`);
   }
   throw new OperationError(`no pg_dump found (looked in ${join(root, String(options.major), 'bin')} and PATH). ${installHint(options.major)}`);
 }

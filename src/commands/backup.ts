@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { connectionHelp, numberFlag } from '../cli/flags.js';
+import { hostPort } from '../config/resolve.js';
 import { connectionFrom, expectNoExtraInput, parseCommand, type ParsedCommand } from '../cli/parse.js';
 import { OperationError, UsageError } from '../errors.js';
 import { formatBytes } from '../text/bytes.js';
@@ -29,9 +30,11 @@ run (the default):
   pg_restore -f /dev/null), fsyncs it, renames it to NAME, and writes NAME.manifest.json (versions,
   database, format, size, sha256, duration, verification). NAME says which database and when, in UTC:
   shop-20261128T120431Z.dump (custom format) or shop-20261128T120431Z.dir (directory format). Files are
-  private (0600, directories 0700). The password reaches pg_dump through a temporary 0600 password file,
-  never its command line. While the dump runs no pgtop migration can start on the database (and the
-  backup is refused while one runs). On any failure or Ctrl-C, pg_dump is stopped and the partial
+  private (0600, directories 0700). The password reaches pg_dump through an already-deleted 0600
+  password file it inherits (PGPASSFILE=/proc/self/fd/3), never its command line or environment; pg_dump
+  is stopped when pgtop ends, even by kill -9, and the next backup removes the partial dump it left.
+  While the dump runs no pgtop migration can start on the database (and the backup is refused while
+  one runs). On any failure or Ctrl-C, pg_dump is stopped and the partial
   dump removed; no manifest is written and older dumps are left as they were.
 
 Options:
@@ -148,7 +151,7 @@ async function runCommand(parsed: ParsedCommand, positional: string[], io: Backu
     const { manifest } = result;
     const lines = [
       `backup written: ${result.path}`,
-      `  ${manifest.database} on ${manifest.host}:${manifest.port}, ${manifest.format} format, ${formatBytes(manifest.size_bytes)}, ${manifest.tables} tables, in ${formatDuration(manifest.duration_ms / 1000)}`,
+      `  ${manifest.database} on ${manifest.host.startsWith('/') ? `${manifest.host} port ${manifest.port}` : hostPort(manifest.host, manifest.port)}, ${manifest.format} format, ${formatBytes(manifest.size_bytes)}, ${manifest.tables} tables, in ${formatDuration(manifest.duration_ms / 1000)}`,
       `  verified: pg_restore --list (${manifest.verify.list_entries} entries) and a full read`,
       `  sha256 ${manifest.sha256}`,
       `  manifest ${result.manifestPath}`,

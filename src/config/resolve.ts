@@ -291,6 +291,10 @@ export function resolveConnection(input: ResolveInput): ResolveResult {
 
 /** `db1.example:5432/app`, `[::1]:5432/app` or `/var/run/postgresql:5432/app`; never the password. */
 export function describeTarget(settings: Pick<ConnectionSettings, 'host' | 'port' | 'database'>): string {
-  const host = settings.host.includes(':') && !settings.host.startsWith('/') ? `[${settings.host}]` : settings.host;
-  return `${host}:${settings.port}/${settings.database}`;
+  return `${hostPort(settings.host, settings.port)}/${settings.database}`;
+}
+
+/** `host:port`, with an IPv6 address in brackets (`[::1]:5432`) so that the port stays readable. */
+export function hostPort(host: string, port: number | string): string {
+  return `${host.includes(':') && !host.startsWith('/') ? `[${host}]` : host}:${port}`;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
+import { hostPort } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { PgtopError, errorMessage } from '../errors.js';
 
@@ -84,7 +85,7 @@ const unreachableCodes = new Set(['ECONNREFUSED', 'ENOENT', 'EHOSTUNREACH', 'ENE
 const closedCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 function target(settings: ConnectionSettings): string {
-  return settings.host.startsWith('/') ? `${settings.host}/.s.PGSQL.${settings.port}` : `${settings.host}:${settings.port}`;
+  return settings.host.startsWith('/') ? `${settings.host}/.s.PGSQL.${settings.port}` : hostPort(settings.host, settings.port);
 }
 
 function sslOptions(settings: ConnectionSettings): false | ConnectionOptions {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
-import { describeTarget, findDefaultSocketDir, resolveConnection } from '../../src/config/resolve.js';
+import { describeTarget, findDefaultSocketDir, hostPort, resolveConnection } from '../../src/config/resolve.js';
 import type { ResolveInput } from '../../src/config/resolve.js';
 import { PasswordRequiredError, sslConfig, toPgClientConfig } from '../../src/config/pg-client-config.js';
 import { PromptCancelledError, promptPassword } from '../../src/config/password-prompt.js';
@@ -380,6 +380,8 @@ describe('describeTarget', () => {
     assert.equal(describeTarget({ ...base, host: 'db1.example' }), 'db1.example:5432/app');
     assert.equal(describeTarget({ ...base, host: '/var/run/postgresql' }), '/var/run/postgresql:5432/app');
     assert.equal(describeTarget({ ...base, host: '::1' }), '[::1]:5432/app');
+    assert.equal(hostPort('::1', 55433), '[::1]:55433');
+    assert.equal(hostPort('db1', 5432), 'db1:5432');
     const settings = settingsOf({ target: 'postgresql://u:hunter2@db1:6432/shop' });
     assert.equal(describeTarget(settings), 'db1:6432/shop');
   });
