@@ -39,7 +39,9 @@ Options:
 ${connectionHelp}
 
 Files: NNNN_slug.sql (4 to 14 digits, lowercase slug), applied in version order, each in a transaction
-of its own and recorded in pgtop.schema_migrations. Optional lines at the top of a file:
+of its own and recorded in pgtop.schema_migrations. A file that starts with digits but breaks the rule
+(0012-twelve.sql, 0005_ok.SQL) is refused with the name it should have; list it in .pgtop-ignore in the
+directory (one name a line) to leave it out. Optional lines at the top of a file:
   -- pgtop:no-transaction           one statement run outside a transaction (CREATE INDEX CONCURRENTLY)
   -- pgtop:lock_timeout=2s          how long a statement may wait for a lock (default 2s); a lock
                                     timeout rolls the file back and retries it 3 times

@@ -42,6 +42,21 @@ describe('pgtop migrate as a process', () => {
     assert.deepEqual((await trackingRows(sandbox, database)).map((row) => row.version), [1]);
   });
 
+  test('misnamed migration files are a refusal naming the names they should have; nothing is applied', async () => {
+    const database = await freshDatabase(sandbox);
+    const dir = migrationsDir({
+      '0001_ok.sql': 'CREATE TABLE ok (id int);\n',
+      '0012-twelve.sql': 'CREATE TABLE twelve (id int);\n',
+      '0005_ok.SQL': 'CREATE TABLE five (id int);\n',
+    });
+    const run = await runCli(['migrate', 'up', '--dir', dir, sandbox.uri(database)]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^pgtop: 2 files look like a migration but their names break the rule/);
+    assert.match(run.stderr, /0005_ok\.SQL: rename it to 0005_ok\.sql/);
+    assert.match(run.stderr, /0012-twelve\.sql: rename it to 0012_twelve\.sql/);
+    assert.equal(await tableExists(sandbox, database, 'ok'), false, 'nothing applied');
+  });
+
   test('nothing to do exits 0', async () => {
     const database = await freshDatabase(sandbox);
     const dir = migrationsDir({ '0001_ok.sql': 'CREATE TABLE ok (id int);\n' });

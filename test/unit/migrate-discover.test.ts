@@ -34,16 +34,36 @@ describe('discoverMigrations', () => {
   });
 
   test('other .sql names are ignored with a reason; other files and directories silently', () => {
-    const dir = dirWith(['1_x.sql', '0002_Add_Users.sql', '0003-dash.sql', 'notes.txt', '0004_ok.sql', '0005_orphan.down.sql', '0004_other.down.sql', '0006_a.DOWN.sql']);
+    const dir = dirWith(['seed.sql', 'notes.txt', '0004_ok.sql', '0005_orphan.down.sql', '0004_other.down.sql']);
     mkdirSync(join(dir, '0007_dir.sql'));
     const found = discoverMigrations(dir);
     assert.deepEqual(found.files.map((f) => f.fileName), ['0004_ok.sql']);
     const reasons = Object.fromEntries(found.ignored.map((i) => [i.fileName, i.reason]));
-    assert.deepEqual(Object.keys(reasons).sort(), ['0002_Add_Users.sql', '0003-dash.sql', '0004_other.down.sql', '0005_orphan.down.sql', '0006_a.DOWN.sql', '1_x.sql']);
-    assert.match(reasons['1_x.sql'] ?? '', /^name must be NNNN_slug\.sql: 4 to 14 digits/);
-    assert.match(reasons['0006_a.DOWN.sql'] ?? '', /^name must be NNNN_slug\.down\.sql/);
+    assert.deepEqual(Object.keys(reasons).sort(), ['0004_other.down.sql', '0005_orphan.down.sql', 'seed.sql']);
+    assert.match(reasons['seed.sql'] ?? '', /^name must be NNNN_slug\.sql: 4 to 14 digits/);
     assert.equal(reasons['0005_orphan.down.sql'], 'no 0005_orphan.sql to go with it');
     assert.match(reasons['0004_other.down.sql'] ?? '', /version 4 is 0004_ok\.sql; name it 0004_ok\.down\.sql/);
+  });
+
+  test('a file that looks like a migration but breaks the naming rule is refused, with the name it should have', () => {
+    const dir = dirWith(['1_x.sql', '0002_Add_Users.sql', '0012-twelve.sql', '0005_ok.SQL', '0006_a.DOWN.sql', '0004_ok.sql']);
+    assert.throws(() => discoverMigrations(dir), (error: unknown) => {
+      assert.ok(error instanceof OperationError);
+      assert.match(error.message, /^5 files look like a migration but their names break the rule/);
+      for (const [from, to] of [['1_x.sql', '0001_x.sql'], ['0002_Add_Users.sql', '0002_add_users.sql'], ['0012-twelve.sql', '0012_twelve.sql'], ['0005_ok.SQL', '0005_ok.sql'], ['0006_a.DOWN.sql', '0006_a.down.sql']]) {
+        assert.ok(error.message.includes(`${from}: rename it to ${to}`), `${from} → ${to} in:\n${error.message}`);
+      }
+      assert.match(error.message, /Nothing was run\. Rename, or list the file in .*\.pgtop-ignore to leave it out/);
+      return true;
+    });
+  });
+
+  test('a misnamed file listed in .pgtop-ignore is left out', () => {
+    const dir = dirWith(['0012-twelve.sql', '0004_ok.sql']);
+    writeFileSync(join(dir, '.pgtop-ignore'), '# drafts\n0012-twelve.sql\n');
+    const found = discoverMigrations(dir);
+    assert.deepEqual(found.files.map((f) => f.fileName), ['0004_ok.sql']);
+    assert.deepEqual(found.ignored, [{ fileName: '0012-twelve.sql', reason: 'listed in .pgtop-ignore' }]);
   });
 
   test('two files with the same version are an error, whatever the padding', () => {
