@@ -98,12 +98,12 @@ function whatHappened(failure: DumpFailure, context: DumpFailureContext): string
       return `the dump outgrew the largest file this process may write (pg_dump ${howItEnded(context.exit)}): a file size limit is set (ulimit -f, or LimitFSIZE in a systemd unit), or the file system caps file size. ` +
         'Raise or remove the limit (ulimit -f unlimited), or use --format directory, which writes one file per table.';
     case 'disk-full':
-      return `the disk holding ${dir} is full (or the user's quota is used up). Free some space or choose another --dir; --keep N deletes older dumps after each new one.`;
+      return `the disk holding ${dir} is full (or the user's quota is used up). Free some space or choose another backup directory (--backup-dir); --keep N deletes older dumps after each new one.`;
     case 'killed':
       return `pg_dump ${howItEnded(context.exit)} before it finished: by someone's kill, a service manager, or the kernel's out-of-memory killer (see journalctl -k or dmesg). ` +
         'Run the backup again; if it keeps happening, find what stops it.';
     case 'output-dir':
-      return `pg_dump could not write in ${dir}. Check that this user may write there and the file system is not read-only, or choose another --dir.`;
+      return `pg_dump could not write in ${dir}. Check that this user may write there and the file system is not read-only, or choose another backup directory (--backup-dir).`;
     case 'connection':
       return 'pg_dump could not connect to the server, or lost its connection. Check that the server is up and accepts this user, then run the backup again.';
     default:

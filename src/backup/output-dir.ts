@@ -10,17 +10,17 @@ const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoEx
 export function outputDirProblem(dir: string, code: string | undefined, detail: string): BackupError {
   switch (code) {
     case 'ENOENT':
-      return new BackupError(`the backup directory ${dir} does not exist. Create it (mkdir -m 700 -p ${dir}) or choose another backup directory (--dir; --backup-dir in the monitor).`, 'output-dir');
+      return new BackupError(`the backup directory ${dir} does not exist. Create it (mkdir -m 700 -p ${dir}) or choose another backup directory (--backup-dir).`, 'output-dir');
     case 'ENOTDIR':
-      return new BackupError(`${dir} is not a directory. Choose a directory for the backups (--dir; --backup-dir in the monitor).`, 'output-dir');
+      return new BackupError(`${dir} is not a directory. Choose a directory for the backups (--backup-dir).`, 'output-dir');
     case 'EACCES':
     case 'EPERM':
-      return new BackupError(`cannot write in the backup directory ${dir}: permission denied. Let this user write there (chown or chmod u+w), or choose another backup directory (--dir; --backup-dir in the monitor).`, 'output-dir');
+      return new BackupError(`cannot write in the backup directory ${dir}: permission denied. Let this user write there (chown or chmod u+w), or choose another backup directory (--backup-dir).`, 'output-dir');
     case 'EROFS':
-      return new BackupError(`cannot write in the backup directory ${dir}: it is on a read-only file system. Choose another backup directory (--dir; --backup-dir in the monitor).`, 'output-dir');
+      return new BackupError(`cannot write in the backup directory ${dir}: it is on a read-only file system. Choose another backup directory (--backup-dir).`, 'output-dir');
     case 'ENOSPC':
     case 'EDQUOT':
-      return new BackupError(`the disk holding ${dir} is full (or the user's quota is used up). Free some space, or choose another backup directory (--dir; --backup-dir in the monitor).`, 'disk-full');
+      return new BackupError(`the disk holding ${dir} is full (or the user's quota is used up). Free some space, or choose another backup directory (--backup-dir).`, 'disk-full');
     default:
       return new BackupError(`cannot write in the backup directory ${dir}: ${detail}`, 'output-dir');
   }

@@ -63,8 +63,8 @@ function listSqlFiles(dir: string): string[] {
     names = readdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`the migrations directory ${dir} does not exist. Give the right one with --dir DIR.`, { cause: error });
-    if (code === 'ENOTDIR') throw new UsageError(`${dir} is not a directory. Give the migrations directory with --dir DIR.`, { cause: error });
+    if (code === 'ENOENT') throw new UsageError(`the migrations directory ${dir} does not exist. Give the right one with --migrations-dir DIR (pgtop migrate also takes --dir).`, { cause: error });
+    if (code === 'ENOTDIR') throw new UsageError(`${dir} is not a directory. Give the migrations directory with --migrations-dir DIR (pgtop migrate also takes --dir).`, { cause: error });
     throw new UsageError(`cannot read the migrations directory ${dir}: ${(error as Error).message}`, { cause: error });
   }
   return names.filter((name) => name.toLowerCase().endsWith('.sql') && statSync(join(dir, name)).isFile()).sort();

@@ -87,7 +87,7 @@ function stateRefusal<F extends PlanFile>(entry: PlanEntry<F>, newest: PlanEntry
       return {
         kind: 'missing',
         ...base,
-        message: `${fileName} (version ${version}) is recorded as ${row?.status ?? 'applied'} but is not in the migrations directory. Restore the file, or check that --dir is the right directory.`,
+        message: `${fileName} (version ${version}) is recorded as ${row?.status ?? 'applied'} but is not in the migrations directory. Restore the file, or check that --migrations-dir is the right directory.`,
       };
     case 'dirty':
       return {

@@ -76,7 +76,7 @@ describe('pgtop migrate as a process', () => {
       [['migrate', 'up', '--to', 'latest', '--dir', dir], /--to takes a migration version .*not "latest"/],
       [['migrate', 'down', '--dir', dir], /down needs --to V/],
       [['migrate', 'baseline', '--dir', dir], /baseline takes a migration version/],
-      [['migrate', 'status', '--dir', join(tempDir('pgtop-nodir-'), 'absent')], /the migrations directory .*absent does not exist\. Give the right one with --dir DIR\./],
+      [['migrate', 'status', '--dir', join(tempDir('pgtop-nodir-'), 'absent')], /the migrations directory .*absent does not exist\. Give the right one with --migrations-dir DIR \(pgtop migrate also takes --dir\)\./],
     ];
     for (const [args, expected] of cases) {
       const run = await runCli(args);

@@ -77,6 +77,6 @@ describe('discoverMigrations', () => {
 
   test('a missing directory is a usage error that names it and the flag', () => {
     const dir = join(dirWith([]), 'nope');
-    assert.throws(() => discoverMigrations(dir), (error: unknown) => error instanceof UsageError && error.message.includes(dir) && error.message.includes('--dir'));
+    assert.throws(() => discoverMigrations(dir), (error: unknown) => error instanceof UsageError && error.message.includes(dir) && error.message.includes('--migrations-dir DIR'));
   });
 });
