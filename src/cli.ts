@@ -1,5 +1,7 @@
 import { PgtopError, UsageError, errorMessage } from './errors.js';
 import { sanitizeLines } from './text/sanitize.js';
+import { commandTypoOf, isBareWord } from './cli/commands.js';
+import { endQuietlyWhenStdoutCloses } from './cli/stdout-closed.js';
 
 type CommandRunner = (argv: string[]) => Promise<number>;
 
@@ -13,10 +15,14 @@ const commands: Record<string, () => Promise<CommandRunner>> = {
 /** Entry point: picks the command, runs it, and turns errors into one readable line and an exit code. */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  endQuietlyWhenStdoutCloses();
   const [first, ...rest] = argv;
   try {
     const load = first !== undefined ? commands[first] : undefined;
     if (load) return await (await load())(rest);
+    if (first === 'help') return await main(['--help']);
+    const typo = first !== undefined && isBareWord(first) ? commandTypoOf(first) : undefined;
+    if (typo !== undefined) throw new UsageError(`unknown command "${first}"; did you mean "${typo}"? Try: pgtop --help`);
     const { runTop } = await import('./commands/top.js');
     return await runTop(argv);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { OperationError } from '../errors.js';
+import { PgtopError } from '../errors.js';
 
 export type BackupFailureReason =
   | 'no-database'
@@ -6,6 +6,7 @@ export type BackupFailureReason =
   | 'lock-timeout'
   | 'maintenance-lock'
   | 'output-dir'
+  | 'no-dir'
   | 'disk-full'
   | 'file-too-large'
   | 'killed'
@@ -14,14 +15,20 @@ export type BackupFailureReason =
   | 'cancelled'
   | 'other';
 
-/** A backup that did not produce a dump: why (for a UI to branch on), and pg_dump's last stderr lines. */
-export class BackupError extends OperationError {
+/** What the command line was told wrong (exit 2, as for every command): a missing directory, no such database. */
+const USAGE_REASONS: ReadonlySet<BackupFailureReason> = new Set(['no-dir', 'no-database']);
+
+/**
+ * A backup that did not produce a dump: why (for a UI to branch on), and pg_dump's last stderr lines. Exit 1,
+ * except for a missing directory or database, which are usage errors (exit 2) in every command.
+ */
+export class BackupError extends PgtopError {
   constructor(
     message: string,
     readonly reason: BackupFailureReason,
     readonly stderrTail: string[] = [],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, USAGE_REASONS.has(reason) ? 2 : 1, options);
   }
 }

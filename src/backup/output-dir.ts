@@ -10,9 +10,9 @@ const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoEx
 export function outputDirProblem(dir: string, code: string | undefined, detail: string): BackupError {
   switch (code) {
     case 'ENOENT':
-      return new BackupError(`the backup directory ${dir} does not exist. Create it (mkdir -m 700 -p ${dir}) or choose another backup directory (--backup-dir).`, 'output-dir');
+      return new BackupError(`the backup directory ${dir} does not exist. Create it (mkdir -m 700 -p ${dir}) or choose another backup directory (--backup-dir).`, 'no-dir');
     case 'ENOTDIR':
-      return new BackupError(`${dir} is not a directory. Choose a directory for the backups (--backup-dir).`, 'output-dir');
+      return new BackupError(`${dir} is not a directory. Choose a directory for the backups (--backup-dir).`, 'no-dir');
     case 'EACCES':
     case 'EPERM':
       return new BackupError(`cannot write in the backup directory ${dir}: permission denied. Let this user write there (chown or chmod u+w), or choose another backup directory (--backup-dir).`, 'output-dir');

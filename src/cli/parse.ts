@@ -13,17 +13,23 @@ export interface ParsedCommand {
 
 /**
  * Parses one command's arguments: the connection options plus the command's own, with unknown
- * options rejected (exit 2). `--help` and `--version` print and exit, as meow does.
+ * options rejected (exit 2). `--help` and `--version` print and exit 0.
  */
 export function parseCommand(argv: string[], options: { command: string; help: string; flags: FlagSpecs }): ParsedCommand {
   const flags: FlagSpecs = { ...connectionFlags, ...options.flags };
   checkKnownFlags(argv, flags, options.command);
+  const beforeEnd = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (beforeEnd.includes('--help')) {
+    // meow's own help starts with a blank line; ours starts with the usage line.
+    process.stdout.write(`${options.help.replace(/^\n+/, '').trimEnd()}\n`);
+    process.exit(0);
+  }
   const cli = meow(options.help, {
     importMeta: import.meta,
     argv,
     flags,
     allowUnknownFlags: false,
-    autoHelp: true,
+    autoHelp: false,
     autoVersion: true,
     helpIndent: 0,
     description: false,

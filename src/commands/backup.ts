@@ -8,6 +8,7 @@ import { formatBytes } from '../text/bytes.js';
 import { formatDuration } from '../text/duration.js';
 import { sanitizeLines } from '../text/sanitize.js';
 import { runBackupJob } from '../backup/backup.js';
+import { BackupError } from '../backup/backup-error.js';
 import { checkDump } from '../backup/check-dump.js';
 import { cliProgress, type TextStream } from '../backup/cli-progress.js';
 import { listBackups } from '../backup/list.js';
@@ -56,7 +57,8 @@ ${connectionHelp}
 The sha256 of a directory-format dump is the sha256 of "<sha256 of file>  <name>" lines, one per file
 in byte order of the names: cd DIR && find . -type f | sed 's|^\\./||' | LC_ALL=C sort | xargs sha256sum | sha256sum
 
-Exit status: 0 done, 1 the backup or the check failed (or was cancelled), 2 bad usage or no connection.`;
+Exit status: 0 done, 1 the backup or the check failed (or was cancelled), 2 bad usage (a missing directory
+or dump file included), no such database, or no connection.`;
 
 const commandName = 'pgtop backup';
 
@@ -176,7 +178,7 @@ async function listCommand(parsed: ParsedCommand, positional: string[], io: Back
   try {
     backups = await listBackups(dir);
   } catch (error) {
-    throw new OperationError(outputDirProblem(dir, (error as NodeJS.ErrnoException).code, (error as Error).message).message, { cause: error });
+    throw outputDirProblem(dir, (error as NodeJS.ErrnoException).code, (error as Error).message);
   }
   io.stdout.write(parsed.flags.json === true ? `${JSON.stringify(backupListJson(dir, backups), null, 2)}\n` : `${formatBackupList(dir, backups)}\n`);
   return 0;
@@ -187,7 +189,7 @@ async function existingPath(file: string, dir: string): Promise<string> {
   if (await stat(direct).then(() => true, () => false)) return direct;
   const inDir = join(dir, file);
   if (await stat(inDir).then(() => true, () => false)) return inDir;
-  throw new OperationError(`no dump ${file}, neither here nor in ${dir}. pgtop backup list shows the dumps.`);
+  throw new UsageError(`no dump ${file}, neither here nor in ${dir}. pgtop backup list shows the dumps.`);
 }
 
 async function verifyCommand(parsed: ParsedCommand, positional: string[], io: BackupCommandIO): Promise<number> {
@@ -217,7 +219,7 @@ const subcommands = {
  * A failed backup's message has several lines (what happened, what to do, pg_dump's last words): each is
  * sanitised and printed here, where the one-line error printer would fold them into one.
  */
-function reportFailure(error: OperationError, io: BackupCommandIO, debug: boolean): number {
+function reportFailure(error: OperationError | BackupError, io: BackupCommandIO, debug: boolean): number {
   const [first = '', ...rest] = sanitizeLines(error.message);
   io.stderr.write(`pgtop: ${first}\n${rest.map((line) => `${line}\n`).join('')}`);
   if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
@@ -235,7 +237,7 @@ export async function runBackup(argv: string[], io: BackupCommandIO = processIO(
     expectNoExtraInput(parsed, 1, commandName);
     return await runCommand(parsed, parsed.input, io);
   } catch (error) {
-    if (error instanceof OperationError) return reportFailure(error, io, parsed.flags.debug === true);
+    if (error instanceof OperationError || error instanceof BackupError) return reportFailure(error, io, parsed.flags.debug === true);
     throw error;
   }
 }

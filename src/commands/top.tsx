@@ -1,6 +1,8 @@
 import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
-import { UsageError, errorMessage } from '../errors.js';
+import { statSync } from 'node:fs';
+import { COMMAND_NAMES, isBareWord } from '../cli/commands.js';
+import { ConnectionError, UsageError, errorMessage } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
@@ -12,7 +14,7 @@ import { createBouncerActions } from '../actions/bouncer.js';
 import { audit } from '../actions/audit.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
-export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
+export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
        pgtop snapshot | migrate | backup | demo  (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
@@ -27,6 +29,14 @@ Options:
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
 
 ${connectionHelp}
+
+A single word is a command when it names one; any other word is a database name, as in psql (pgtop
+mydb). A word within two typos of a command (snapsot, migarte) is answered as a mistyped command, and a
+word that names neither a command nor a database on the server is reported as such (exit 2). -d DB
+always means a database.
+
+Exit status: 0 quit; 2 bad usage (unknown option or command, a missing directory), no such database, or
+no connection at start; 1 anything else.
 
 Keys: press ? in pgtop for the keys of each view.
 Commands:
@@ -43,19 +53,42 @@ export const topFlags = {
   backupDir: { type: 'string' },
 } as const;
 
+/** A directory named on the command line must exist (the defaults may be missing: their views say so). */
+function checkGivenDirectory(flag: string, value: unknown): void {
+  if (typeof value !== 'string') return;
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(value).isDirectory();
+  } catch {
+    throw new UsageError(`${flag} ${value}: no such directory. Create it, or name an existing one. Try: pgtop --help`);
+  }
+  if (!isDirectory) throw new UsageError(`${flag} ${value} is not a directory. Try: pgtop --help`);
+}
+
 export async function runTop(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { command: 'pgtop', help: topHelp, flags: topFlags });
   expectNoExtraInput(parsed, 1, 'pgtop');
   const intervalSeconds = numberFlag('interval', parsed.flags.interval as string | undefined, 2, 0.5, 60);
+  checkGivenDirectory('--migrations-dir', parsed.flags.migrationsDir);
+  checkGivenDirectory('--backup-dir', parsed.flags.backupDir);
+  const word = parsed.input.length === 1 && isBareWord(parsed.input[0] ?? '') ? parsed.input[0] : undefined;
   if (!process.stdout.isTTY) {
-    throw new UsageError('pgtop draws a full screen and needs a terminal; for scripts, use pgtop snapshot (--json or --ndjson).');
+    const notCommand = word !== undefined ? ` ("${word}" is not a command: ${COMMAND_NAMES.join(', ')})` : '';
+    throw new UsageError(`pgtop draws a full screen and needs a terminal${notCommand}; for scripts, use pgtop snapshot (--json or --ndjson).`);
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
-  await source.open();
+  try {
+    await source.open();
+  } catch (error) {
+    if (word !== undefined && error instanceof ConnectionError && error.kind === 'no-database' && settings.database === word) {
+      throw new UsageError(`"${word}" is neither a command (${COMMAND_NAMES.join(', ')}) nor a database on ${describeTarget(settings)}. Try: pgtop --help`, { cause: error });
+    }
+    throw error;
+  }
   return runScreen({
     source,
     bouncer,

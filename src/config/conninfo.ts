@@ -59,7 +59,12 @@ export function parseConninfo(text: string): Record<string, string> {
     while (i < text.length && text[i] !== '=' && !isSpace(text[i])) i += 1;
     const keyword = text.slice(nameStart, i);
     while (isSpace(text[i])) i += 1;
-    if (text[i] !== '=') throw new UsageError(`missing "=" after "${keyword}" in connection info string`);
+    if (text[i] !== '=') {
+      throw new UsageError(
+        `"${keyword}" in the connection string has no "=" after it: write keyword=value pairs separated by spaces, ` +
+          `e.g. "host=db1 dbname=app" (a value with spaces in single quotes: application_name='my app'), or a URI postgres://db1/app`,
+      );
+    }
     i += 1;
     while (isSpace(text[i])) i += 1;
 

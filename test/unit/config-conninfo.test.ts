@@ -53,8 +53,11 @@ describe('parseConninfo', () => {
   });
 
   test('rejects a keyword without "="', () => {
-    rejects(() => parseConninfo('host=db1 port'), 'missing "=" after "port" in connection info string');
-    rejects(() => parseConninfo('host db1'), 'missing "=" after "host" in connection info string');
+    const expected = (keyword: string): string =>
+      `"${keyword}" in the connection string has no "=" after it: write keyword=value pairs separated by spaces, e.g. "host=db1 dbname=app" (a value with spaces in single quotes: application_name='my app'), or a URI postgres://db1/app`;
+    rejects(() => parseConninfo('host=db1 port'), expected('port'));
+    rejects(() => parseConninfo('host db1'), expected('host'));
+    rejects(() => parseConninfo('dbname app password=s3cret'), expected('dbname'));
   });
 
   test('rejects an empty keyword', () => {
