@@ -57,7 +57,7 @@ describe('pgtop backup run: failures leave no partial, no manifest, and older du
     const { dir, before } = await databaseWithOlderDump();
     const captured = capturedIO(backupEnv(stateHome));
     const code = await runBackup(['--dir', dir, sandbox.uri('no_such_db')], captured.io);
-    assert.equal(code, 1);
+    assert.equal(code, 2, 'no such database is exit 2, as in every command');
     assert.match(captured.stderr(), /database "no_such_db" does not exist/);
     assert.match(captured.stderr(), /Check the name \(-d or PGDATABASE\)/);
     assertUntouched(dir, before);
@@ -113,7 +113,7 @@ describe('pgtop backup run: failures leave no partial, no manifest, and older du
     const missing = join(parent, 'not-there');
     const captured = capturedIO(backupEnv(stateHome));
     const code = await runBackup(['--dir', missing, sandbox.uri(database)], captured.io);
-    assert.equal(code, 1);
+    assert.equal(code, 2, 'a missing directory is a usage error, as in every command');
     assert.match(captured.stderr(), new RegExp(`the backup directory ${missing} does not exist\\. Create it \\(mkdir -m 700 -p ${missing}\\)`));
     assert.deepEqual(readdirSync(parent), []);
     assert.equal(lastAudit(database), 'failed');
