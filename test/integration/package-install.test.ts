@@ -39,6 +39,7 @@ describe('the npm package', () => {
   test('holds the compiled program and the sample migrations, and no tests, sources or source maps', () => {
     assert.ok(tarballEntries.includes('package/dist/cli.js'));
     assert.ok(tarballEntries.includes('package/bin/pgtop.js'));
+    assert.ok(tarballEntries.includes('package/pgtop.1'), 'the man page');
     assert.ok(tarballEntries.some((entry) => entry.startsWith('package/migrations/')));
     const unwanted = tarballEntries.filter((entry) => /\.map$|\.tsx?$|^package\/(test|src|bench|scripts)\//.test(entry));
     assert.deepEqual(unwanted, []);
