@@ -21,7 +21,7 @@ export interface CheckRun {
 }
 
 /** Runs `pgtop check --json ARGS` in this process against the sandbox's database; the default directories are never read. */
-export async function runCheck(sandbox: PostgresSandbox, args: string[], options: { database?: string; user?: string; password?: string } = {}): Promise<CheckRun> {
+export async function runCheck(sandbox: PostgresSandbox, args: string[], options: { database?: string; user?: string; password?: string; withDirectories?: boolean } = {}): Promise<CheckRun> {
   const env = { ...sandbox.env(options.database ?? 'postgres'), ...(options.user ? { PGUSER: options.user, PGPASSWORD: options.password } : {}) };
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -29,7 +29,7 @@ export async function runCheck(sandbox: PostgresSandbox, args: string[], options
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await checkCommand(['--json', '--skip', 'migrations,backups', ...args], { stdout, stderr, env: cliEnv(env) });
+  const code = await checkCommand(['--json', ...(options.withDirectories ? [] : ['--skip', 'migrations,backups']), ...args], { stdout, stderr, env: cliEnv(env) });
   const run = { code, stdout: out, stderr: err };
   let findings: CheckFinding[] = [];
   try {
