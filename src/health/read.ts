@@ -30,7 +30,7 @@ function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T>
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function piece<T>(work: () => Promise<T>, ms: number, what: string): Promise<Piece<T>> {
+export async function piece<T>(work: () => Promise<T>, ms: number, what: string): Promise<Piece<T>> {
   try {
     return { ok: true, value: await withDeadline(work(), ms, what) };
   } catch (error) {
@@ -39,7 +39,7 @@ async function piece<T>(work: () => Promise<T>, ms: number, what: string): Promi
 }
 
 /** Runs each health query on one connection; after a deadline passes the connection is not trusted again. */
-async function readServer(client: pg.Client, versionNum: number, deadlineMs: number): Promise<HealthInput['server']> {
+export async function readServer(client: pg.Client, versionNum: number, deadlineMs: number): Promise<HealthInput['server']> {
   const queries = healthQueries(versionNum);
   const server: HealthInput['server'] = {};
   let broken: string | undefined;
