@@ -1,18 +1,19 @@
-import { sessionColumns } from '../ui/columns/session-columns.js';
-import type { CommandId } from '../keymap/bindings.js';
+import { sessionFieldIds } from './session-fields.js';
+import type { StateCommand } from './commands.js';
 import type { AppEvent } from './events.js';
 import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
 import { moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolRows } from './pools.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
-import { poolColumns, type PoolRow } from '../ui/columns/pool-columns.js';
+import type { PoolRow } from './pool-fields.js';
+import { poolFields } from './pool-fields.js';
 import { pageHeight, pidsOf, sessionsViewModel } from './selectors.js';
 import { VIEWS, type AppState } from './state.js';
 
 export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
 
-const MOVES: Partial<Record<CommandId, Movement>> = {
+const MOVES: Partial<Record<StateCommand, Movement>> = {
   'move.up': -1,
   'move.down': 1,
   'move.pageUp': 'pageUp',
@@ -85,7 +86,7 @@ export function reduce(state: AppState, event: AppEvent): AppState {
   }
 }
 
-function reduceCommand(state: AppState, command: CommandId): AppState {
+function reduceCommand(state: AppState, command: StateCommand): AppState {
   const movement = MOVES[command];
   if (movement !== undefined) return move(state, movement);
   switch (command) {
@@ -108,12 +109,12 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
     case 'sort.left':
     case 'sort.right': {
       if (state.view === 'pools') {
-        const ids = poolColumns.map((c) => c.id);
+        const ids = poolFields.map((c) => c.id);
         const at = ids.indexOf(state.bouncer.sortColumn);
         const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'database';
         return { ...state, bouncer: { ...state.bouncer, sortColumn: next } };
       }
-      const ids = sessionColumns.map((c) => c.id);
+      const ids = sessionFieldIds(state.bouncer.configured);
       const at = ids.indexOf(state.sessions.sortColumn);
       const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'pid';
       return { ...state, sessions: { ...state.sessions, sortColumn: next } };
@@ -142,22 +143,14 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
       return { ...state, intervalSeconds: stepInterval(state.intervalSeconds, command === 'refresh.slower' ? 1 : -1) };
     case 'help':
       return { ...state, dialog: state.dialog?.kind === 'help' ? undefined : { kind: 'help' } };
-    case 'session.cancel':
-    case 'session.terminate':
-    case 'session.killClient':
-    case 'pool.pause':
-    case 'pool.resume':
-    case 'pool.reconnect':
-    case 'pool.disable':
-    case 'pool.enable':
-    case 'migrations.apply':
-    case 'backups.start':
-    case 'backups.cancel':
-    case 'backups.verify':
-    case 'quit':
+    case 'move.up':
+    case 'move.down':
+    case 'move.pageUp':
+    case 'move.pageDown':
+    case 'move.home':
+    case 'move.end':
       return state;
   }
-  return state;
 }
 
 export function stepInterval(current: number, direction: 1 | -1): number {

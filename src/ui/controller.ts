@@ -1,13 +1,15 @@
 import type { ConnectionSettings } from '../config/types.js';
 import { signalSessions, summarizeOutcomes } from '../actions/signal.js';
-import type { AuditEntry } from '../actions/audit.js';
+import type { AuditEntry } from '../audit/log.js';
 import { commandFor, type CommandId } from '../keymap/bindings.js';
 import type { PostgresSource } from '../sources/postgres.js';
 import type { AppEvent } from '../store/events.js';
+import type { StateCommand } from '../store/commands.js';
 import { reduce, selectedPid, selectedPool } from '../store/reduce.js';
 import type { AppState, BouncerTarget, SessionTarget, SignalKind } from '../store/state.js';
 import type { PgBouncerSource } from '../sources/pgbouncer.js';
-import type { BouncerActions, BouncerDatabaseAction } from '../actions/bouncer.js';
+import type { BouncerActions } from '../actions/bouncer.js';
+import type { BouncerDatabaseAction } from '../db/admin-commands.js';
 import { clientBehind } from '../store/pools.js';
 import { resolveSelection } from '../store/selection.js';
 import { MaintenanceJobs } from './maintenance-jobs.js';
@@ -234,7 +236,7 @@ export class Controller {
       void this.jobs.verify(this.state.backups.dir, picked.file);
       return;
     }
-    this.dispatch({ type: 'command', command });
+    this.dispatch({ type: 'command', command: command as StateCommand });
   }
 
   private info(text: string, tone: 'info' | 'error' = 'info'): void {
