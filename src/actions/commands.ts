@@ -1,13 +1,22 @@
-/** The commands that act: on a server, on files, or on pgtop itself. Each has a handler (see effects). */
+import type { BouncerDatabaseAction } from '../db/admin-commands.js';
+
+/** The Pools view's commands and the PgBouncer admin command each sends for the selected pool's database. */
+export const POOL_COMMANDS = {
+  'pool.pause': 'PAUSE',
+  'pool.resume': 'RESUME',
+  'pool.reconnect': 'RECONNECT',
+  'pool.disable': 'DISABLE',
+  'pool.enable': 'ENABLE',
+} as const satisfies Record<`pool.${string}`, BouncerDatabaseAction>;
+
+export type PoolCommand = keyof typeof POOL_COMMANDS;
+
+/** The commands that act: on a server, on files, or on pgtop itself. Each has a handler (effects.ts). */
 export type ActionCommand =
   | 'session.cancel'
   | 'session.terminate'
   | 'session.killClient'
-  | 'pool.pause'
-  | 'pool.resume'
-  | 'pool.reconnect'
-  | 'pool.disable'
-  | 'pool.enable'
+  | PoolCommand
   | 'migrations.apply'
   | 'backups.start'
   | 'backups.cancel'

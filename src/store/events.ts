@@ -14,7 +14,9 @@ export type AppEvent =
   | { type: 'resize'; columns: number; rows: number }
   | { type: 'clock'; now: number }
   | { type: 'command'; command: StateCommand }
-  | { type: 'filter-key'; key: string; input: string }
+  /** The filter being typed; undefined closes the prompt and keeps the filter as it was. */
+  | { type: 'filter-draft'; text: string | undefined }
+  | { type: 'filter-apply'; text: string }
   | { type: 'dialog-open'; dialog: Dialog }
   | { type: 'dialog-close' }
   | { type: 'message'; text: string; tone: Message['tone']; at: number }

@@ -57,8 +57,10 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, now: event.now };
     case 'command':
       return reduceCommand(state, event.command);
-    case 'filter-key':
-      return reduceFilterKey(state, event.key, event.input);
+    case 'filter-draft':
+      return { ...state, sessions: { ...state.sessions, filterDraft: event.text } };
+    case 'filter-apply':
+      return { ...state, sessions: { ...state.sessions, filter: event.text, filterDraft: undefined } };
     case 'dialog-open':
       return { ...state, dialog: event.dialog };
     case 'dialog-close':
@@ -156,19 +158,6 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
 export function stepInterval(current: number, direction: 1 | -1): number {
   if (direction > 0) return INTERVAL_STEPS.find((s) => s > current) ?? INTERVAL_STEPS[INTERVAL_STEPS.length - 1] ?? current;
   return [...INTERVAL_STEPS].reverse().find((s) => s < current) ?? INTERVAL_STEPS[0] ?? current;
-}
-
-function reduceFilterKey(state: AppState, key: string, input: string): AppState {
-  const draft = state.sessions.filterDraft;
-  if (draft === undefined) return state;
-  if (key === 'enter') return { ...state, sessions: { ...state.sessions, filter: draft.trim(), filterDraft: undefined } };
-  if (key === 'escape') return { ...state, sessions: { ...state.sessions, filterDraft: undefined } };
-  if (key === 'backspace') return { ...state, sessions: { ...state.sessions, filterDraft: draft.slice(0, -1) } };
-  if (key === 'ctrl-u') return { ...state, sessions: { ...state.sessions, filterDraft: '' } };
-  if (key.startsWith('ctrl-')) return state;
-  const printable = key === 'space' ? ' ' : input;
-  if (printable && /^[^\p{C}]+$/u.test(printable)) return { ...state, sessions: { ...state.sessions, filterDraft: draft + printable } };
-  return state;
 }
 
 /** The pid under the cursor in the current view. */

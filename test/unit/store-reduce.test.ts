@@ -5,6 +5,7 @@ import type { Session } from '../../src/sources/types.js';
 import { INTERVAL_STEPS, reduce, selectedPid, stepInterval } from '../../src/store/reduce.js';
 import { pageHeight, sessionsViewModel } from '../../src/store/selectors.js';
 import { VIEWS, initialState, type AppState } from '../../src/store/state.js';
+import { resolveKey } from '../../src/keymap/router.js';
 import { sessionFieldIds } from '../../src/store/session-fields.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
@@ -17,7 +18,11 @@ function fresh(rows = 24): AppState {
 const data = (state: AppState, sessions: Session[]): AppState => reduce(state, { type: 'pg-data', snapshot: syntheticSnapshot(sessions), ownPid: undefined, at: NOW });
 const command = (state: AppState, id: StateCommand): AppState => reduce(state, { type: 'command', command: id });
 const commands = (state: AppState, ...ids: StateCommand[]): AppState => ids.reduce(command, state);
-const key = (state: AppState, name: string, input = name.length === 1 ? name : ''): AppState => reduce(state, { type: 'filter-key', key: name, input });
+/** A key press as the router resolves it; only state changes apply here. */
+const key = (state: AppState, name: string, input = name.length === 1 ? name : name === 'space' ? ' ' : ''): AppState => {
+  const intent = resolveKey(state, name, input);
+  return intent.kind === 'dispatch' ? reduce(state, intent.event) : state;
+};
 const typed = (state: AppState, text: string): AppState => [...text].reduce((s, ch) => key(s, ch === ' ' ? 'space' : ch, ch), state);
 /** The pids as the Sessions view lists them. */
 const listed = (state: AppState): number[] => sessionsViewModel(state).rows.map((r) => r.pid);
