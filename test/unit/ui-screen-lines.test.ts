@@ -7,7 +7,8 @@ import { footerHints, helpEntries } from '../../src/keymap/help.js';
 import type { PgSnapshot, Session, WaitingLock } from '../../src/sources/types.js';
 import { reduce } from '../../src/store/reduce.js';
 import { initialState, type AppState, type SessionTarget } from '../../src/store/state.js';
-import { MIN_COLUMNS, MIN_ROWS, screenLines } from '../../src/ui/screen-lines.js';
+import { MIN_COLUMNS, MIN_ROWS } from '../../src/store/layout.js';
+import { screenLines } from '../../src/ui/screen-lines.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { unsafeCharacters } from '../helpers/terminal-safety.js';
 
