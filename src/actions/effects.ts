@@ -34,6 +34,7 @@ const DIALOGS: { [K in Dialog['kind']]: { confirm: (ctx: EffectContext, dialog: 
   migrate: { confirm: applyIfNamed, declined: () => 'apply not confirmed: nothing was done' },
   backup: { confirm: (ctx) => ctx.jobs.startBackup(ctx.getState().backups.dir), declined: () => 'backup not confirmed: nothing was done' },
   help: { confirm: () => undefined, declined: () => undefined },
+  messages: { confirm: () => undefined, declined: () => undefined },
 };
 
 function answerDialog(ctx: EffectContext, yes: boolean): void {

@@ -61,6 +61,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['+'], command: 'refresh.slower', description: 'refresh less often' },
   { keys: ['-'], command: 'refresh.faster', description: 'refresh more often' },
   { keys: ['?'], command: 'help', description: 'this help', hint: 'help' },
+  { keys: ['m'], command: 'messages', description: 'the last messages in full (the footer cuts long ones)' },
   { keys: ['q', 'ctrl-c'], command: 'quit', description: 'quit', hint: 'quit' },
 ];
 

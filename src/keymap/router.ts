@@ -6,7 +6,7 @@ import type { AppState } from '../store/state.js';
 import { BINDINGS, commandFor, type Binding } from './bindings.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
-export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'help' | 'filter' | 'detail' | 'table';
+export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'filter' | 'detail' | 'table';
 
 interface ModeKeys {
   keys: Record<string, (state: AppState) => Intent>;
@@ -40,7 +40,7 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, _key, input) => ([...input].length === 1 && isPrintable(input) ? dispatch({ type: 'dialog-typed', text: typedOf(state) + input }) : NONE),
   },
-  help: { keys: { q: () => QUIT }, otherwise: () => dispatch({ type: 'dialog-close' }) },
+  overlay: { keys: { q: () => QUIT }, otherwise: () => dispatch({ type: 'dialog-close' }) },
   filter: {
     keys: {
       enter: (state) => dispatch({ type: 'filter-apply', text: draftOf(state).trim() }),
@@ -61,7 +61,7 @@ export const MODES: Record<KeyMode, ModeKeys> = {
 export function keyMode(state: AppState): KeyMode {
   if (tooSmall(state)) return 'too-small';
   const dialog = state.dialog?.kind;
-  if (dialog === 'help') return 'help';
+  if (dialog === 'help' || dialog === 'messages') return 'overlay';
   if (dialog === 'migrate') return 'typed-confirm';
   if (dialog) return 'confirm';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';

@@ -26,6 +26,7 @@ export const STATE_COMMANDS = [
   'refresh.slower',
   'refresh.faster',
   'help',
+  'messages',
 ] as const;
 
 export type StateCommand = (typeof STATE_COMMANDS)[number];

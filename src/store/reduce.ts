@@ -12,6 +12,9 @@ import { pidsOf, sessionsViewModel } from './selectors.js';
 import { tableRows } from './layout.js';
 import { VIEWS, type AppState } from './state.js';
 
+/** How many messages the messages overlay keeps. */
+const MESSAGES_KEPT = 20;
+
 export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
 
 const MOVES: Partial<Record<StateCommand, Movement>> = {
@@ -66,8 +69,10 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, dialog: event.dialog };
     case 'dialog-close':
       return { ...state, dialog: undefined };
-    case 'message':
-      return { ...state, message: { text: event.text, tone: event.tone, at: event.at } };
+    case 'message': {
+      const message = { text: event.text, tone: event.tone, at: event.at };
+      return { ...state, message, messages: [...state.messages, message].slice(-MESSAGES_KEPT) };
+    }
     case 'busy':
       return { ...state, busy: event.text };
     case 'bouncer-data':
@@ -145,7 +150,8 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'refresh.faster':
       return { ...state, intervalSeconds: stepInterval(state.intervalSeconds, command === 'refresh.slower' ? 1 : -1) };
     case 'help':
-      return { ...state, dialog: state.dialog?.kind === 'help' ? undefined : { kind: 'help' } };
+    case 'messages':
+      return { ...state, dialog: state.dialog?.kind === command ? undefined : { kind: command } };
     case 'move.up':
     case 'move.down':
     case 'move.pageUp':
