@@ -65,10 +65,10 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['q', 'ctrl-c'], command: 'quit', description: 'quit', hint: 'quit' },
 ];
 
-export function bindingsFor(view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): Binding[] {
-  return all.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
+export function bindingsFor(view: ViewId, readOnly: boolean): Binding[] {
+  return BINDINGS.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
 }
 
-export function commandFor(key: string, view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): CommandId | undefined {
-  return bindingsFor(view, readOnly, all).find((b) => b.keys.includes(key))?.command;
+export function commandFor(key: string, view: ViewId, readOnly: boolean): CommandId | undefined {
+  return bindingsFor(view, readOnly).find((b) => b.keys.includes(key))?.command;
 }
