@@ -62,7 +62,7 @@ or dump file included), no such database, or no connection.`;
 
 const commandName = 'pgtop backup';
 
-const flags = {
+export const backupFlags = {
   dir: { type: 'string' },
   backupDir: { type: 'string' },
   format: { type: 'string' },
@@ -215,6 +215,8 @@ const subcommands = {
   verify: verifyCommand,
 } as const;
 
+export const BACKUP_COMMANDS = Object.keys(subcommands) as Array<keyof typeof subcommands>;
+
 /**
  * A failed backup's message has several lines (what happened, what to do, pg_dump's last words): each is
  * sanitised and printed here, where the one-line error printer would fold them into one.
@@ -228,7 +230,7 @@ function reportFailure(error: OperationError | BackupError, io: BackupCommandIO,
 
 /** `pgtop backup …` (argv without the word "backup"). */
 export async function runBackup(argv: string[], io: BackupCommandIO = processIO()): Promise<number> {
-  const parsed = parseCommand(argv, { command: commandName, help: backupHelp, flags });
+  const parsed = parseCommand(argv, { command: commandName, help: backupHelp, flags: backupFlags });
   const [first, ...rest] = parsed.input;
   try {
     if (first !== undefined && Object.hasOwn(subcommands, first)) {

@@ -3,7 +3,7 @@ import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.j
 import { statSync } from 'node:fs';
 import { COMMAND_NAMES, isBareWord } from '../cli/commands.js';
 import { ConnectionError, UsageError, errorMessage } from '../errors.js';
-import { PostgresSource } from '../sources/postgres.js';
+import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
@@ -11,11 +11,11 @@ import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { createBouncerActions } from '../actions/bouncer.js';
-import { audit } from '../actions/audit.js';
+import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
-       pgtop snapshot | migrate | backup | demo  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | demo | completion  (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -27,6 +27,7 @@ Options:
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
+  --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
 
@@ -43,7 +44,8 @@ Commands:
   pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
-  pgtop demo              a throwaway PostgreSQL with live load, monitored`;
+  pgtop demo              a throwaway PostgreSQL with live load, monitored
+  pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
 
 export const topFlags = {
   interval: { type: 'string' },
@@ -78,7 +80,7 @@ export async function runTop(argv: string[]): Promise<number> {
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
-  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
+  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: monitorTimeoutMs(intervalSeconds) });
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   try {
@@ -130,11 +132,12 @@ export interface ScreenOptions {
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
 export async function runScreen(options: ScreenOptions): Promise<number> {
   forgetCiEnvironment();
-  const [{ render }, { App }, { Controller }, { FrameWriter }] = await Promise.all([
+  const [{ render }, { App }, { Controller }, { FrameWriter }, { redirectConsole }] = await Promise.all([
     import('ink'),
     import('../ui/App.js'),
     import('../ui/controller.js'),
     import('../ui/frame-writer.js'),
+    import('../ui/console-log.js'),
   ]);
   const { createElement } = await import('react');
   const stdout = process.stdout;
@@ -157,9 +160,10 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
+  const restoreConsole = redirectConsole();
   const writer = new FrameWriter(stdout);
-  // Ink reads the keys and runs the React tree; the frame itself is drawn by the FrameWriter.
-  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
+  // Ink reads the keys; the frames are drawn by the FrameWriter.
+  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
   const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
@@ -183,6 +187,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       // already unmounted
     }
     leaveAlternateScreen(stdout);
+    restoreConsole();
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()

@@ -52,9 +52,20 @@ describe('finding pg_dump and pg_restore', () => {
   test('an older pg_dump is refused, naming the version needed and how to get it', async () => {
     await assert.rejects(findDumpTools({ major: 18, env, debianRoot: debian }), (error: unknown) => {
       assert.ok(error instanceof OperationError);
-      assert.match(error.message, /^only older tools were found: pg_dump 15\.6 \(.*path-bin\/pg_dump\); pg_dump 14\.11 \(.*debian\/14\/bin\/pg_dump\); pg_dump 17\.2 .*\(.*debian\/17\/bin\/pg_dump\), and/);
-      assert.match(error.message, /the server is PostgreSQL 18: a dump needs pg_dump 18 or newer/);
-      assert.match(error.message, /apt-get install postgresql-client-18/);
+      assert.match(error.message, /\nonly older tools were found: pg_dump 15\.6 \(.*path-bin\/pg_dump\); pg_dump 14\.11 \(.*debian\/14\/bin\/pg_dump\); pg_dump 17\.2 .*\(.*debian\/17\/bin\/pg_dump\); a dump/);
+      assert.match(error.message, /a dump of a PostgreSQL 18 server needs pg_dump 18 or newer/);
+      const [first = ''] = error.message.split('\n');
+      assert.equal(first, 'backups need PostgreSQL 18 client tools: apt-get install postgresql-client-18');
+      assert.ok(first.length <= 78, 'the first line fits an 80-column screen beside the result mark');
+      return true;
+    });
+  });
+
+  test('with no pg_dump at all, the first line still says which tools and which package', async () => {
+    await assert.rejects(findDumpTools({ major: 18, env: { PATH: join(root, 'nowhere') }, debianRoot: join(root, 'nowhere') }), (error: unknown) => {
+      assert.ok(error instanceof OperationError);
+      assert.equal(error.message.split('\n')[0], 'backups need PostgreSQL 18 client tools: apt-get install postgresql-client-18');
+      assert.match(error.message, /no pg_dump was found/);
       return true;
     });
   });
@@ -67,7 +78,7 @@ describe('finding pg_dump and pg_restore', () => {
       assert.ok(error instanceof OperationError);
       assert.equal(error.message.match(/pg_dump 17\.2/g)?.length, 1, error.message);
       assert.doesNotMatch(error.message, /PostgreSQL 14, 17/);
-      assert.match(error.message, /^only older tools were found: pg_dump 17\.2 \(Debian 17\.2-1\.pgdg120\+1\) \(.*wrapper-bin\/pg_dump\); pg_dump 14\.11/);
+      assert.match(error.message, /\nonly older tools were found: pg_dump 17\.2 \(Debian 17\.2-1\.pgdg120\+1\) \(.*wrapper-bin\/pg_dump\); pg_dump 14\.11/);
       return true;
     });
   });
@@ -75,7 +86,7 @@ describe('finding pg_dump and pg_restore', () => {
   test('--pg-dump is used alone: its version is checked, and pg_restore must be beside it', async () => {
     const flagged = fakeTools(join(root, 'custom'), '16.1');
     assert.equal((await findDumpTools({ major: 16, pgDumpPath: flagged, env, debianRoot: debian })).foundIn, 'flag');
-    await assert.rejects(findDumpTools({ major: 17, pgDumpPath: flagged, env, debianRoot: debian }), /: only pg_dump 16\.1 \(.*custom\/pg_dump\) was found, and the server is PostgreSQL 17/);
+    await assert.rejects(findDumpTools({ major: 17, pgDumpPath: flagged, env, debianRoot: debian }), /only pg_dump 16\.1 \(.*custom\/pg_dump\) was found; a dump of a PostgreSQL 17 server needs pg_dump 17 or newer/);
     await assert.rejects(findDumpTools({ major: 16, pgDumpPath: join(root, 'nowhere', 'pg_dump'), env, debianRoot: debian }), UsageError);
     rmSync(join(root, 'custom', 'pg_restore'));
     await assert.rejects(findDumpTools({ major: 16, pgDumpPath: flagged, env, debianRoot: debian }), /no pg_restore beside it/);
