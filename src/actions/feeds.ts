@@ -2,6 +2,9 @@ import { Poller } from '../sources/poller.js';
 import type { PgBouncerSource } from '../sources/pgbouncer.js';
 import { monitorTimeoutMs, type PostgresSource } from '../sources/postgres.js';
 import type { Store } from '../store/store.js';
+import type { AppState } from '../store/state.js';
+import type { HealthSource } from '../health/source.js';
+import type { PgBouncerTick } from '../sources/pgbouncer.js';
 
 /**
  * The pollers that feed the store, one per source, each on its own schedule: PostgreSQL's data is
@@ -38,6 +41,46 @@ export function bouncerFeed(source: PgBouncerSource, store: Store, now: () => nu
         if (tick.status !== 'error') return undefined;
         store.dispatch({ type: 'bouncer-error', message: tick.error.message, retryInMs: tick.error.retryInMs, at: now() });
         return { retryInMs: tick.error.retryInMs };
+      },
+    },
+    now,
+  );
+}
+
+/** The health checks run every fifth tick, and never more often than every 15 s: they read more than the activity tick. */
+export function healthIntervalMs(intervalSeconds: number): number {
+  return Math.max(15_000, intervalSeconds * 5000);
+}
+
+/** What the store knows of PgBouncer, as the health checks read it. */
+function bouncerTick(state: AppState): PgBouncerTick | undefined {
+  const bouncer = state.bouncer;
+  if (!bouncer.configured) return undefined;
+  if (bouncer.error) {
+    const error = { kind: 'unreachable' as const, message: bouncer.error.message, at: new Date(bouncer.error.since).toISOString(), lastGoodAt: null, retryInMs: bouncer.error.retryInMs };
+    return { status: 'error', error };
+  }
+  return bouncer.snapshot ? { status: 'ok', snapshot: bouncer.snapshot } : undefined;
+}
+
+export function healthFeed(source: HealthSource, store: Store, now: () => number): Poller {
+  const state = store.getState;
+  return new Poller(
+    {
+      intervalMs: () => healthIntervalMs(state().intervalSeconds),
+      paused: () => state().paused,
+      tick: async () => {
+        const current = state();
+        // The first checks wait for the first activity data: without it they could only say UNKNOWN.
+        if (!current.pg.snapshot) return { retryInMs: 1000 };
+        try {
+          const result = await source.tick({ activity: current.pg.snapshot, pgbouncer: bouncerTick(current) });
+          if (result) store.dispatch({ type: 'health-data', findings: result.findings, at: now() });
+          return undefined;
+        } catch (error) {
+          store.dispatch({ type: 'health-error', message: error instanceof Error ? error.message : String(error), at: now() });
+          return { retryInMs: healthIntervalMs(state().intervalSeconds) };
+        }
       },
     },
     now,

@@ -13,9 +13,12 @@ import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { createBouncerActions } from '../actions/bouncer.js';
 import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
+import { existsSync } from 'node:fs';
+import { HealthSource } from '../health/source.js';
+import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../health/thresholds.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
-       pgtop snapshot | migrate | backup | demo | completion  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | check | demo | completion  (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -27,6 +30,7 @@ Options:
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
+  --threshold NAME=VALUE  change a health check's threshold (repeatable; see pgtop check --help)
   --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
@@ -44,6 +48,7 @@ Commands:
   pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
+  pgtop check             the health checks once, for cron and Nagios (exit 0/1/2/3)
   pgtop demo              a throwaway PostgreSQL with live load, monitored
   pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
 
@@ -53,6 +58,7 @@ export const topFlags = {
   pgbouncer: { type: 'string' },
   migrationsDir: { type: 'string' },
   backupDir: { type: 'string' },
+  threshold: { type: 'string', isMultiple: true },
 } as const;
 
 /** A directory named on the command line must exist (the defaults may be missing: their views say so). */
@@ -99,7 +105,17 @@ export async function runTop(argv: string[]): Promise<number> {
     debug: parsed.flags.debug === true,
     migrationsDir: (parsed.flags.migrationsDir as string | undefined) ?? 'migrations',
     backupDir: (parsed.flags.backupDir as string | undefined) ?? 'backups',
+    thresholds: thresholdsFrom(parsed.flags.threshold),
   });
+}
+
+/** The health checks' thresholds: the defaults with the --threshold overrides. */
+function thresholdsFrom(raw: unknown): Thresholds {
+  try {
+    return applyThresholdOverrides(defaultThresholds(), Array.isArray(raw) ? raw.map(String) : []);
+  } catch (error) {
+    throw new UsageError(`--threshold: ${errorMessage(error)}. Try: pgtop --help`);
+  }
 }
 
 /** The PgBouncer source and actions; its failures are shown in the Pools view, never fatal. */
@@ -125,6 +141,8 @@ export interface ScreenOptions {
   /** Where the Migrations and Backups views look (default ./migrations and ./backups). */
   migrationsDir?: string;
   backupDir?: string;
+  /** The health checks' thresholds (the defaults when absent). */
+  thresholds?: Thresholds;
   /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
 }
@@ -146,6 +164,13 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     finish = resolve;
   });
   let ending = false;
+  // The health checks read the directories only when they exist: a monitor started elsewhere has none.
+  const health = new HealthSource({
+    settings: options.source.settings,
+    thresholds: options.thresholds ?? defaultThresholds(),
+    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
+    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
+  });
   const controller = new Controller(
     initialState({
       intervalSeconds: options.intervalSeconds,
@@ -157,7 +182,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       migrationsDir: options.migrationsDir,
       backupDir: options.backupDir,
     }),
-    { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
+    { source: options.source, bouncer: options.bouncer, health, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
   const restoreConsole = redirectConsole();
@@ -191,7 +216,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()
-      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close()]))
+      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close(), health.close()]))
       .then(() => options.onExit?.())
       .catch(() => undefined)
       .finally(() => finish(code));

@@ -5,6 +5,8 @@ export const STATE_COMMANDS = [
   'view.pools',
   'view.migrations',
   'view.backups',
+  'view.health',
+  'health.jump',
   'view.next',
   'view.previous',
   'move.up',

@@ -6,6 +6,7 @@ import type { ListedBackup } from '../backup/list.js';
 import type { BackupEvent } from '../backup/progress.js';
 import type { StateCommand } from './commands.js';
 import type { Dialog, Message } from './state.js';
+import type { Finding } from '../health/types.js';
 
 /** Everything that changes the state. Reducers are pure: (state, event) => state. */
 export type AppEvent =
@@ -37,4 +38,6 @@ export type AppEvent =
   | { type: 'backup-event'; event: BackupEvent }
   | { type: 'backup-finished'; ok: boolean; message: string; at: number }
   | { type: 'verify-started'; file: string }
-  | { type: 'verify-finished' };
+  | { type: 'verify-finished' }
+  | { type: 'health-data'; findings: Finding[]; at: number }
+  | { type: 'health-error'; message: string; at: number };

@@ -41,6 +41,9 @@ export function backupJobLines(state: AppState): number {
   return 1 + Math.min(SHOWN.jobTables, job.progress.currentTables.length) + Math.min(SHOWN.jobNotices, job.notices.length) + 1;
 }
 
+/** Lines of the Health view above its table: when the checks ran, and their counts. */
+export const HEALTH_ABOVE = 1;
+
 /** Lines of the Backups view above its table: the directory, and what a logical dump is not. */
 export const BACKUPS_ABOVE = 2;
 
@@ -69,5 +72,7 @@ export function tableRows(state: AppState, view: ViewId = state.view): number {
     }
     case 'backups':
       return Math.max(1, body - BACKUPS_ABOVE - backupJobLines(state) - 1);
+    case 'health':
+      return Math.max(1, body - HEALTH_ABOVE - 1);
   }
 }

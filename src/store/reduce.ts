@@ -11,6 +11,7 @@ import { poolFields } from './pool-fields.js';
 import { pidsOf, sessionsViewModel } from './selectors.js';
 import { tableRows } from './layout.js';
 import { VIEWS, type AppState } from './state.js';
+import { focusedFinding, healthRows, jumpToFinding, selectedFinding } from './health.js';
 
 /** How many messages the messages overlay keeps. */
 const MESSAGES_KEPT = 20;
@@ -87,6 +88,10 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       };
     case 'bouncer-pending':
       return { ...state, bouncer: { ...state.bouncer, pendingPauses: event.databases } };
+    case 'health-data':
+      return { ...state, health: { ...state.health, findings: event.findings, takenAt: event.at, error: undefined } };
+    case 'health-error':
+      return { ...state, health: { ...state.health, error: event.message } };
     case 'untag':
       return { ...state, sessions: { ...state.sessions, tagged: state.sessions.tagged.filter((pid) => !event.pids.includes(pid)) } };
     default:
@@ -103,7 +108,10 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'view.pools':
     case 'view.migrations':
     case 'view.backups':
+    case 'view.health':
       return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined };
+    case 'health.jump':
+      return jumpToFinding(state, focusedFinding(state)) ?? state;
     case 'view.next':
     case 'view.previous': {
       const step = command === 'view.next' ? 1 : VIEWS.length - 1;
@@ -113,6 +121,7 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
       return { ...state, sessions: { ...state.sessions, filterDraft: state.sessions.filter } };
     case 'filter.clear':
       if (state.detailPid !== undefined) return { ...state, detailPid: undefined };
+      if (state.view === 'health') return { ...state, health: { ...state.health, detailId: undefined } };
       return { ...state, sessions: { ...state.sessions, filter: '', filterDraft: undefined } };
     case 'sort.left':
     case 'sort.right': {
@@ -141,6 +150,11 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
       return move({ ...state, sessions: { ...state.sessions, tagged } }, 1);
     }
     case 'detail.open': {
+      if (state.view === 'health') {
+        if (state.health.detailId !== undefined) return { ...state, health: { ...state.health, detailId: undefined } };
+        const finding = selectedFinding(state);
+        return finding ? { ...state, health: { ...state.health, detailId: finding.id } } : state;
+      }
       const pid = selectedPid(state);
       return pid === undefined ? state : { ...state, detailPid: pid };
     }
@@ -204,6 +218,10 @@ function move(state: AppState, movement: Movement): AppState {
   if (state.view === 'backups') {
     const keys = (state.backups.list ?? []).map((e) => e.file);
     return { ...state, backups: { ...state.backups, selection: moveSelection(keys, state.backups.selection, movement, tableRows(state, 'backups')) } };
+  }
+  if (state.view === 'health') {
+    const keys = healthRows(state).map((f) => f.id);
+    return { ...state, health: { ...state.health, selection: moveSelection(keys, state.health.selection, movement, tableRows(state, 'health')) } };
   }
   if (state.view === 'sessions') {
     const model = sessionsViewModel(state);

@@ -8,8 +8,9 @@ import type { MigrationStatus } from '../migrate/status.js';
 import type { BlockingSession, PlannedStep } from '../migrate/types.js';
 import type { ListedBackup } from '../backup/list.js';
 import type { BackupProgress } from '../backup/progress.js';
+import type { Finding } from '../health/types.js';
 
-export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups'] as const;
+export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'health'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewId, string> = {
@@ -18,6 +19,17 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   pools: 'Pools',
   migrations: 'Migrations',
   backups: 'Backups',
+  health: 'Health',
+};
+
+/** The key that shows each view (the tabs show it too). */
+export const VIEW_KEYS: Record<ViewId, string> = {
+  sessions: '1',
+  locks: '2',
+  pools: '3',
+  migrations: '4',
+  backups: '5',
+  health: '9',
 };
 
 /** The session an action was confirmed for: the pid and the backend_start that make it that session. */
@@ -127,6 +139,17 @@ export interface BackupsState {
   verifying: string | undefined;
 }
 
+/** The health checks' findings (slower cadence than the activity tick). */
+export interface HealthState {
+  findings: Finding[] | undefined;
+  /** When the findings were computed (ms since epoch). */
+  takenAt: number | undefined;
+  error: string | undefined;
+  selection: SelectionState;
+  /** The finding whose detail is open. */
+  detailId: string | undefined;
+}
+
 export interface SelectionState {
   /** The selected row follows this key (a pid in the sessions view), not the row's position. */
   key: SelectionKey | undefined;
@@ -156,6 +179,7 @@ export interface AppState {
   bouncer: BouncerState;
   migrations: MigrationsState;
   backups: BackupsState;
+  health: HealthState;
   locks: { selection: SelectionState };
   paused: boolean;
   intervalSeconds: number;
@@ -205,6 +229,7 @@ export function initialState(options: InitialStateOptions): AppState {
     locks: { selection: selection() },
     migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
     backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },
+    health: { findings: undefined, takenAt: undefined, error: undefined, selection: selection(), detailId: undefined },
     paused: false,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,

@@ -3,7 +3,8 @@ import type { ConnectionSettings } from '../config/types.js';
 import type { BouncerActions } from '../actions/bouncer.js';
 import type { EffectContext } from '../actions/effect-context.js';
 import { runIntent } from '../actions/effects.js';
-import { bouncerFeed, postgresFeed } from '../actions/feeds.js';
+import { bouncerFeed, healthFeed, postgresFeed } from '../actions/feeds.js';
+import type { HealthSource } from '../health/source.js';
 import { MaintenanceJobs } from '../actions/maintenance-jobs.js';
 import { resolveKey } from '../keymap/router.js';
 import type { Poller } from '../sources/poller.js';
@@ -21,6 +22,8 @@ export interface BouncerDeps {
 export interface ControllerDeps {
   source: PostgresSource;
   bouncer?: BouncerDeps;
+  /** The health checks, polled at their slower cadence. */
+  health?: HealthSource;
   settings: ConnectionSettings;
   onQuit: () => void;
   writeAudit?: (entry: AuditEntry) => string | undefined;
@@ -44,7 +47,11 @@ export class Controller {
     const now = deps.now ?? Date.now;
     this.store = new Store(initial);
     this.jobs = new MaintenanceJobs(deps.settings, this.store.dispatch, now);
-    this.pollers = [postgresFeed(deps.source, this.store, now), ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : [])];
+    this.pollers = [
+      postgresFeed(deps.source, this.store, now),
+      ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : []),
+      ...(deps.health ? [healthFeed(deps.health, this.store, now)] : []),
+    ];
     this.effects = {
       getState: this.store.getState,
       dispatch: this.store.dispatch,

@@ -11,6 +11,7 @@ import { sessionsBody } from './views/sessions-view.js';
 import { bouncerHeaderLine, poolsBody } from './views/pools-view.js';
 import { migrationsBody } from './views/migrations-view.js';
 import { backupsBody } from './views/backups-view.js';
+import { healthBody } from './views/health-view.js';
 import { clientBehind, poolLookup } from '../store/pools.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 import { MIN_COLUMNS, MIN_ROWS, bodyHeight, tooSmall } from '../store/layout.js';
@@ -60,6 +61,8 @@ function bodyFor(state: AppState, height: number): string[] {
       return migrationsBody(state, height);
     case 'backups':
       return backupsBody(state, height);
+    case 'health':
+      return healthBody(state, height);
     case 'locks':
       return locksBody(state, lockTreeRows(state.pg.snapshot), height);
   }

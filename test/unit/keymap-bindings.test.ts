@@ -41,6 +41,8 @@ function stateIn(view: ViewId, readOnly: boolean): AppState {
   state = { ...state, sessions: { ...state.sessions, filter: 'app' } };
   state = reduce(state, { type: 'command', command: 'move.down' });
   state = reduce({ ...state, view: 'locks' }, { type: 'command', command: 'move.down' });
+  const finding = { id: 'locks.queue', severity: 'warning' as const, summary: 's', evidence: [], why: 'w', action: 'a', threshold: 't', target: { kind: 'session' as const, pid: 2 } };
+  state = reduce(state, { type: 'health-data', findings: [finding], at: NOW });
   return { ...state, view };
 }
 

@@ -21,6 +21,17 @@ export function dataAge(state: AppState): { seconds: number | undefined; stale: 
   return { seconds, stale: !state.paused && seconds > state.intervalSeconds * 2 + 1 };
 }
 
+/** One segment summing up the health checks: nothing until they ran, a tick when all is well. */
+export function healthSegment(state: AppState): Segment | undefined {
+  const findings = state.health.findings;
+  if (!findings) return undefined;
+  const critical = findings.filter((f) => f.severity === 'critical').length;
+  const warning = findings.filter((f) => f.severity === 'warning').length;
+  if (critical === 0 && warning === 0) return seg('health ✓', theme.ok);
+  const parts = [critical > 0 ? `${critical} critical` : '', warning > 0 ? `${warning} warning` : ''].filter(Boolean).join(' ');
+  return seg(`health ✗ ${parts} (9)`, critical > 0 ? theme.error : theme.warn);
+}
+
 /** The two header lines: the server, then the sessions and the health of the data. */
 export function headerLines(state: AppState): string[] {
   const width = state.terminal.columns;
@@ -61,6 +72,7 @@ export function headerLines(state: AppState): string[] {
       seg(`idle-in-xact ${counts.idleInTransaction}`),
       seg(`waiting ${counts.waiting}`, counts.waiting > 0 ? theme.warn : undefined),
       ...health,
+      ...(healthSegment(state) ? [healthSegment(state)!] : []),
     ],
     width,
   );
