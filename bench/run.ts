@@ -4,7 +4,7 @@
  *
  * Settings (environment): BENCH_SECONDS (default 60) per side-by-side run, BENCH_TICKS (default 10000) for
  * the memory run, BENCH_SESSIONS (default 100,500,1000) for the side-by-side runs, BENCH_ONLY (a list of
- * frames, memory, server, startup, clients) to run part of it.
+ * frames, memory, server, startup, clients, demo) to run part of it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,16 +20,18 @@ import type { FrameFigures } from './render.js';
 import { buildTable, formatMachine, formatTable, writeResults, type Results } from './report.js';
 import { ADMIN_PASSWORD, ADMIN_ROLE, measureSourceTicks, PGTOP_PASSWORD, PGTOP_ROLE, prepareServer, serverSettings, ServerLog } from './server-cost.js';
 import { measureStartup } from './startup.js';
+import { measureDemoStartup } from './demo-startup.js';
 import { round } from './stats.js';
 import { tmuxVersion } from './tmux.js';
 import { Workload } from './workload.js';
 
-const PHASES = ['frames', 'memory', 'server', 'startup', 'clients'] as const;
+const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo'] as const;
 type Phase = (typeof PHASES)[number];
 
 const SOURCE_TICKS = 200;
 const STARTUP_RUNS = 5;
 const STARTUP_SESSIONS = 100;
+const DEMO_RUNS = 3;
 const SOURCE_SIZES = [10, 100, 500];
 const MIN_GIB_FOR_1000 = 8;
 /** The budgeted size under both views; the others under the filtered one (the budget's). */
@@ -115,10 +117,11 @@ async function main(): Promise<number> {
   const pgActivity = findPgActivity();
   if ('version' in pgActivity) machine.pgActivity = pgActivity.version;
   else note(pgActivity.missing);
-  if (!machine.tmux && (phases.has('clients') || phases.has('startup'))) {
-    note('tmux not found: apt-get install tmux — the terminal measurements (CPU, peak RSS, start-up, pg_activity) skipped');
+  if (!machine.tmux && (phases.has('clients') || phases.has('startup') || phases.has('demo'))) {
+    note('tmux not found: apt-get install tmux — the terminal measurements (CPU, peak RSS, start-up, demo, pg_activity) skipped');
     phases.delete('clients');
     phases.delete('startup');
+    phases.delete('demo');
   }
 
   if (phases.has('frames') || phases.has('memory')) {
@@ -156,6 +159,15 @@ async function main(): Promise<number> {
 
   if (phases.has('server') || phases.has('startup') || phases.has('clients')) {
     await attempt(results, 'server', () => serverPhases(results, phases, sessions, seconds, pgActivity, note));
+  }
+
+  if (phases.has('demo')) {
+    say(`demo: pgtop demo from Enter to the first full frame with the workload on it, ${DEMO_RUNS} runs`);
+    await attempt(results, 'demo', async () => {
+      const demo = await measureDemoStartup(DEMO_RUNS);
+      results.demoStartup = demo;
+      say(`  demo start to first full frame: ${demo.runs.join(', ')} ms (median ${demo.medianMs} ms)`);
+    });
   }
 
   machine.loadEnd = loadNow();

@@ -68,10 +68,10 @@ async function bundleSources(): Promise<void> {
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',
-    // Files the sources find beside themselves (package.json, migrations/, node_modules/) are looked for
-    // beside the executable, as if it were the package directory and the bundle its dist/cli.js.
+    // Files the sources find relative to themselves (migrations/, node_modules/) are looked for beside the
+    // executable, as if it were the package directory and the bundle a module two levels down in dist/.
     banner: {
-      js: "const pgtopImportMeta = { url: require('node:url').pathToFileURL(require('node:path').join(require('node:path').dirname(process.execPath), 'dist', 'cli.js')).href };",
+      js: "const pgtopImportMeta = { url: require('node:url').pathToFileURL(require('node:path').join(require('node:path').dirname(process.execPath), 'dist', 'commands', 'bundle.js')).href };",
     },
     define: {
       'import.meta': 'pgtopImportMeta',

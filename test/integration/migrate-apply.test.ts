@@ -51,14 +51,14 @@ describe('migrate up on a fresh database', () => {
 
     const first = await migrate(['up', '--dir', dir, sandbox.uri(database)], { env });
     assert.equal(first.code, 0, first.stderr);
-    const files = ['0001_create_customers.sql', '0002_create_products.sql', '0003_create_orders.sql', '0004_orders_created_at_idx.sql', '0005_seed_shop.sql', '0006_order_items_product_idx.sql'];
+    const files = ['0001_create_customers.sql', '0002_create_products.sql', '0003_create_orders.sql', '0004_orders_created_at_idx.sql', '0005_seed_shop.sql', '0006_order_items_product_idx.sql', '0007_create_coupons.sql'];
     const appliedLines = first.stdout.split('\n').filter((line) => line.startsWith('applied '));
     assert.deepEqual(appliedLines.map((line) => line.split(/\s+/)[1]), files, first.stdout);
-    assert.match(first.stdout, /6 migrations applied in /);
+    assert.match(first.stdout, /7 migrations applied in /);
 
     const doc = await statusJson(dir, database);
     assert.equal(doc.trackingTable, true);
-    assert.deepEqual(statesOf(doc), [1, 2, 3, 4, 5, 6].map((v): [number, string] => [v, 'applied']));
+    assert.deepEqual(statesOf(doc), [1, 2, 3, 4, 5, 6, 7].map((v): [number, string] => [v, 'applied']));
     assert.ok(doc.migrations.every((m) => m.status === 'applied' && m.durationMs !== null && m.durationMs >= 0));
     assert.deepEqual(doc.pending, []);
     assert.deepEqual(doc.refusals, []);
@@ -76,13 +76,13 @@ describe('migrate up on a fresh database', () => {
     assert.equal(table.code, 0);
     assert.match(table.stdout, /^VERSION\s+NAME\s+STATE\s+APPLIED AT\s+DURATION$/m);
     assert.match(table.stdout, /^0004\s+orders_created_at_idx\s+applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d/m);
-    assert.match(table.stdout, /^6 applied\.$/m);
+    assert.match(table.stdout, /^7 applied\.$/m);
 
     const second = await migrate(['up', '--dir', dir, sandbox.uri(database)], { env });
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /Nothing to do: no pending migrations\./);
     assert.doesNotMatch(second.stdout, /^applied /m);
-    assert.equal((await trackingRows(sandbox, database)).length, 6);
+    assert.equal((await trackingRows(sandbox, database)).length, 7);
 
     const audited = auditLines(env).filter((line) => line.action === 'migrate-up');
     assert.deepEqual(audited.map((line) => [line.file, line.result]), files.map((file) => [file, 'ok']));
@@ -93,7 +93,7 @@ describe('migrate up on a fresh database', () => {
     const database = await freshDatabase(sandbox);
     const run = await migrate(['up', '--dry-run', '--dir', sampleMigrationsCopy(), sandbox.uri(database)]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`Would apply 6 migrations on 127\\.0\\.0\\.1:${sandbox.port}/${database} as ${sandbox.superuser}:`));
+    assert.match(run.stdout, new RegExp(`Would apply 7 migrations on 127\\.0\\.0\\.1:${sandbox.port}/${database} as ${sandbox.superuser}:`));
     assert.match(run.stdout, /0004_orders_created_at_idx\.sql\s+no transaction\s+lock_timeout 10s\s+statement_timeout 30min\s+1 statement/);
     assert.match(run.stdout, /0003_create_orders\.sql\s+transaction\s+lock_timeout 2s\s+statement_timeout 30min\s+3 statements/);
     assert.match(run.stdout, /Dry run: nothing was changed\./);

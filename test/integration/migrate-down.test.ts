@@ -42,8 +42,8 @@ describe('migrate down --to V', () => {
     const run = await migrate(['down', '--to', '3', '--yes', '--dir', dir, sandbox.uri(database)], { env });
     assert.equal(run.code, 0, run.stderr);
     const reverted = run.stdout.split('\n').filter((line) => line.startsWith('reverted '));
-    assert.deepEqual(reverted.map((line) => line.split(/\s+/)[1]), ['0006_order_items_product_idx.sql', '0005_seed_shop.sql', '0004_orders_created_at_idx.sql']);
-    assert.match(run.stdout, /3 migrations reverted in /);
+    assert.deepEqual(reverted.map((line) => line.split(/\s+/)[1]), ['0007_create_coupons.sql', '0006_order_items_product_idx.sql', '0005_seed_shop.sql', '0004_orders_created_at_idx.sql']);
+    assert.match(run.stdout, /4 migrations reverted in /);
     assert.deepEqual(await versions(database), [1, 2, 3]);
     assert.equal(await tableExists(sandbox, database, 'orders_created_at_idx'), false);
     assert.equal(await tableExists(sandbox, database, 'order_items_product_id_idx'), false);
@@ -52,6 +52,7 @@ describe('migrate down --to V', () => {
     assert.deepEqual(
       auditLines(env).map((line) => [line.action, line.file, line.result]),
       [
+        ['migrate-down', '0007_create_coupons.down.sql', 'ok'],
         ['migrate-down', '0006_order_items_product_idx.down.sql', 'ok'],
         ['migrate-down', '0005_seed_shop.down.sql', 'ok'],
         ['migrate-down', '0004_orders_created_at_idx.down.sql', 'ok'],
@@ -60,7 +61,7 @@ describe('migrate down --to V', () => {
 
     const status = await migrate(['status', '--json', '--dir', dir, sandbox.uri(database)]);
     const doc = JSON.parse(status.stdout) as { migrations: { version: number; state: string }[] };
-    assert.deepEqual(doc.migrations.map((m) => m.state), ['applied', 'applied', 'applied', 'pending', 'pending', 'pending']);
+    assert.deepEqual(doc.migrations.map((m) => m.state), ['applied', 'applied', 'applied', 'pending', 'pending', 'pending', 'pending']);
 
     const all = await migrate(['down', '--to', '0', '--yes', '--dir', dir, sandbox.uri(database)]);
     assert.equal(all.code, 0, all.stderr);
