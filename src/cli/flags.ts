@@ -17,12 +17,13 @@ export const connectionFlags = {
   debug: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
-export const connectionHelp = `Connection options (as psql; flags beat CONNINFO/URI, which beats PG* variables and ~/.pgpass):
+export const connectionHelp = `Connection options (as psql; flags beat CONNINFO/URI, which beats its service, then PG* variables and ~/.pgpass):
   -h, --host HOST         server host or Unix-socket directory (PGHOST)
   -p, --port PORT         server port (PGPORT, default 5432)
   -U, --username USER     database user (PGUSER)
   -d, --dbname DB         database (PGDATABASE)
-  CONNINFO | URI          "host=db1 dbname=app" or postgres://user@db1:5432/app
+  CONNINFO | URI          "host=db1 dbname=app", postgres://user@db1:5432/app, or service=NAME
+                          (~/.pg_service.conf or PGSERVICEFILE, then PGSYSCONFDIR/pg_service.conf; PGSERVICE)
   --debug                 show stack traces of errors`;
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -273,13 +273,6 @@ describe('resolveConnection: refusals and warnings', () => {
     );
   });
 
-  test('a service file is refused rather than ignored', () => {
-    const message =
-      'connection service files (service=… or PGSERVICE) are not supported; give host, port, dbname and user instead';
-    rejects(() => settingsOf({ target: 'service=prod' }), message);
-    rejects(() => settingsOf({ env: { PGSERVICE: 'prod' } }), message);
-  });
-
   test('options asking for checks pgtop cannot make are refused', () => {
     rejects(
       () => settingsOf({ target: 'require_auth=scram-sha-256' }),
