@@ -14,6 +14,7 @@ export const connectionFlags = {
   port: { type: 'string', shortFlag: 'p' },
   username: { type: 'string', shortFlag: 'U' },
   dbname: { type: 'string', shortFlag: 'd' },
+  profile: { type: 'string' },
   debug: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
@@ -24,6 +25,8 @@ export const connectionHelp = `Connection options (as psql; flags beat CONNINFO/
   -d, --dbname DB         database (PGDATABASE)
   CONNINFO | URI          "host=db1 dbname=app", postgres://user@db1:5432/app, or service=NAME
                           (~/.pg_service.conf or PGSERVICEFILE, then PGSYSCONFDIR/pg_service.conf; PGSERVICE)
+  --profile NAME          a profile of the configuration file (or PGTOP_PROFILE; pgtop config path):
+                          flags and the argument beat the profile, which beats the environment
   --debug                 show stack traces of errors`;
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -1,5 +1,6 @@
-import { connectionHelp, numberFlag } from '../cli/flags.js';
+import { connectionHelp } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
+import { resolveTopOptions, topFlags } from '../cli/top-options.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
@@ -35,35 +36,26 @@ Commands:
   pgtop backup            verified pg_dump backups
   pgtop demo              a throwaway PostgreSQL with live load, monitored`;
 
-export const topFlags = {
-  interval: { type: 'string' },
-  readOnly: { type: 'boolean' },
-  pgbouncer: { type: 'string' },
-  migrationsDir: { type: 'string' },
-  backupDir: { type: 'string' },
-} as const;
-
 export async function runTop(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { command: 'pgtop', help: topHelp, flags: topFlags });
   expectNoExtraInput(parsed, 1, 'pgtop');
-  const intervalSeconds = numberFlag('interval', parsed.flags.interval as string | undefined, 2, 0.5, 60);
+  const options = resolveTopOptions(parsed, argv, process.env);
   if (!process.stdout.isTTY) {
     throw new UsageError('pgtop draws a full screen and needs a terminal; for scripts, use pgtop snapshot (--json or --ndjson).');
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
-  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
-  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
-  const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
+  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, options.intervalSeconds * 2000) });
+  const bouncer = options.bouncerTarget ? openBouncer(resolveBouncerTarget(options.bouncerTarget, process.env)) : undefined;
   await source.open();
   return runScreen({
     source,
     bouncer,
-    intervalSeconds,
-    readOnly: parsed.flags.readOnly === true,
+    intervalSeconds: options.intervalSeconds,
+    readOnly: options.readOnly,
     debug: parsed.flags.debug === true,
-    migrationsDir: (parsed.flags.migrationsDir as string | undefined) ?? 'migrations',
-    backupDir: (parsed.flags.backupDir as string | undefined) ?? 'backups',
+    migrationsDir: options.migrationsDir,
+    backupDir: options.backupDir,
   });
 }
 

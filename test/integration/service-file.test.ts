@@ -68,6 +68,14 @@ describe('connecting through a connection service', () => {
     assert.match(result.stderr, /does not accept TLS connections but sslmode asks for one/);
   });
 
+  test('a profile whose connection is a service connects there; the argument beats the profile', async () => {
+    const configFile = join(dir, 'config.toml');
+    writeFileSync(configFile, '[profiles.svc]\nconnection = "service=mine"\n');
+    const extra = { PGTOP_CONFIG: configFile };
+    assert.equal((await snapshotVia(['--profile', 'svc'], extra)).target, `${sandbox.host}:${sandbox.port}/svcdb`);
+    assert.equal((await snapshotVia(['--profile', 'svc', 'dbname=postgres'], extra)).target, `${sandbox.host}:${sandbox.port}/postgres`);
+  });
+
   test('a missing service is an error naming the files searched', async () => {
     const result = await runCli(['snapshot', 'service=absent'], { env: env() });
     assert.equal(result.code, 2);
