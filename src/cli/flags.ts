@@ -15,6 +15,7 @@ export const connectionFlags = {
   username: { type: 'string', shortFlag: 'U' },
   dbname: { type: 'string', shortFlag: 'd' },
   profile: { type: 'string' },
+  color: { type: 'boolean' },
   debug: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
@@ -27,6 +28,7 @@ export const connectionHelp = `Connection options (as psql; flags beat CONNINFO/
                           (~/.pg_service.conf or PGSERVICEFILE, then PGSYSCONFDIR/pg_service.conf; PGSERVICE)
   --profile NAME          a profile of the configuration file (or PGTOP_PROFILE; pgtop config path):
                           flags and the argument beat the profile, which beats the environment
+  --no-color              no colours (also NO_COLOR)
   --debug                 show stack traces of errors`;
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

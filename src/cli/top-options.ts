@@ -1,4 +1,5 @@
-import type { Profile } from '../config/config-file.js';
+import { THEMES, type Profile, type ThemeName } from '../config/config-file.js';
+import { UsageError } from '../errors.js';
 import { resolveReadOnly } from '../config/profile.js';
 import { numberFlag } from './flags.js';
 import { profileSetup, type ParsedCommand } from './parse.js';
@@ -9,6 +10,7 @@ export const topFlags = {
   pgbouncer: { type: 'string' },
   migrationsDir: { type: 'string' },
   backupDir: { type: 'string' },
+  theme: { type: 'string' },
 } as const;
 
 /** The monitor's settings after flags, the profile, the environment and the defaults have had their say. */
@@ -20,13 +22,19 @@ export interface TopOptions {
   bouncerTarget?: string;
   migrationsDir: string;
   backupDir: string;
+  /** --theme, else the profile's, else the file's, else dark. */
+  theme: ThemeName;
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Flags beat the profile, which beats the environment and the defaults; a read-only profile stays read-only. */
 export function resolveTopOptions(parsed: ParsedCommand, argv: readonly string[], env: NodeJS.ProcessEnv): TopOptions {
-  const { profile } = profileSetup(parsed, env);
+  const { config, profile } = profileSetup(parsed, env);
+  const themeFlag = str(parsed.flags.theme);
+  if (themeFlag !== undefined && !(THEMES as readonly string[]).includes(themeFlag)) {
+    throw new UsageError(`--theme must be ${THEMES.join(' or ')}, not "${themeFlag}". Try: pgtop --help`);
+  }
   // meow reads an absent boolean as false: only the argv tells an explicit --no-read-only apart.
   const readOnlyFlag = argv.includes('--no-read-only') ? false : parsed.flags.readOnly === true ? true : undefined;
   return {
@@ -36,5 +44,6 @@ export function resolveTopOptions(parsed: ParsedCommand, argv: readonly string[]
     bouncerTarget: str(parsed.flags.pgbouncer) ?? profile?.pgbouncer ?? (env.PGTOP_PGBOUNCER || undefined),
     migrationsDir: str(parsed.flags.migrationsDir) ?? profile?.migrationsDir ?? 'migrations',
     backupDir: str(parsed.flags.backupDir) ?? profile?.backupDir ?? 'backups',
+    theme: (themeFlag as ThemeName | undefined) ?? profile?.theme ?? config.theme ?? 'dark',
   };
 }

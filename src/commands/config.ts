@@ -20,7 +20,7 @@ show   prints what pgtop would use after flags, the profile, the environment and
 
 Options:
   --json                  print JSON
-  --interval, --read-only, --pgbouncer, --migrations-dir, --backup-dir   as for pgtop
+  --interval, --read-only, --pgbouncer, --migrations-dir, --backup-dir, --theme   as for pgtop
 ${connectionHelp}`;
 
 /** What a connection resolves to, without its secrets. */
@@ -46,7 +46,6 @@ function showDocument(argv: string[], env: NodeJS.ProcessEnv): { doc: Record<str
   const { config, profile } = profileSetup(parsed, env);
   const options = resolveTopOptions(parsed, argv, env);
   const { settings } = connectionFrom(parsed, env);
-  const theme = profile?.theme ?? config.theme ?? 'dark';
   const doc: Record<string, unknown> = {
     config_file: config.file ?? null,
     profile: profile?.name ?? null,
@@ -58,7 +57,7 @@ function showDocument(argv: string[], env: NodeJS.ProcessEnv): { doc: Record<str
     backup_dir: options.backupDir,
     label: profile?.label ?? null,
     color: profile?.color ?? null,
-    theme,
+    theme: options.theme,
     thresholds: profile?.thresholds ?? {},
   };
   return { doc, json: parsed.flags.json === true };

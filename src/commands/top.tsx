@@ -1,6 +1,9 @@
 import { connectionHelp } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
 import { resolveTopOptions, topFlags } from '../cli/top-options.js';
+import { colourWanted } from '../cli/colour.js';
+import { configureTheme } from '../ui/theme.js';
+import type { ThemeName } from '../config/config-file.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
@@ -26,15 +29,19 @@ Options:
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
+  --theme dark|light      colours for a dark (default) or a light terminal background
 
 ${connectionHelp}
 
 Keys: press ? in pgtop for the keys of each view.
+Every option above can come from a profile of the configuration file (pgtop config path); a flag beats
+the profile, except that a read-only profile cannot be made writable.
 Commands:
   pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
-  pgtop demo              a throwaway PostgreSQL with live load, monitored`;
+  pgtop demo              a throwaway PostgreSQL with live load, monitored
+  pgtop config            where the configuration file is, and what pgtop resolves from it`;
 
 export async function runTop(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { command: 'pgtop', help: topHelp, flags: topFlags });
@@ -56,6 +63,8 @@ export async function runTop(argv: string[]): Promise<number> {
     debug: parsed.flags.debug === true,
     migrationsDir: options.migrationsDir,
     backupDir: options.backupDir,
+    theme: options.theme,
+    colour: colourWanted(argv, process.env),
   });
 }
 
@@ -82,6 +91,9 @@ export interface ScreenOptions {
   /** Where the Migrations and Backups views look (default ./migrations and ./backups). */
   migrationsDir?: string;
   backupDir?: string;
+  /** dark (default) or light; and whether to use colours at all (default: unless NO_COLOR or --no-color). */
+  theme?: ThemeName;
+  colour?: boolean;
   /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
 }
@@ -89,6 +101,11 @@ export interface ScreenOptions {
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
 export async function runScreen(options: ScreenOptions): Promise<number> {
   forgetCiEnvironment();
+  configureTheme({
+    name: options.theme ?? 'dark',
+    colour: options.colour ?? colourWanted(process.argv, process.env),
+    attributesShown: process.stdout.isTTY && process.env.TERM !== 'dumb',
+  });
   const [{ render }, { App }, { Controller }, { FrameWriter }] = await Promise.all([
     import('ink'),
     import('../ui/App.js'),
