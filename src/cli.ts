@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<CommandRunner>> = {
   backup: async () => (await import('./commands/backup.js')).runBackup,
   demo: async () => (await import('./commands/demo.js')).runDemo,
   config: async () => (await import('./commands/config.js')).runConfig,
+  completion: async () => (await import('./commands/completion.js')).runCompletion,
 };
 
 /** Entry point: picks the command, runs it, and turns errors into one readable line and an exit code. */

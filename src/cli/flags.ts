@@ -15,7 +15,8 @@ export const connectionFlags = {
   username: { type: 'string', shortFlag: 'U' },
   dbname: { type: 'string', shortFlag: 'd' },
   profile: { type: 'string' },
-  color: { type: 'boolean' },
+  // On unless turned off: completions and the man page offer it as --no-color.
+  color: { type: 'boolean', default: true } as FlagSpec,
   debug: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 

@@ -1,6 +1,7 @@
 import meow from 'meow';
 import { loadConfig, type PgtopConfig, type Profile } from '../config/config-file.js';
 import { chooseProfile, profileOrigin } from '../config/profile.js';
+import { pgtopVersion } from '../backup/pgtop-version.js';
 import { resolveConnection } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { UsageError } from '../errors.js';
@@ -22,6 +23,7 @@ export function parseCommand(argv: string[], options: { command: string; help: s
   checkKnownFlags(argv, flags, options.command);
   const cli = meow(options.help, {
     importMeta: import.meta,
+    pkg: { name: 'pgtop', version: pgtopVersion() },
     argv,
     flags,
     allowUnknownFlags: false,

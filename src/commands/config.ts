@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 import { terminalSafeJson } from './snapshot-json.js';
 
-const help = `Usage: pgtop config path
+export const configHelp = `Usage: pgtop config path
        pgtop config show [--json] [--profile NAME] [monitor options] [CONNINFO | URI]
 
 path   prints where the configuration file is read from: PGTOP_CONFIG, else
@@ -22,6 +22,9 @@ Options:
   --json                  print JSON
   --interval, --read-only, --pgbouncer, --migrations-dir, --backup-dir, --theme   as for pgtop
 ${connectionHelp}`;
+
+export const configFlags = { ...topFlags, json: { type: 'boolean' } } as const;
+export const CONFIG_COMMANDS = ['path', 'show'] as const;
 
 /** What a connection resolves to, without its secrets. */
 function connectionView(settings: ConnectionSettings): Record<string, unknown> {
@@ -41,7 +44,7 @@ function connectionView(settings: ConnectionSettings): Record<string, unknown> {
 }
 
 function showDocument(argv: string[], env: NodeJS.ProcessEnv): { doc: Record<string, unknown>; json: boolean } {
-  const parsed = parseCommand(argv, { command: 'pgtop config show', help, flags: { ...topFlags, json: { type: 'boolean' } } });
+  const parsed = parseCommand(argv, { command: 'pgtop config show', help: configHelp, flags: configFlags });
   expectNoExtraInput(parsed, 1, 'pgtop config show');
   const { config, profile } = profileSetup(parsed, env);
   const options = resolveTopOptions(parsed, argv, env);
@@ -74,12 +77,12 @@ function formatValue(value: unknown): string {
 export async function runConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, stdout: NodeJS.WritableStream = process.stdout): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h') {
-    stdout.write(`${help}\n`);
+    stdout.write(`${configHelp}\n`);
     return 0;
   }
   if (command === undefined) throw new UsageError('config: say what to do: path or show. Try: pgtop config --help');
   if (command === 'path') {
-    parseCommand(rest, { command: 'pgtop config path', help, flags: {} });
+    parseCommand(rest, { command: 'pgtop config path', help: configHelp, flags: {} });
     stdout.write(`${configPath(env).path}\n`);
     return 0;
   }

@@ -17,7 +17,7 @@ import { audit } from '../actions/audit.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
-       pgtop snapshot | migrate | backup | demo  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | demo | config | completion  (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -30,18 +30,23 @@ Options:
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
   --theme dark|light      colours for a dark (default) or a light terminal background
+  --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
 
-Keys: press ? in pgtop for the keys of each view.
 Every option above can come from a profile of the configuration file (pgtop config path); a flag beats
 the profile, except that a read-only profile cannot be made writable.
+
+Keys: press ? in pgtop for the keys of each view.
 Commands:
   pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
   pgtop demo              a throwaway PostgreSQL with live load, monitored
-  pgtop config            where the configuration file is, and what pgtop resolves from it`;
+  pgtop config            where the configuration file is, and what pgtop resolves from it
+  pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
+
+export { topFlags };
 
 export async function runTop(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { command: 'pgtop', help: topHelp, flags: topFlags });
