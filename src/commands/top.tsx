@@ -3,7 +3,7 @@ import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.j
 import { resolveTopOptions, topFlags } from '../cli/top-options.js';
 import { colourWanted } from '../cli/colour.js';
 import { configureTheme } from '../ui/theme.js';
-import type { ThemeName } from '../config/config-file.js';
+import type { BaseColor, ThemeName } from '../config/config-file.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
@@ -70,6 +70,8 @@ export async function runTop(argv: string[]): Promise<number> {
     backupDir: options.backupDir,
     theme: options.theme,
     colour: colourWanted(argv, process.env),
+    label: options.profile?.label,
+    labelColor: options.profile?.color,
   });
 }
 
@@ -99,6 +101,9 @@ export interface ScreenOptions {
   /** dark (default) or light; and whether to use colours at all (default: unless NO_COLOR or --no-color). */
   theme?: ThemeName;
   colour?: boolean;
+  /** The profile's label and its colour, for the header. */
+  label?: string;
+  labelColor?: BaseColor;
   /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
 }
@@ -134,6 +139,8 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       bouncerTarget: options.bouncer?.target,
       migrationsDir: options.migrationsDir,
       backupDir: options.backupDir,
+      label: options.label,
+      labelColor: options.labelColor,
     }),
     { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
   );

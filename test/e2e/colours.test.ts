@@ -1,5 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { SessionPool, showsPid, type RunningSession } from '../helpers/e2e-sessions.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';
@@ -43,6 +46,16 @@ async function frameOf(args: string[], env: Record<string, string> = {}): Promis
   }
 }
 
+async function profileFrame(args: string[], env: Record<string, string>): Promise<string> {
+  let terminal: PgtopTerminal | undefined;
+  try {
+    terminal = startPgtop(args, { columns: 160, rows: 30, env });
+    return await terminal.waitForFrameWithEscapes((screen) => showsPid(screen, active.pid), { what: 'the active session', timeoutMs: 45_000 });
+  } finally {
+    terminal?.kill();
+  }
+}
+
 describe('colours', () => {
   test('by default the screen has colours', { timeout: TEST_TIMEOUT }, async () => {
     const frame = await frameOf([]);
@@ -65,6 +78,28 @@ describe('colours', () => {
     const colours = colourParameters(frame);
     assert.ok(colours.includes('34'), `the blue title is drawn: ${colours.join(',')}`);
     assert.ok(!colours.includes('33') && !colours.includes('36'), `no yellow or cyan: ${colours.join(',')}`);
+  });
+
+  test("a profile's label is in the header, in its colour; without colours it is still there", { timeout: TEST_TIMEOUT * 2 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgtop-label-'));
+    try {
+      const configFile = join(dir, 'config.toml');
+      writeFileSync(configFile, `[profiles.prod]\nconnection = "host=${sandbox.host} port=${sandbox.port} user=${sandbox.superuser} dbname=postgres"\nlabel = "PRODUCTION"\ncolor = "red"\n`);
+      const env = { PGTOP_CONFIG: configFile, PGPASSWORD: sandbox.password };
+      const between = (frame: string): string => {
+        const first = frame.split('\n')[0] ?? '';
+        return first.slice(first.indexOf('pgtop') + 5, first.indexOf('PRODUCTION'));
+      };
+      const coloured = await profileFrame(['--profile', 'prod'], env);
+      assert.ok(coloured.split('\n')[0]?.includes('PRODUCTION'), 'the label is on the first line');
+      const params = sgrParameters(between(coloured)).flat();
+      assert.ok(params.includes('31') && params.includes('7'), `the label is a red bar: ${JSON.stringify(between(coloured))}`);
+      const plain = await profileFrame(['--profile', 'prod'], { ...env, NO_COLOR: '1' });
+      assert.ok(plain.split('\n')[0]?.includes('PRODUCTION'), 'the label is shown without colours');
+      assert.deepEqual(colourParameters(plain), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('an unknown theme is refused', { timeout: TEST_TIMEOUT }, async () => {
