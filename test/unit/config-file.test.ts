@@ -1,11 +1,12 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configPath, loadConfig, parseConfig } from '../../src/config/config-file.js';
 import { chooseProfile, resolveReadOnly } from '../../src/config/profile.js';
 import { lineOfKey } from '../../src/config/toml-lines.js';
+import { parseServiceFile } from '../../src/config/service-file.js';
 import { UsageError } from '../../src/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgtop-config-'));
@@ -195,5 +196,24 @@ describe('lineOfKey', () => {
     assert.equal(lineOfKey(text, ['profiles', 'b', 'thresholds', 'a']), 5);
     assert.equal(lineOfKey(text, ['profiles', 'b', 'other']), 4);
     assert.equal(lineOfKey(text, ['elsewhere']), undefined);
+  });
+});
+
+describe('the README', () => {
+  test('its config.toml example is a valid configuration with two profiles', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /```toml\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, 'the README has a toml block');
+    const config = parse(block);
+    assert.deepEqual(Object.keys(config.profiles), ['prod', 'staging']);
+    assert.equal(config.profiles.prod?.label, 'PRODUCTION');
+    assert.equal(config.profiles.prod?.color, 'red');
+  });
+
+  test('its service file example gives the service it shows', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /```ini\n# ~\/\.pg_service\.conf\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, 'the README has a service file block');
+    assert.deepEqual(parseServiceFile(block, 'prod', 'README'), { found: true, values: { host: 'db1.example.com', port: '5432', dbname: 'shop', user: 'dba', sslmode: 'verify-full' } });
   });
 });
