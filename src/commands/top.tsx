@@ -5,7 +5,7 @@ import { colourWanted } from '../cli/colour.js';
 import { configureTheme } from '../ui/theme.js';
 import type { BaseColor, ThemeName } from '../config/config-file.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { PostgresSource } from '../sources/postgres.js';
+import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
@@ -13,7 +13,7 @@ import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { createBouncerActions } from '../actions/bouncer.js';
-import { audit } from '../actions/audit.js';
+import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
@@ -57,7 +57,7 @@ export async function runTop(argv: string[]): Promise<number> {
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
-  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, options.intervalSeconds * 2000) });
+  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: monitorTimeoutMs(options.intervalSeconds) });
   const bouncer = options.bouncerTarget ? openBouncer(resolveBouncerTarget(options.bouncerTarget, process.env)) : undefined;
   await source.open();
   return runScreen({
@@ -116,11 +116,12 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     colour: options.colour ?? colourWanted(process.argv, process.env),
     attributesShown: process.stdout.isTTY && process.env.TERM !== 'dumb',
   });
-  const [{ render }, { App }, { Controller }, { FrameWriter }] = await Promise.all([
+  const [{ render }, { App }, { Controller }, { FrameWriter }, { redirectConsole }] = await Promise.all([
     import('ink'),
     import('../ui/App.js'),
     import('../ui/controller.js'),
     import('../ui/frame-writer.js'),
+    import('../ui/console-log.js'),
   ]);
   const { createElement } = await import('react');
   const stdout = process.stdout;
@@ -145,9 +146,10 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
+  const restoreConsole = redirectConsole();
   const writer = new FrameWriter(stdout);
-  // Ink reads the keys and runs the React tree; the frame itself is drawn by the FrameWriter.
-  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
+  // Ink reads the keys; the frames are drawn by the FrameWriter.
+  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
   const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
@@ -171,6 +173,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       // already unmounted
     }
     leaveAlternateScreen(stdout);
+    restoreConsole();
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()

@@ -1,9 +1,9 @@
 import type { BaseColor } from '../config/config-file.js';
 import type { PgSnapshot, Rates } from '../sources/types.js';
-import type { SessionColumnId } from '../ui/columns/session-columns.js';
-import type { PoolColumnId } from '../ui/columns/pool-columns.js';
+import type { SessionColumnId } from './session-fields.js';
+import type { PoolColumnId } from './pool-fields.js';
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
-import type { BouncerAction } from '../actions/bouncer.js';
+import type { BouncerAction } from '../db/admin-commands.js';
 import type { RingBuffer } from './history.js';
 import type { MigrationStatus } from '../migrate/status.js';
 import type { BlockingSession, PlannedStep } from '../migrate/types.js';
@@ -47,7 +47,9 @@ export type Dialog =
   /** Apply pending migrations: confirmed by typing the database's name. */
   | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }
   | { kind: 'backup'; database: string; target: string; dir: string }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  /** The last messages in full: the footer cuts a long one at the terminal's width. */
+  | { kind: 'messages' };
 
 export interface Message {
   text: string;
@@ -163,6 +165,8 @@ export interface AppState {
   environment: { label: string; color: BaseColor | undefined } | undefined;
   terminal: { columns: number; rows: number };
   message: Message | undefined;
+  /** The last messages, oldest first, for the messages overlay. */
+  messages: Message[];
   /** Actions under way (signals in flight), for the footer. */
   busy: string | undefined;
   now: number;
@@ -212,6 +216,7 @@ export function initialState(options: InitialStateOptions): AppState {
     environment: options.label ? { label: options.label, color: options.labelColor } : undefined,
     terminal: { columns: options.columns, rows: options.rows },
     message: undefined,
+    messages: [],
     busy: undefined,
     now: options.now ?? Date.now(),
   };
