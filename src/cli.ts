@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CommandRunner>> = {
   backup: async () => (await import('./commands/backup.js')).runBackup,
   demo: async () => (await import('./commands/demo.js')).runDemo,
   check: async () => (await import('./commands/check.js')).runCheck,
+  config: async () => (await import('./commands/config.js')).runConfig,
   completion: async () => (await import('./commands/completion.js')).runCompletion,
 };
 

@@ -14,15 +14,22 @@ export const connectionFlags = {
   port: { type: 'string', shortFlag: 'p' },
   username: { type: 'string', shortFlag: 'U' },
   dbname: { type: 'string', shortFlag: 'd' },
+  profile: { type: 'string' },
+  // On unless turned off: completions and the man page offer it as --no-color.
+  color: { type: 'boolean', default: true } as FlagSpec,
   debug: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
-export const connectionHelp = `Connection options (as psql; flags beat CONNINFO/URI, which beats PG* variables and ~/.pgpass):
+export const connectionHelp = `Connection options (as psql; flags beat CONNINFO/URI, which beats its service, then PG* variables and ~/.pgpass):
   -h, --host HOST         server host or Unix-socket directory (PGHOST)
   -p, --port PORT         server port (PGPORT, default 5432)
   -U, --username USER     database user (PGUSER)
   -d, --dbname DB         database (PGDATABASE)
-  CONNINFO | URI          "host=db1 dbname=app" or postgres://user@db1:5432/app
+  CONNINFO | URI          "host=db1 dbname=app", postgres://user@db1:5432/app, or service=NAME
+                          (~/.pg_service.conf or PGSERVICEFILE, then PGSYSCONFDIR/pg_service.conf; PGSERVICE)
+  --profile NAME          a profile of the configuration file (or PGTOP_PROFILE; pgtop config path):
+                          flags and the argument beat the profile, which beats the environment
+  --no-color              no colours (also NO_COLOR)
   --debug                 show stack traces of errors`;
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

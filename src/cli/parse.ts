@@ -1,4 +1,6 @@
 import meow from 'meow';
+import { loadConfig, type PgtopConfig, type Profile } from '../config/config-file.js';
+import { chooseProfile, profileOrigin } from '../config/profile.js';
 import { pgtopVersion } from '../backup/pgtop-version.js';
 import { resolveConnection } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
@@ -41,11 +43,35 @@ export function parseCommand(argv: string[], options: { command: string; help: s
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The connection target from the parsed flags and the last positional argument. */
+export interface ProfileSetup {
+  config: PgtopConfig;
+  profile?: Profile;
+}
+
+const setups = new WeakMap<ParsedCommand, ProfileSetup>();
+
+/** The configuration file and the profile chosen by --profile, PGTOP_PROFILE or default_profile (read once). */
+export function profileSetup(parsed: ParsedCommand, env: NodeJS.ProcessEnv): ProfileSetup {
+  let setup = setups.get(parsed);
+  if (!setup) {
+    const config = loadConfig(env);
+    setup = { config, profile: chooseProfile(config, str(parsed.flags.profile), env) };
+    setups.set(parsed, setup);
+  }
+  return setup;
+}
+
+/**
+ * The connection target from the parsed flags and the last positional argument, above the profile's
+ * connection, above the environment.
+ */
 export function connectionFrom(parsed: ParsedCommand, env: NodeJS.ProcessEnv, positional: string | undefined = parsed.input.at(-1)): { settings: ConnectionSettings; warnings: string[] } {
+  const { config, profile } = profileSetup(parsed, env);
   return resolveConnection({
     flags: { host: str(parsed.flags.host), port: str(parsed.flags.port), username: str(parsed.flags.username), dbname: str(parsed.flags.dbname) },
     target: positional,
+    profileTarget: profile?.connection,
+    profileOrigin: profile ? profileOrigin(profile, config) : undefined,
     env,
   });
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { hostPort } from '../config/resolve.js';
-import { connectionFrom, expectNoExtraInput, parseCommand, type ParsedCommand } from '../cli/parse.js';
+import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup, type ParsedCommand } from '../cli/parse.js';
 import { OperationError, UsageError } from '../errors.js';
 import { formatBytes } from '../text/bytes.js';
 import { formatDuration } from '../text/duration.js';
@@ -102,8 +102,8 @@ function withHint<T>(parse: () => T): T {
   }
 }
 
-function backupDir(parsed: ParsedCommand): string {
-  return resolve(str(parsed.flags.dir) ?? str(parsed.flags.backupDir) ?? 'backups');
+function backupDir(parsed: ParsedCommand, env: NodeJS.ProcessEnv): string {
+  return resolve(str(parsed.flags.dir) ?? str(parsed.flags.backupDir) ?? profileSetup(parsed, env).profile?.backupDir ?? 'backups');
 }
 
 function formatFlag(raw: string | undefined): DumpFormat {
@@ -138,7 +138,7 @@ async function runCommand(parsed: ParsedCommand, positional: string[], io: Backu
   try {
     const result = await runBackupJob({
       settings,
-      dir: backupDir(parsed),
+      dir: backupDir(parsed, io.env),
       format,
       jobs,
       ...(keep !== undefined ? { keep } : {}),
@@ -173,7 +173,7 @@ async function runCommand(parsed: ParsedCommand, positional: string[], io: Backu
 
 async function listCommand(parsed: ParsedCommand, positional: string[], io: BackupCommandIO): Promise<number> {
   if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}". Try: ${commandName} --help`);
-  const dir = backupDir(parsed);
+  const dir = backupDir(parsed, io.env);
   let backups;
   try {
     backups = await listBackups(dir);
@@ -197,7 +197,7 @@ async function verifyCommand(parsed: ParsedCommand, positional: string[], io: Ba
   if (file === undefined) throw new UsageError(`verify needs the dump to check: pgtop backup verify FILE. Try: ${commandName} --help`);
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}". Try: ${commandName} --help`);
   const pgDumpPath = str(parsed.flags.pgDump);
-  const path = await existingPath(file, backupDir(parsed));
+  const path = await existingPath(file, backupDir(parsed, io.env));
   const check = await checkDump({ path, ...(pgDumpPath !== undefined ? { pgDumpPath } : {}) });
   const recorded = check.recordProblem ? `\n${check.recordProblem}` : '';
   if (check.problems.length > 0) {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { connectionHelp, numberFlag } from '../cli/flags.js';
-import { connectionFrom, expectNoExtraInput, parseCommand, type ParsedCommand } from '../cli/parse.js';
+import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup, type ParsedCommand } from '../cli/parse.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { OperationError, UsageError } from '../errors.js';
 import { applyMigrations } from '../migrate/apply.js';
@@ -182,7 +182,11 @@ export async function runMigrate(argv: string[], io: MigrateIo = processIo()): P
   if (parsed.flags.dir !== undefined && parsed.flags.migrationsDir !== undefined && parsed.flags.dir !== parsed.flags.migrationsDir) {
     throw new UsageError(`--dir and --migrations-dir name different directories: give one. ${hint}`);
   }
-  const dir = (parsed.flags.dir ?? parsed.flags.migrationsDir ?? './migrations') as string;
+  const { profile } = profileSetup(parsed, io.env);
+  const dir = (parsed.flags.dir ?? parsed.flags.migrationsDir ?? profile?.migrationsDir ?? './migrations') as string;
+  if (profile?.readOnly === true && command !== 'status' && parsed.flags.dryRun !== true) {
+    throw new UsageError(`profile "${profile.name}" is read-only (read_only = true): migrate ${command} would change the database; use pgtop migrate status or --dry-run`);
+  }
   const lockWaitMs = numberFlag('lock-wait', parsed.flags.lockWait as string | undefined, 60, 0, 86_400) * 1000;
 
   const { settings, warnings } = connectionFrom(parsed, io.env, rest[positionals - 1]);

@@ -1,5 +1,5 @@
 import { connectionHelp, numberFlag } from '../cli/flags.js';
-import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
+import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup } from '../cli/parse.js';
 import { UsageError } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
 import type { PgSnapshot } from '../sources/types.js';
@@ -54,7 +54,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true });
-  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
+  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? profileSetup(parsed, process.env).profile?.pgbouncer ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? createPgBouncerSource(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
 

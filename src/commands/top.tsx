@@ -1,8 +1,12 @@
-import { connectionHelp, numberFlag } from '../cli/flags.js';
+import { connectionHelp } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
 import { statSync } from 'node:fs';
 import { COMMAND_NAMES, isBareWord } from '../cli/commands.js';
 import { ConnectionError, UsageError, errorMessage } from '../errors.js';
+import { resolveTopOptions, topFlags } from '../cli/top-options.js';
+import { colourWanted } from '../cli/colour.js';
+import { configureTheme } from '../ui/theme.js';
+import type { BaseColor, ThemeName } from '../config/config-file.js';
 import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
@@ -18,7 +22,7 @@ import { HealthSource } from '../health/source.js';
 import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../health/thresholds.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
-       pgtop snapshot | migrate | backup | check | demo | completion  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | check | demo | config | completion  (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -31,6 +35,7 @@ Options:
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
   --threshold NAME=VALUE  change a health check's threshold (repeatable; see pgtop check --help)
+  --theme dark|light      colours for a dark (default) or a light terminal background
   --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
@@ -43,6 +48,9 @@ always means a database.
 Exit status: 0 quit; 2 bad usage (unknown option or command, a missing directory), no such database, or
 no connection at start; 1 anything else.
 
+Every option above can come from a profile of the configuration file (pgtop config path); a flag beats
+the profile, except that a read-only profile cannot be made writable.
+
 Keys: press ? in pgtop for the keys of each view.
 Commands:
   pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
@@ -50,16 +58,10 @@ Commands:
   pgtop backup            verified pg_dump backups
   pgtop check             the health checks once, for cron and Nagios (exit 0/1/2/3)
   pgtop demo              a throwaway PostgreSQL with live load, monitored
+  pgtop config            where the configuration file is, and what pgtop resolves from it
   pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
 
-export const topFlags = {
-  interval: { type: 'string' },
-  readOnly: { type: 'boolean' },
-  pgbouncer: { type: 'string' },
-  migrationsDir: { type: 'string' },
-  backupDir: { type: 'string' },
-  threshold: { type: 'string', isMultiple: true },
-} as const;
+export { topFlags };
 
 /** A directory named on the command line must exist (the defaults may be missing: their views say so). */
 function checkGivenDirectory(flag: string, value: unknown): void {
@@ -76,7 +78,7 @@ function checkGivenDirectory(flag: string, value: unknown): void {
 export async function runTop(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { command: 'pgtop', help: topHelp, flags: topFlags });
   expectNoExtraInput(parsed, 1, 'pgtop');
-  const intervalSeconds = numberFlag('interval', parsed.flags.interval as string | undefined, 2, 0.5, 60);
+  const options = resolveTopOptions(parsed, argv, process.env);
   checkGivenDirectory('--migrations-dir', parsed.flags.migrationsDir);
   checkGivenDirectory('--backup-dir', parsed.flags.backupDir);
   const word = parsed.input.length === 1 && isBareWord(parsed.input[0] ?? '') ? parsed.input[0] : undefined;
@@ -86,9 +88,8 @@ export async function runTop(argv: string[]): Promise<number> {
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
-  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: monitorTimeoutMs(intervalSeconds) });
-  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
-  const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
+  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: monitorTimeoutMs(options.intervalSeconds) });
+  const bouncer = options.bouncerTarget ? openBouncer(resolveBouncerTarget(options.bouncerTarget, process.env)) : undefined;
   try {
     await source.open();
   } catch (error) {
@@ -100,11 +101,15 @@ export async function runTop(argv: string[]): Promise<number> {
   return runScreen({
     source,
     bouncer,
-    intervalSeconds,
-    readOnly: parsed.flags.readOnly === true,
+    intervalSeconds: options.intervalSeconds,
+    readOnly: options.readOnly,
     debug: parsed.flags.debug === true,
-    migrationsDir: (parsed.flags.migrationsDir as string | undefined) ?? 'migrations',
-    backupDir: (parsed.flags.backupDir as string | undefined) ?? 'backups',
+    migrationsDir: options.migrationsDir,
+    backupDir: options.backupDir,
+    theme: options.theme,
+    colour: colourWanted(argv, process.env),
+    label: options.profile?.label,
+    labelColor: options.profile?.color,
     thresholds: thresholdsFrom(parsed.flags.threshold),
   });
 }
@@ -143,6 +148,12 @@ export interface ScreenOptions {
   backupDir?: string;
   /** The health checks' thresholds (the defaults when absent). */
   thresholds?: Thresholds;
+  /** dark (default) or light; and whether to use colours at all (default: unless NO_COLOR or --no-color). */
+  theme?: ThemeName;
+  colour?: boolean;
+  /** The profile's label and its colour, for the header. */
+  label?: string;
+  labelColor?: BaseColor;
   /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
 }
@@ -150,6 +161,11 @@ export interface ScreenOptions {
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
 export async function runScreen(options: ScreenOptions): Promise<number> {
   forgetCiEnvironment();
+  configureTheme({
+    name: options.theme ?? 'dark',
+    colour: options.colour ?? colourWanted(process.argv, process.env),
+    attributesShown: process.stdout.isTTY && process.env.TERM !== 'dumb',
+  });
   const [{ render }, { App }, { Controller }, { FrameWriter }, { redirectConsole }] = await Promise.all([
     import('ink'),
     import('../ui/App.js'),
@@ -181,6 +197,8 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       bouncerTarget: options.bouncer?.target,
       migrationsDir: options.migrationsDir,
       backupDir: options.backupDir,
+      label: options.label,
+      labelColor: options.labelColor,
     }),
     { source: options.source, bouncer: options.bouncer, health, settings: options.source.settings, onQuit: () => end(0) },
   );

@@ -7,7 +7,7 @@ export const CONNINFO_KEYWORDS: ReadonlySet<string> = new Set([
   'keepalives_count', 'keepalives_idle', 'keepalives_interval', 'krbsrvname', 'load_balance_hosts',
   'max_protocol_version', 'min_protocol_version', 'oauth_client_id', 'oauth_client_secret', 'oauth_issuer',
   'oauth_scope', 'options', 'passfile', 'password', 'port', 'replication', 'require_auth', 'requirepeer',
-  'scram_client_key', 'scram_server_key', 'service', 'ssl_max_protocol_version', 'ssl_min_protocol_version',
+  'scram_client_key', 'scram_server_key', 'service', 'servicefile', 'ssl_max_protocol_version', 'ssl_min_protocol_version',
   'sslcert', 'sslcertmode', 'sslcompression', 'sslcrl', 'sslcrldir', 'sslkey', 'sslkeylogfile',
   'sslmode', 'sslnegotiation', 'sslpassword', 'sslrootcert', 'sslsni', 'target_session_attrs',
   'tcp_user_timeout', 'user',

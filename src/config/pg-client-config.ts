@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import * as tls from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { ConnectionError, UsageError } from '../errors.js';
@@ -23,6 +24,11 @@ export class PasswordRequiredError extends ConnectionError {
       'auth',
     );
   }
+}
+
+function systemCertificates(): string[] | undefined {
+  const read = (tls as { getCACertificates?: (type: 'system') => string[] }).getCACertificates;
+  return read ? read('system') : undefined;
 }
 
 function readTlsFile(path: string, what: string): Buffer {
@@ -71,11 +77,12 @@ export function sslConfig(settings: ConnectionSettings): false | ConnectionOptio
   const rootCert = settings.sslrootcert === 'system' ? undefined : settings.sslrootcert;
   switch (settings.sslmode) {
     case 'disable':
-    case 'allow':
-    case 'prefer':
-      // node-postgres has no opportunistic TLS (try TLS, fall back to plain): it either demands TLS or never
-      // asks for it. These modes accept a plain connection, so they get one.
       return false;
+    case 'allow':
+      // The first attempt of allow is plain; sslAttempts gives the TLS one that follows a refusal.
+      return false;
+    case 'prefer':
+      return tlsWithoutVerification(settings, rootCert);
     case 'require':
       // Like libpq: with a root certificate present, require verifies the chain as verify-ca does.
       if (rootCert !== undefined) return verified(settings, rootCert, false);
@@ -87,10 +94,33 @@ export function sslConfig(settings: ConnectionSettings): false | ConnectionOptio
   }
 }
 
+/** TLS as require asks for it: verified as verify-ca does only when a root certificate is given. */
+function tlsWithoutVerification(settings: ConnectionSettings, rootCert: string | undefined): ConnectionOptions {
+  if (rootCert !== undefined) return verified(settings, rootCert, false);
+  return { rejectUnauthorized: false, ...clientCertificate(settings) };
+}
+
+/**
+ * The `ssl` options to try in turn, as libpq does: prefer tries TLS and falls back to a plain connection,
+ * allow tries a plain connection and then TLS; every other mode has one attempt.
+ */
+export function sslAttempts(settings: ConnectionSettings): (false | ConnectionOptions)[] {
+  if (settings.host.startsWith('/')) return [false];
+  const rootCert = settings.sslrootcert === 'system' ? undefined : settings.sslrootcert;
+  if (settings.sslmode === 'prefer') return [tlsWithoutVerification(settings, rootCert), false];
+  if (settings.sslmode === 'allow') return [false, tlsWithoutVerification(settings, rootCert)];
+  return [sslConfig(settings)];
+}
+
 function verified(settings: ConnectionSettings, rootCert: string | undefined, checkHost: boolean): ConnectionOptions {
   const options: ConnectionOptions = { rejectUnauthorized: true, ...clientCertificate(settings) };
-  // Without a root certificate file (sslrootcert=system), Node's bundled trusted roots are used.
   if (rootCert !== undefined) options.ca = readTlsFile(rootCert, 'root certificate');
+  else if (settings.sslrootcert === 'system') {
+    // The operating system's trusted roots where Node can read them (22.15 and later); older Node versions
+    // use the Mozilla roots they bundle.
+    const system = systemCertificates();
+    if (system) options.ca = system;
+  }
   if (!checkHost) options.checkServerIdentity = () => undefined;
   return options;
 }
@@ -100,7 +130,7 @@ function verified(settings: ConnectionSettings, rootCert: string | undefined, ch
  * never falls back to the PG* environment or its own password-file lookup (which writes warnings to
  * stderr, under the full-screen display).
  */
-export function toPgClientConfig(settings: ConnectionSettings, options: PgClientOptions): ClientConfig {
+export function toPgClientConfig(settings: ConnectionSettings, options: PgClientOptions, ssl: false | ConnectionOptions = sslConfig(settings)): ClientConfig {
   const { requestPassword } = options;
   const connectTimeoutMs =
     settings.connectTimeoutSeconds !== undefined ? settings.connectTimeoutSeconds * 1000 : options.connectionTimeoutMs;
@@ -115,7 +145,7 @@ export function toPgClientConfig(settings: ConnectionSettings, options: PgClient
         if (requestPassword) return requestPassword();
         throw new PasswordRequiredError(settings);
       }),
-    ssl: sslConfig(settings),
+    ssl,
     application_name: options.applicationName,
     connectionTimeoutMillis: connectTimeoutMs ?? 0,
     keepAlive: true,

@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isConnectionString, parseTarget, portProblem } from './conninfo.js';
 import { lookupPgpass, pgpassPath } from './pgpass.js';
+import { lookupService } from './service-file.js';
 import type { ConnectionFlags, ConnectionSettings, SettingSource, SslMode } from './types.js';
 
 export interface ResolveInput {
   flags: ConnectionFlags;
   /** The positional argument: a conninfo string, a URI, or a database name. */
   target?: string;
+  /** The profile's connection (conninfo, URI or database name): below the argument, above the environment. */
+  profileTarget?: string;
+  /** Where the profile came from, for messages ("profile prod in ~/.config/pgtop/config.toml"). */
+  profileOrigin?: string;
   env: NodeJS.ProcessEnv;
   homeDir?: string;
   /** The OS user name, the default role; defaults to the current user. */
@@ -66,6 +71,7 @@ const HONOURED_KEYWORDS = new Set([
   ...SETTINGS_KEYWORDS,
   'application_name', 'fallback_application_name', 'options', 'client_encoding', 'sslnegotiation', 'sslpassword',
   'channel_binding', 'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'sslsni',
+  'service', 'servicefile',
 ]);
 
 /**
@@ -115,10 +121,24 @@ function layersOf(input: ResolveInput): Layer[] {
   if (input.target) {
     layers.push({ source: 'argument', portOrigin: 'the connection argument', values: nonEmpty(parseTarget(input.target)) });
   }
+  if (input.profileTarget) {
+    layers.push({ source: 'profile', portOrigin: input.profileOrigin ?? 'the profile', values: nonEmpty(parseTarget(input.profileTarget)) });
+  }
   const fromEnv: Record<string, string | undefined> = {};
   for (const [variable, keyword] of Object.entries(ENVIRONMENT)) fromEnv[keyword] = input.env[variable];
+  const service = pick(layers, 'service')?.value ?? fromEnv.service;
+  if (service) layers.push(serviceLayer(input, service, pick(layers, 'servicefile')?.value));
   layers.push({ source: 'environment', portOrigin: 'PGPORT', values: nonEmpty(fromEnv) });
   return layers;
+}
+
+/**
+ * The named service's settings, as libpq places them: below every setting given explicitly (flags, the
+ * argument, the profile), above the PG* environment.
+ */
+function serviceLayer(input: ResolveInput, service: string, servicefile: string | undefined): Layer {
+  const found = lookupService({ service, servicefile, env: input.env, homeDir: input.homeDir ?? homedir() });
+  return { source: 'service', portOrigin: `service "${service}" in ${found.file}`, values: nonEmpty(found.values) };
 }
 
 interface Picked {
@@ -182,11 +202,6 @@ function currentOsUser(env: NodeJS.ProcessEnv): string {
 
 function checkKeywords(values: Record<string, string>, warnings: string[]): void {
   for (const [keyword, value] of Object.entries(values)) {
-    if (keyword === 'service') {
-      throw new UsageError(
-        'connection service files (service=… or PGSERVICE) are not supported; give host, port, dbname and user instead',
-      );
-    }
     const refused = REFUSED[keyword];
     if (refused?.(value)) {
       throw new UsageError(`connection option "${keyword}=${value}" is not supported; remove it to connect without it`);

@@ -9,7 +9,7 @@ export interface ConnectionFlags {
 }
 
 /** Where a setting came from, for messages ("password from ~/.pgpass"). */
-export type SettingSource = 'flag' | 'argument' | 'environment' | 'pgpass' | 'prompt' | 'default';
+export type SettingSource = 'flag' | 'argument' | 'profile' | 'service' | 'environment' | 'pgpass' | 'prompt' | 'default';
 
 /** A fully resolved connection target. */
 export interface ConnectionSettings {

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { toPgClientConfig } from '../config/pg-client-config.js';
+import type { ConnectionOptions } from 'node:tls';
+import { sslAttempts, toPgClientConfig } from '../config/pg-client-config.js';
 import { canPrompt, promptPassword } from '../config/password-prompt.js';
 import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
@@ -30,12 +31,25 @@ export async function connect(settings: ConnectionSettings, options: ConnectOpti
           return password;
         }
       : undefined;
-  const config = toPgClientConfig(settings, {
+  const clientOptions = {
     applicationName: options.applicationName,
     statementTimeoutMs: options.statementTimeoutMs,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 10_000,
     requestPassword,
-  });
+  };
+  const attempts = sslAttempts(settings);
+  for (let index = 0; ; index++) {
+    const ssl = attempts[index] ?? false;
+    try {
+      return await connectOnce(toPgClientConfig(settings, clientOptions, ssl));
+    } catch (error) {
+      const failure = toConnectionError(error, describeTarget(settings), settings.user);
+      if (index + 1 >= attempts.length || !worthAnotherAttempt(error, failure.kind, ssl)) throw failure;
+    }
+  }
+}
+
+async function connectOnce(config: pg.ClientConfig): Promise<pg.Client> {
   const client = new pg.Client(config);
   // An error on an idle connection (server restart, network drop) must never crash the process;
   // the next query on this client fails and its caller reconnects.
@@ -44,9 +58,21 @@ export async function connect(settings: ConnectionSettings, options: ConnectOpti
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw toConnectionError(error, describeTarget(settings), settings.user);
+    throw error;
   }
   return client;
+}
+
+/**
+ * Whether sslmode prefer or allow should try the other way, as libpq does: after a TLS attempt that the
+ * server declined or that failed its handshake, or a plain attempt that pg_hba.conf turned away (it may
+ * accept the same user over TLS, or only without it).
+ */
+function worthAnotherAttempt(error: unknown, kind: string, ssl: false | ConnectionOptions): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (kind === 'tls') return true;
+  if (code === '28000' && kind === 'auth') return true;
+  return ssl !== false && typeof code === 'string' && (code.startsWith('ERR_SSL') || code === 'EPROTO' || code.startsWith('ERR_TLS'));
 }
 
 /** Ends a client without throwing (it may already be broken). */

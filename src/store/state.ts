@@ -1,3 +1,4 @@
+import type { BaseColor } from '../config/config-file.js';
 import type { PgSnapshot, Rates } from '../sources/types.js';
 import type { SessionColumnId } from './session-fields.js';
 import type { PoolColumnId } from './pool-fields.js';
@@ -184,6 +185,8 @@ export interface AppState {
   paused: boolean;
   intervalSeconds: number;
   readOnly: boolean;
+  /** The profile's label and colour (e.g. a red PRODUCTION), shown in the header. */
+  environment: { label: string; color: BaseColor | undefined } | undefined;
   terminal: { columns: number; rows: number };
   message: Message | undefined;
   /** The last messages, oldest first, for the messages overlay. */
@@ -203,6 +206,8 @@ export interface InitialStateOptions {
   bouncerTarget?: string;
   migrationsDir?: string;
   backupDir?: string;
+  label?: string;
+  labelColor?: BaseColor;
   now?: number;
 }
 
@@ -233,6 +238,7 @@ export function initialState(options: InitialStateOptions): AppState {
     paused: false,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,
+    environment: options.label ? { label: options.label, color: options.labelColor } : undefined,
     terminal: { columns: options.columns, rows: options.rows },
     message: undefined,
     messages: [],

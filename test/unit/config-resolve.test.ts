@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { describeTarget, findDefaultSocketDir, hostPort, resolveConnection } from '../../src/config/resolve.js';
 import type { ResolveInput } from '../../src/config/resolve.js';
-import { PasswordRequiredError, sslConfig, toPgClientConfig } from '../../src/config/pg-client-config.js';
+import { PasswordRequiredError, sslAttempts, sslConfig, toPgClientConfig } from '../../src/config/pg-client-config.js';
 import { PromptCancelledError, promptPassword } from '../../src/config/password-prompt.js';
 import type { ConnectionSettings } from '../../src/config/types.js';
 import { UsageError } from '../../src/errors.js';
@@ -273,13 +273,6 @@ describe('resolveConnection: refusals and warnings', () => {
     );
   });
 
-  test('a service file is refused rather than ignored', () => {
-    const message =
-      'connection service files (service=… or PGSERVICE) are not supported; give host, port, dbname and user instead';
-    rejects(() => settingsOf({ target: 'service=prod' }), message);
-    rejects(() => settingsOf({ env: { PGSERVICE: 'prod' } }), message);
-  });
-
   test('options asking for checks pgtop cannot make are refused', () => {
     rejects(
       () => settingsOf({ target: 'require_auth=scram-sha-256' }),
@@ -406,7 +399,7 @@ describe('toPgClientConfig', () => {
       user: 'alice',
       database: 'app',
       password: 'pw',
-      ssl: false,
+      ssl: { rejectUnauthorized: false },
       application_name: 'pgtop',
       connectionTimeoutMillis: 3000,
       keepAlive: true,
@@ -468,8 +461,13 @@ describe('sslConfig', () => {
     return ssl as ConnectionOptions;
   }
 
-  test('disable, allow and prefer connect without TLS', () => {
-    for (const sslmode of ['disable', 'allow', 'prefer'] as const) assert.equal(sslConfig({ ...base, sslmode }), false);
+  test('disable connects without TLS; prefer and allow try both ways, in libpq\'s order', () => {
+    assert.equal(sslConfig({ ...base, sslmode: 'disable' }), false);
+    assert.deepEqual(sslAttempts({ ...base, sslmode: 'disable' }), [false]);
+    assert.deepEqual(sslAttempts({ ...base, sslmode: 'prefer' }), [{ rejectUnauthorized: false }, false]);
+    assert.deepEqual(sslAttempts({ ...base, sslmode: 'allow' }), [false, { rejectUnauthorized: false }]);
+    assert.deepEqual(sslAttempts({ ...base, sslmode: 'require' }), [{ rejectUnauthorized: false }]);
+    assert.deepEqual(sslAttempts({ ...base, host: '/var/run/postgresql', sslmode: 'prefer' }), [false], 'never TLS on a socket');
   });
 
   test('require encrypts without verifying', () => {

@@ -3,7 +3,7 @@ import type { AppState } from '../../store/state.js';
 import { formatCount, formatPercent } from '../../text/bytes.js';
 import { formatDuration } from '../../text/duration.js';
 import { sanitize, sanitizeOneLine } from '../../text/sanitize.js';
-import { theme } from '../theme.js';
+import { labelStyle, theme } from '../theme.js';
 import { joinSegments, seg, type Segment } from './segments.js';
 
 export function bar(used: number, total: number, width = 5): string {
@@ -42,6 +42,7 @@ export function headerLines(state: AppState): string[] {
   const line1 = joinSegments(
     [
       seg(' pgtop', theme.title),
+      ...(state.environment ? [seg(` ${sanitizeOneLine(state.environment.label)} `, labelStyle(state.environment.color))] : []),
       seg(server ? `pg ${sanitize(server.version.split(' ')[0] ?? '')} ${server.role}` : 'pg ?'),
       seg(sanitize(state.pg.target)),
       seg(server ? `up ${formatDuration(server.uptimeSeconds)}` : ''),
