@@ -20,6 +20,8 @@ export interface EffectContext {
   refresh: () => void;
 }
 
+export const NO_BOUNCER = 'no PgBouncer is connected (start pgtop with --pgbouncer)';
+
 /** A line in the footer: what happened, or why nothing did. */
 export function tell(ctx: EffectContext, text: string, tone: Message['tone'] = 'info'): void {
   ctx.dispatch({ type: 'message', text, tone, at: ctx.now() });

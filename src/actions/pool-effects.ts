@@ -1,8 +1,7 @@
 import type { BouncerDatabaseAction } from '../db/admin-commands.js';
 import { selectedPool } from '../store/reduce.js';
 import type { BouncerTarget } from '../store/state.js';
-import { tell, type EffectContext } from './effect-context.js';
-import { NO_BOUNCER } from './session-effects.js';
+import { NO_BOUNCER, tell, type EffectContext } from './effect-context.js';
 
 /** How long a PAUSE may wait before the footer is freed and the pause shown as pending. */
 const PENDING_AFTER_MS = 300;

@@ -3,10 +3,8 @@ import { clientBehind } from '../store/pools.js';
 import type { SessionTarget, SignalKind } from '../store/state.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 import { truncate } from '../text/width.js';
-import { tell, type EffectContext } from './effect-context.js';
+import { NO_BOUNCER, tell, type EffectContext } from './effect-context.js';
 import { signalSessions, summarizeOutcomes } from './signal.js';
-
-const NO_BOUNCER = 'no PgBouncer is connected (start pgtop with --pgbouncer)';
 
 /** Opens the y/N dialog pinned to the targets as they are now: tagged sessions, else the selected one. */
 export function confirmSignal(ctx: EffectContext, signal: SignalKind): void {
@@ -51,5 +49,3 @@ export function confirmKillClient(ctx: EffectContext): void {
   const label = `client ${client.id} (${client.user}@${client.database} from ${client.addr ?? '?'}, behind pid ${pid})`;
   ctx.dispatch({ type: 'dialog-open', dialog: { kind: 'bouncer', command: { action: 'KILL_CLIENT', target: String(client.id), label } } });
 }
-
-export { NO_BOUNCER };

@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSettings } from '../../src/config/types.js';
-import { BINDINGS as ALL_BINDINGS } from '../../src/keymap/bindings.js';
-import { bindingsFor, commandFor, type Binding } from '../../src/keymap/bindings.js';
+import { BINDINGS as ALL_BINDINGS, bindingsFor, commandFor, type Binding } from '../../src/keymap/bindings.js';
+import { ACTION_HANDLERS } from '../../src/actions/effects.js';
+import { STATE_COMMANDS } from '../../src/store/commands.js';
 import { footerHints, helpEntries, keysMarkdownTable, keysOf } from '../../src/keymap/help.js';
 import { keyLabel } from '../../src/keymap/keys.js';
 import { PostgresSource } from '../../src/sources/postgres.js';
@@ -75,6 +76,11 @@ describe('the keymap table', () => {
       assert.ok(binding.description.trim().length > 0, `${binding.command} has a description`);
       for (const view of binding.views ?? []) assert.ok((VIEWS as readonly string[]).includes(view), `${binding.command}: unknown view ${view}`);
     }
+  });
+
+  test('every command, state change or action, has a key', () => {
+    const bound = new Set(ALL_BINDINGS.map((b) => b.command));
+    for (const command of [...STATE_COMMANDS, ...Object.keys(ACTION_HANDLERS)]) assert.ok(bound.has(command as Binding['command']), `${command} has no binding`);
   });
 
   test('no key is bound twice in the same view', () => {

@@ -8,6 +8,10 @@ import { reduce } from '../../src/store/reduce.js';
 import { initialState, type AppState, type SessionTarget } from '../../src/store/state.js';
 import { MIN_COLUMNS, MIN_ROWS } from '../../src/store/layout.js';
 import { screenLines } from '../../src/ui/screen-lines.js';
+import { sessionFields } from '../../src/store/session-fields.js';
+import { poolFields } from '../../src/store/pool-fields.js';
+import { sessionColumns } from '../../src/ui/columns/session-columns.js';
+import { poolColumns } from '../../src/ui/columns/pool-columns.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { unsafeCharacters } from '../helpers/terminal-safety.js';
 
@@ -237,5 +241,12 @@ describe('screenLines', () => {
       assert.match(lines.join(''), new RegExp(`${columns}×${rows}`), 'it says the size it has');
     }
     assert.doesNotMatch(screenLines(base(80, 20)).join('\n'), /terminal too small/, '80×20 is enough');
+  });
+});
+
+describe('columns', () => {
+  test('the screen draws a column for each field the store sorts and filters by, in the same order', () => {
+    assert.deepEqual(sessionColumns.map((c) => c.id), sessionFields.map((f) => f.id));
+    assert.deepEqual(poolColumns.map((c) => c.id), poolFields.map((f) => f.id));
   });
 });
