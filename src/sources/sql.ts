@@ -33,11 +33,14 @@ export function monitorSql(versionNum: number): MonitorSql {
        a.state, a.wait_event_type, a.wait_event,
        a.backend_start, a.xact_start, a.query_start, a.state_change,
        floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text AS backend_start_us,
+       floor(EXTRACT(EPOCH FROM a.query_start) * 1000000)::bigint::text AS query_start_us,
        EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS xact_age,
        EXTRACT(EPOCH FROM now() - a.query_start)::float8 AS query_age,
        a.query, ${queryId} AS query_id, a.leader_pid,
-       CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) END AS blocked_by
+       CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
   FROM pg_stat_activity a
+  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not.
+  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted) w ON w.pid = a.pid
  WHERE a.pid <> pg_backend_pid()`,
     waitingLocks: `SELECT l.pid, l.locktype, l.mode,
        ${relationName('l')} AS relation,
