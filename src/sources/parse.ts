@@ -42,6 +42,7 @@ export function parseSession(row: RawRow): Session {
     backendStartUs: text(row.backend_start_us),
     xactStart: iso(row.xact_start),
     queryStart: iso(row.query_start),
+    queryStartUs: text(row.query_start_us),
     stateChange: iso(row.state_change),
     xactAgeSeconds: num(row.xact_age),
     queryAgeSeconds: num(row.query_age),

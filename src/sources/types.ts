@@ -15,6 +15,8 @@ export interface Session {
   backendStartUs: string | null;
   xactStart: string | null;
   queryStart: string | null;
+  /** query_start in microseconds since the epoch: with pid and backend_start, the statement a cancel re-checks. */
+  queryStartUs: string | null;
   stateChange: string | null;
   xactAgeSeconds: number | null;
   queryAgeSeconds: number | null;

@@ -20,10 +20,14 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   backups: 'Backups',
 };
 
-/** The session an action was confirmed for: the pid and the backend_start that make it that session. */
+/**
+ * The session an action was confirmed for: the pid and the backend_start that make it that session, and
+ * the query_start that makes its statement the one confirmed (a cancel acts only on that statement).
+ */
 export interface SessionTarget {
   pid: number;
   backendStartUs: string | null;
+  queryStartUs: string | null;
   user: string | null;
   database: string | null;
   queryExcerpt: string;

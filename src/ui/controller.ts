@@ -290,7 +290,7 @@ export class Controller {
     for (const pid of pids) {
       const s = sessions.find((x) => x.pid === pid);
       if (!s) continue;
-      targets.push({ pid: s.pid, backendStartUs: s.backendStartUs, user: s.user, database: s.database, queryExcerpt: truncate(sanitizeOneLine(s.hidden ? '<insufficient privilege>' : (s.query ?? '')), 120) });
+      targets.push({ pid: s.pid, backendStartUs: s.backendStartUs, queryStartUs: s.queryStartUs, user: s.user, database: s.database, queryExcerpt: truncate(sanitizeOneLine(s.hidden ? '<insufficient privilege>' : (s.query ?? '')), 120) });
     }
     if (targets.length === 0) {
       this.dispatch({ type: 'message', text: `no session selected to ${signal}`, tone: 'info', at: this.now() });

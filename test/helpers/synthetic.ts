@@ -23,6 +23,7 @@ export function syntheticSession(pid: number, overrides: Partial<Session> = {}):
     backendStartUs: String(1_714_561_200_000_000 + pid),
     xactStart: null,
     queryStart: null,
+    queryStartUs: null,
     stateChange: null,
     xactAgeSeconds: null,
     queryAgeSeconds: pid,

@@ -74,7 +74,7 @@ function base(columns: number, rows: number, overrides: Partial<AppState> = {}):
   return { ...reduce(state, { type: 'pg-data', snapshot: snapshot(), ownPid: undefined, at: NOW }), ...overrides };
 }
 
-const target = (pid: number): SessionTarget => ({ pid, backendStartUs: '1', user: `ユーザー${HOSTILE}`, database: `データ${HOSTILE}`, queryExcerpt: `SELECT ${WIDE} ${HOSTILE}` });
+const target = (pid: number): SessionTarget => ({ pid, backendStartUs: '1', queryStartUs: '2', user: `ユーザー${HOSTILE}`, database: `データ${HOSTILE}`, queryExcerpt: `SELECT ${WIDE} ${HOSTILE}` });
 
 /** Every screen worth drawing: each view, the detail, each dialog, errors and messages with hostile text. */
 function scenarios(columns: number, rows: number): [string, AppState][] {
