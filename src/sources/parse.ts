@@ -47,6 +47,7 @@ export function parseSession(row: RawRow): Session {
     xactAgeSeconds: num(row.xact_age),
     queryAgeSeconds: num(row.query_age),
     query: hidden ? null : text(row.query),
+    queryLength: hidden ? null : num(row.query_length),
     queryId: text(row.query_id),
     leaderPid: num(row.leader_pid),
     blockedBy,
@@ -107,4 +108,10 @@ export function parseProgressRow(row: RawRow): ProgressRow {
     fields = {};
   }
   return { kind: text(row.kind) ?? '?', fields };
+}
+
+/** The whole query of the session in the detail; null when hidden from this role or the session ended. */
+export function parseDetailQuery(row: RawRow | undefined): string | null {
+  const query = text(row?.query);
+  return query === null || query === HIDDEN_QUERY ? null : query;
 }

@@ -6,8 +6,11 @@ import { describeTarget } from '../config/resolve.js';
 import { ConnectionError } from '../errors.js';
 import { Backoff } from '../db/backoff.js';
 import { monitorSql, type MonitorSql } from './sql.js';
-import { parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
+import { parseDetailQuery, parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
 import type { PgSnapshot } from './types.js';
+
+/** Characters of each query the monitor fetches: more than any terminal line shows. */
+export const QUERY_PREVIEW_CHARS = 4096;
 
 export type TickOutcome<T> =
   | { kind: 'data'; data: T }
@@ -24,6 +27,11 @@ export interface PostgresSourceOptions {
   tickDeadlineMs?: number;
   /** Prompt for a password on the terminal if the server asks for one. */
   interactive?: boolean;
+  /**
+   * How much of each session's query a tick fetches (default QUERY_PREVIEW_CHARS: what a screen can
+   * show; the detail fetches its session's whole text); null fetches whole texts (snapshots).
+   */
+  queryChars?: number | null;
 }
 
 /**
@@ -69,7 +77,9 @@ export class PostgresSource {
       );
       const row = result.rows[0];
       if (generation !== this.generation) throw new Error('the connection attempt was abandoned');
-      this.sql = monitorSql(Number(row?.version_num ?? 0));
+      this.sql = monitorSql(Number(row?.version_num ?? 0), {
+        queryChars: this.options.queryChars === undefined ? QUERY_PREVIEW_CHARS : this.options.queryChars,
+      });
       this.ownPid = row?.pid;
       this.client = client;
       this.backoff.reset();
@@ -136,7 +146,7 @@ export class PostgresSource {
     if (!client || !sql) throw new Error('not connected');
     const statements = [sql.server, sql.activity, sql.waitingLocks, ...(detailPid ? sql.detail(detailPid) : [])];
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
-    const [server, activity, locks, detailLocks, detailProgress] = results;
+    const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;
     const serverRow = server?.rows[0];
     if (!serverRow || !activity || !locks) throw new Error('the monitoring query returned no rows');
     return {
@@ -146,7 +156,12 @@ export class PostgresSource {
       waitingLocks: locks.rows.map(parseWaitingLock),
       detail:
         detailPid && detailLocks && detailProgress
-          ? { pid: detailPid, locks: detailLocks.rows.map(parseSessionLock), progress: detailProgress.rows.map(parseProgressRow) }
+          ? {
+              pid: detailPid,
+              query: parseDetailQuery(detailQuery?.rows[0]),
+              locks: detailLocks.rows.map(parseSessionLock),
+              progress: detailProgress.rows.map(parseProgressRow),
+            }
           : null,
     };
   }

@@ -12,7 +12,18 @@ export interface MonitorSql {
 
 const PG14 = 140000;
 
-export function monitorSql(versionNum: number): MonitorSql {
+export interface MonitorSqlOptions {
+  /**
+   * The most characters of each session's query the activity statement fetches (the rest is left on the
+   * server; the detail fetches one session's whole text), or null for whole texts.
+   */
+  queryChars?: number | null;
+}
+
+export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}): MonitorSql {
+  const chars = options.queryChars ?? null;
+  if (chars !== null && (!Number.isInteger(chars) || chars <= 0)) throw new Error(`invalid query length ${chars}`);
+  const queryText = chars === null ? 'a.query' : `left(a.query, ${chars})`;
   const queryId = versionNum >= PG14 ? 'a.query_id::text' : 'NULL::text';
   const waitStart = versionNum >= PG14 ? 'l.waitstart' : 'NULL::timestamptz';
   return {
@@ -36,7 +47,7 @@ export function monitorSql(versionNum: number): MonitorSql {
        floor(EXTRACT(EPOCH FROM a.query_start) * 1000000)::bigint::text AS query_start_us,
        EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS xact_age,
        EXTRACT(EPOCH FROM now() - a.query_start)::float8 AS query_age,
-       a.query, ${queryId} AS query_id, a.leader_pid,
+       ${queryText} AS query, length(a.query) AS query_length, ${queryId} AS query_id, a.leader_pid,
        CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
   FROM pg_stat_activity a
   -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not.
@@ -56,6 +67,7 @@ export function monitorSql(versionNum: number): MonitorSql {
         `SELECT l.locktype, l.mode, l.granted, ${relationName('l')} AS relation, ${lockObject('l')} AS object
   FROM pg_locks l WHERE l.pid = ${pid} ORDER BY l.granted, l.locktype`,
         progressViews.map((view) => `SELECT '${view}' AS kind, row_to_json(p)::text AS fields FROM pg_stat_progress_${view} p WHERE p.pid = ${pid}`).join('\nUNION ALL\n'),
+        `SELECT a.query FROM pg_stat_activity a WHERE a.pid = ${pid}`,
       ];
     },
   };

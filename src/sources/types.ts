@@ -20,8 +20,13 @@ export interface Session {
   stateChange: string | null;
   xactAgeSeconds: number | null;
   queryAgeSeconds: number | null;
-  /** The query text exactly as the server has it (not sanitised: that happens where it is drawn). */
+  /**
+   * The query text exactly as the server has it (not sanitised: that happens where it is drawn); only its
+   * start when the source fetches a preview (see queryLength).
+   */
   query: string | null;
+  /** The length of the whole query text on the server (characters), when known. */
+  queryLength: number | null;
   queryId: string | null;
   leaderPid: number | null;
   /** Sessions this one waits on (pg_blocking_pids), advisory locks included. */
@@ -78,6 +83,8 @@ export interface ProgressRow {
 
 export interface SessionDetail {
   pid: number;
+  /** The session's whole query text, or null when it is hidden or the session ended. */
+  query: string | null;
   locks: SessionLock[];
   progress: ProgressRow[];
 }

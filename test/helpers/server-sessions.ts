@@ -65,11 +65,11 @@ export async function openSession(sandbox: PostgresSandbox, user = sandbox.super
       result.catch(() => undefined);
       await waitUntil(
         async () => {
-          if (settled) throw new WaitAborted(`"${sql}" ended at once`);
+          if (settled) throw new WaitAborted(`"${sql.slice(0, 80)}" ended at once`);
           const { rows } = await sandbox.query<{ query: string; state: string }>('SELECT query, state FROM pg_stat_activity WHERE pid = $1', [pid]);
           return rows[0]?.state === 'active' && rows[0].query === sql;
         },
-        { what: `session ${pid} to run ${sql}` },
+        { what: `session ${pid} to run ${sql.slice(0, 80)}` },
       );
       return { settled: () => settled, result };
     },

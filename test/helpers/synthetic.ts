@@ -28,6 +28,7 @@ export function syntheticSession(pid: number, overrides: Partial<Session> = {}):
     xactAgeSeconds: null,
     queryAgeSeconds: pid,
     query: `SELECT ${pid}`,
+    queryLength: null,
     queryId: null,
     leaderPid: null,
     blockedBy: [],

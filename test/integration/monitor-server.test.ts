@@ -28,7 +28,7 @@ describeEachMajor('monitoring a real server', (major) => {
   };
 
   before(async () => {
-    sandbox = await startPostgres({ major });
+    sandbox = await startPostgres({ major, settings: { track_activity_query_size: '64kB' } });
     await createRoles(sandbox, ROLES);
     workload = await startWorkload(sandbox, { idleSessions: 1 });
     await sandbox.query('CREATE TABLE wl_relation (id int); GRANT SELECT ON wl_relation TO PUBLIC');
@@ -76,6 +76,24 @@ describeEachMajor('monitoring a real server', (major) => {
     assert.ok(locks.some((l) => !l.granted && l.lockType === 'tuple' && l.relation === 'wl_accounts'), JSON.stringify(locks));
     assert.ok(locks.some((l) => l.granted && l.lockType === 'relation' && l.relation === 'wl_accounts'), JSON.stringify(locks));
     assert.deepEqual(snapshot.detail?.progress, []);
+  });
+
+  it("a tick fetches the start of each query, the detail its session's whole text", async () => {
+    const long = await open(sandbox.superuser, 'long-query');
+    const text = `SELECT pg_sleep(600) /* ${'é'.repeat(20_000)} */`;
+    await long.start(text);
+    const snapshot = await snapshotAs(roleSettings(sandbox), long.pid);
+    const session = sessionIn(snapshot, long.pid);
+    assert.equal(session.query, text.slice(0, 4096));
+    assert.equal(session.queryLength, text.length);
+    assert.equal(snapshot.detail?.query, text);
+    const whole = new PostgresSource(roleSettings(sandbox), { queryChars: null });
+    try {
+      const outcome = await whole.tick();
+      assert.equal(outcome.kind === 'data' && sessionIn(outcome.data, long.pid).query, text, 'snapshots fetch whole texts');
+    } finally {
+      await whole.close();
+    }
   });
 
   it('a role without pg_read_all_stats still sees who blocks whom', async () => {

@@ -63,6 +63,7 @@ function snapshot(): PgSnapshot {
     waitingLocks: [waiting(201), waiting(202), waiting(203)],
     detail: {
       pid: 201,
+      query: null,
       locks: [{ lockType: 'transactionid', mode: 'ShareLock', granted: false, relation: `テーブル${HOSTILE}`, object: 'xid 7' }],
       progress: [{ kind: 'vacuum', fields: { phase: `scanning${HOSTILE}`, heap_blks_total: 100 } }],
     },
