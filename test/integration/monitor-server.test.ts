@@ -7,6 +7,7 @@ import type { PgSnapshot } from '../../src/sources/types.js';
 import { countStates } from '../../src/store/derive.js';
 import type { SessionTarget, SignalKind } from '../../src/store/state.js';
 import { describeEachMajor } from '../helpers/majors.js';
+import { freshDatabase, migrate, sampleMigrationsCopy } from '../helpers/migrate-harness.js';
 import { createRoles, openSession, roleSettings, sessionIn, snapshotAs, type TestSession } from '../helpers/server-sessions.js';
 import { waitUntil, withTimeout } from '../helpers/wait.js';
 import { startWorkload, type Workload } from '../helpers/workload.js';
@@ -186,5 +187,21 @@ describeEachMajor('monitoring a real server', (major) => {
       }
       await source.close();
     }
+  });
+
+  it('applies the sample migrations (a CONCURRENTLY index included) and reverts them', async () => {
+    const database = await freshDatabase(sandbox);
+    const dir = sampleMigrationsCopy();
+    const up = await migrate(['up', '--dir', dir, sandbox.uri(database)]);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /6 migrations applied in /);
+    const again = await migrate(['up', '--dir', dir, sandbox.uri(database)]);
+    assert.equal(again.code, 0, again.stderr);
+    const { rows } = await sandbox.query<{ valid: boolean }>("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'orders_created_at_idx'::regclass", [], database);
+    assert.equal(rows[0]?.valid, true);
+    const down = await migrate(['down', '--to', '3', '--yes', '--dir', dir, sandbox.uri(database)]);
+    assert.equal(down.code, 0, down.stderr);
+    const left = await sandbox.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'orders_created_at_idx'", [], database);
+    assert.equal(left.rows[0]?.n, 0);
   });
 });
