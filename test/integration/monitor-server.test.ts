@@ -8,6 +8,7 @@ import { countStates } from '../../src/store/derive.js';
 import type { SessionTarget, SignalKind } from '../../src/store/state.js';
 import { describeEachMajor } from '../helpers/majors.js';
 import { freshDatabase, migrate, sampleMigrationsCopy } from '../helpers/migrate-harness.js';
+import { startStandby } from '../helpers/standby.js';
 import { createRoles, openSession, roleSettings, sessionIn, snapshotAs, type TestSession } from '../helpers/server-sessions.js';
 import { waitUntil, withTimeout } from '../helpers/wait.js';
 import { startWorkload, type Workload } from '../helpers/workload.js';
@@ -186,6 +187,42 @@ describeEachMajor('monitoring a real server', (major) => {
         await sandbox.query('SELECT pg_terminate_backend($1)', [stopped]).catch(() => undefined);
       }
       await source.close();
+    }
+  });
+
+  it("on a standby, shows the startup process (WAL replay) as the blocker of a query waiting for a replayed lock, with the lock's relation", async () => {
+    await sandbox.query('CREATE TABLE replay_target (id int)');
+    const standby = await startStandby(sandbox);
+    try {
+      await waitUntil(async () => (await standby.query("SELECT to_regclass('replay_target') AS t")).rows[0]?.t, { what: 'the table on the standby', timeoutMs: 20_000 });
+      const holder = await open(sandbox.superuser, 'replay-lock-holder');
+      await holder.client.query('BEGIN; LOCK TABLE replay_target IN ACCESS EXCLUSIVE MODE');
+      await waitUntil(
+        async () => (await standby.query("SELECT 1 FROM pg_locks WHERE relation = 'replay_target'::regclass AND mode = 'AccessExclusiveLock' AND granted")).rows.length > 0,
+        { what: 'the standby to replay the lock', timeoutMs: 20_000 },
+      );
+      const reader = await openSession(standby, standby.superuser, 'standby-reader');
+      try {
+        await reader.start('SELECT count(*) FROM replay_target');
+        const snapshot = await waitUntil(
+          async (): Promise<PgSnapshot | undefined> => {
+            const seen = await snapshotAs(roleSettings(standby));
+            return seen.sessions.find((s) => s.pid === reader.pid)?.blockedBy.length ? seen : undefined;
+          },
+          { what: 'the standby reader to be blocked', timeoutMs: 20_000 },
+        );
+        assert.equal(snapshot.server.role, 'standby');
+        const startup = snapshot.sessions.find((s) => s.backendType === 'startup');
+        assert.ok(startup, 'the startup process is listed');
+        assert.deepEqual(sessionIn(snapshot, reader.pid).blockedBy, [startup.pid]);
+        const waiting = snapshot.waitingLocks.filter((l) => l.pid === reader.pid).map((l) => `${l.lockType} ${l.relation}`);
+        assert.deepEqual(waiting, ['relation replay_target']);
+      } finally {
+        await holder.client.query('COMMIT');
+        await reader.end();
+      }
+    } finally {
+      await standby.stop();
     }
   });
 
