@@ -18,6 +18,9 @@ export type TickOutcome<T> =
   /** The previous tick is still running: this one is skipped, not queued. */
   | { kind: 'skipped' };
 
+/** The monitoring queries' statement timeout for a refresh interval: two intervals, at least 2 s. */
+export const monitorTimeoutMs = (intervalSeconds: number): number => Math.max(2000, intervalSeconds * 2000);
+
 export interface PostgresSourceOptions {
   statementTimeoutMs?: number;
   /**
@@ -47,11 +50,16 @@ export class PostgresSource {
   private ownPid: number | undefined;
   /** Bumped when a tick is abandoned: whatever that tick was still doing is dropped when it ends. */
   private generation = 0;
+  /** The statement timeout wanted, and the one the connection has (undefined: none yet). */
+  private timeoutMs: number;
+  private appliedTimeoutMs: number | undefined;
 
   constructor(
     readonly settings: ConnectionSettings,
     private readonly options: PostgresSourceOptions = {},
-  ) {}
+  ) {
+    this.timeoutMs = options.statementTimeoutMs ?? 5000;
+  }
 
   get target(): string {
     return describeTarget(this.settings);
@@ -62,13 +70,22 @@ export class PostgresSource {
     return this.ownPid;
   }
 
+  /** The statement timeout of the monitoring queries (the interval changed); applied from the next tick on. */
+  setStatementTimeout(ms: number): void {
+    this.timeoutMs = ms;
+  }
+
+  get statementTimeoutMs(): number {
+    return this.timeoutMs;
+  }
+
   /** Connects now, throwing a ConnectionError: used at start-up, where a failure ends the program. */
   async open(): Promise<void> {
     if (this.client) return;
     const generation = this.generation;
     const client = await connect(this.settings, {
       applicationName: 'pgtop',
-      statementTimeoutMs: this.options.statementTimeoutMs ?? 5000,
+      statementTimeoutMs: this.timeoutMs,
       interactive: this.options.interactive,
     });
     try {
@@ -82,6 +99,7 @@ export class PostgresSource {
       });
       this.ownPid = row?.pid;
       this.client = client;
+      this.appliedTimeoutMs = this.timeoutMs;
       this.backoff.reset();
     } catch (error) {
       await closeQuietly(client);
@@ -92,7 +110,7 @@ export class PostgresSource {
   async tick(options: { detailPid?: number } = {}): Promise<TickOutcome<PgSnapshot>> {
     if (this.busy) return { kind: 'skipped' };
     this.busy = true;
-    const deadlineMs = this.options.tickDeadlineMs ?? (this.options.statementTimeoutMs ?? 5000) + 3000;
+    const deadlineMs = this.options.tickDeadlineMs ?? this.timeoutMs + 3000;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
       timer = setTimeout(() => resolve('expired'), deadlineMs);
@@ -144,6 +162,11 @@ export class PostgresSource {
     const client = this.client;
     const sql = this.sql;
     if (!client || !sql) throw new Error('not connected');
+    if (this.timeoutMs !== this.appliedTimeoutMs) {
+      const timeout = this.timeoutMs;
+      await client.query(`SET statement_timeout = ${Math.round(timeout)}`);
+      this.appliedTimeoutMs = timeout;
+    }
     const statements = [sql.server, sql.activity, sql.waitingLocks, ...(detailPid ? sql.detail(detailPid) : [])];
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
     const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;

@@ -51,7 +51,7 @@ describeEachMajor('monitoring a real server', (major) => {
 
   const targetOf = (snapshot: PgSnapshot, pid: number): SessionTarget => {
     const s = sessionIn(snapshot, pid);
-    return { pid, backendStartUs: s.backendStartUs, queryStartUs: s.queryStartUs, user: s.user, database: s.database, queryExcerpt: s.query ?? '' };
+    return { pid, backendStartUs: s.backendStartUs, queryStartUs: s.queryStartUs, user: s.user, database: s.database, queryExcerpt: s.query ?? '', pool: null };
   };
 
   it('shows who blocks whom for every lock kind: relation, tuple, transactionid, advisory', async () => {
