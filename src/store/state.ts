@@ -145,6 +145,8 @@ export interface SelectionState {
 export interface AppState {
   view: ViewId;
   detailPid: number | undefined;
+  /** The first row of the detail's query text shown (the query is scrolled, the rest stays in place). */
+  detailRow: number;
   dialog: Dialog | undefined;
   pg: PgState;
   sessions: {
@@ -193,6 +195,7 @@ export function initialState(options: InitialStateOptions): AppState {
   return {
     view: 'sessions',
     detailPid: undefined,
+    detailRow: 0,
     dialog: undefined,
     pg: { snapshot: undefined, rates: { tps: null, hitRatio: null }, target: options.target, ownPid: undefined, lastGoodAt: undefined, error: undefined },
     sessions: { selection: selection(), sortColumn: 'queryAge', sortDescending: true, filter: '', filterDraft: undefined, showIdle: false, onlyPooled: false, tagged: [] },

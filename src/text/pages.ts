@@ -98,3 +98,27 @@ function toPiece(grapheme: string, at: number, column: number): Piece {
 function joined(row: Piece[]): string {
   return row.map((p) => p.text).join('');
 }
+
+/** Row starts found so far for the last text wrapped by `textRows`, so scrolling on costs one page. */
+let known: { text: string; width: number; starts: number[]; end: number | null } | undefined;
+
+/**
+ * Rows `first` to `first + count` of `text` wrapped to `width`, with how many rows exist when the end was
+ * reached (null while it was not). Row starts met on the way are kept for the same text and width, so a
+ * frame costs the rows shown plus the rows scrolled since the last frame, never the whole text.
+ */
+export function textRows(text: string, width: number, first: number, count: number): { lines: string[]; first: number; total: number | null } {
+  if (!known || known.width !== width || known.text !== text) known = { text, width, starts: [0], end: null };
+  const index = known;
+  while (index.starts.length <= first && index.end === null) {
+    const from = index.starts.length - 1;
+    const page = textPage(text, index.starts[from] ?? 0, width, Math.max(64, first - from + 1));
+    index.starts.push(...page.rowStarts.slice(1));
+    if (page.next === null) index.end = from + page.lines.length;
+    else index.starts.push(page.next);
+  }
+  const last = index.end === null ? first : Math.min(first, Math.max(0, index.end - count));
+  const page = textPage(text, index.starts[last] ?? 0, width, count);
+  if (page.next === null && index.end === null) index.end = last + page.lines.length;
+  return { lines: page.lines, first: last, total: index.end };
+}

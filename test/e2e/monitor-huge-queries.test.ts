@@ -60,6 +60,24 @@ describe('five sessions running 1 MB queries (track_activity_query_size = 1MB)',
     }
   });
 
+  test('the detail shows the whole query in pages that scroll, and q still ends pgtop at once', { timeout: TEST_TIMEOUT }, async () => {
+    const terminal = await startOnHugeQueries();
+    try {
+      terminal.sendKeys('Enter');
+      const first = await terminal.waitForFrame(/query: +rows 1–\d+ of /, { what: 'the first page of the query in the detail', timeoutMs: 15_000 });
+      assert.match(first, /SELECT pg_sleep\(600\) \/\* huge-\d mot0é 日本/);
+      terminal.sendKeys('PageDown');
+      const second = await terminal.waitForFrame(/query: +rows (?!1–)\d+–\d+ of /, { what: 'the next page after PgDn', timeoutMs: 10_000 });
+      assert.doesNotMatch(second, /mot0é/, 'the first rows scrolled away');
+      terminal.sendKeys('Home');
+      await terminal.waitForFrame(/query: +rows 1–/, { what: 'the top again after Home', timeoutMs: 10_000 });
+      terminal.sendKeys('q');
+      await assertEndsPromptly(terminal, 'q in the detail');
+    } finally {
+      terminal.kill();
+    }
+  });
+
   test('Ctrl-C ends pgtop at once', { timeout: TEST_TIMEOUT }, async () => {
     const terminal = await startOnHugeQueries();
     try {
