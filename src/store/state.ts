@@ -48,6 +48,8 @@ export interface BouncerTarget {
 
 export type Dialog =
   | { kind: 'signal'; signal: SignalKind; targets: SessionTarget[] }
+  /** Quit while a migration or a backup runs (quitting cancels it). */
+  | { kind: 'quit'; running: string }
   | { kind: 'bouncer'; command: BouncerTarget }
   /** Apply pending migrations: confirmed by typing the database's name. */
   | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }

@@ -104,6 +104,11 @@ function signalBox(state: AppState, body: string[], dialog: DialogOf<'signal'>):
   return overlayBox(body, width, title, lines, dialogStyle);
 }
 
+function quitBox(state: AppState, body: string[], dialog: DialogOf<'quit'>): string[] {
+  const lines = [`${dialog.running} is running: quitting cancels it.`, '', 'y quit    n / Esc / any other key: stay (default)'];
+  return overlayBox(body, state.terminal.columns, `Quit and cancel ${dialog.running}?`, lines, dialogStyle);
+}
+
 /** How each dialog is drawn: a dialog kind without a drawing does not compile. */
 const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   help: helpBox,
@@ -112,6 +117,7 @@ const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   migrate: migrateBox,
   backup: backupBox,
   signal: signalBox,
+  quit: quitBox,
 };
 
 /** The body with the open dialog drawn over it. */
