@@ -22,8 +22,23 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
   'backups.start': confirmBackup,
   'backups.cancel': cancelBackup,
   'backups.verify': verifySelectedBackup,
-  quit: (ctx) => ctx.quit(),
+  quit: confirmQuit,
 };
+
+/** What quitting would cancel: a migration or a backup still running, if any. */
+function runningJob(ctx: EffectContext): string | undefined {
+  const state = ctx.getState();
+  if (state.migrations.run && !state.migrations.run.finished) return 'a migration';
+  if (state.backups.job && !state.backups.job.finished) return 'a backup';
+  return undefined;
+}
+
+/** Quits at once, unless that would cancel a migration or a backup: then it asks first. */
+function confirmQuit(ctx: EffectContext): void {
+  const running = runningJob(ctx);
+  if (!running || ctx.getState().dialog?.kind === 'quit') return ctx.quit();
+  ctx.dispatch({ type: 'dialog-open', dialog: { kind: 'quit', running } });
+}
 
 type DialogOf<K extends Dialog['kind']> = Extract<Dialog, { kind: K }>;
 
@@ -33,6 +48,7 @@ const DIALOGS: { [K in Dialog['kind']]: { confirm: (ctx: EffectContext, dialog: 
   bouncer: { confirm: (ctx, d) => void runBouncer(ctx, d.command), declined: (d) => `${d.command.action} not confirmed: nothing was done` },
   migrate: { confirm: applyIfNamed, declined: () => 'apply not confirmed: nothing was done' },
   backup: { confirm: (ctx) => ctx.jobs.startBackup(ctx.getState().backups.dir), declined: () => 'backup not confirmed: nothing was done' },
+  quit: { confirm: (ctx) => ctx.quit(), declined: (d) => `not quitting: ${d.running} goes on` },
   help: { confirm: () => undefined, declined: () => undefined },
   messages: { confirm: () => undefined, declined: () => undefined },
 };

@@ -1,5 +1,6 @@
 import { selectedPid } from '../store/reduce.js';
-import { clientBehind } from '../store/pools.js';
+import { isWalReplay } from '../store/lock-tree.js';
+import { clientBehind, poolLookup } from '../store/pools.js';
 import type { SessionTarget, SignalKind } from '../store/state.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 import { truncate } from '../text/width.js';
@@ -12,12 +13,22 @@ export function confirmSignal(ctx: EffectContext, signal: SignalKind): void {
   if (state.readOnly) return;
   const sessions = state.pg.snapshot?.sessions ?? [];
   const pids = state.view === 'sessions' && state.sessions.tagged.length > 0 ? state.sessions.tagged : [state.detailPid ?? selectedPid(state)];
+  const poolOf = poolLookup(state.bouncer.snapshot);
   const targets: SessionTarget[] = [];
   for (const pid of pids) {
     const s = sessions.find((x) => x.pid === pid);
     if (!s) continue;
+    if (isWalReplay(s)) return tell(ctx, `${s.pid} is the startup process replaying WAL: it cannot be cancelled or terminated (the waiting queries end when replay moves on or max_standby_streaming_delay cancels them)`, 'error');
     const query = sanitizeOneLine(s.hidden ? '<insufficient privilege>' : (s.query ?? ''));
-    targets.push({ pid: s.pid, backendStartUs: s.backendStartUs, user: s.user, database: s.database, queryExcerpt: truncate(query, 120) });
+    targets.push({
+      pid: s.pid,
+      backendStartUs: s.backendStartUs,
+      queryStartUs: s.queryStartUs,
+      user: s.user,
+      database: s.database,
+      queryExcerpt: truncate(query, 120),
+      pool: poolOf(s.pid),
+    });
   }
   if (targets.length === 0) return tell(ctx, `no session selected to ${signal}`);
   ctx.dispatch({ type: 'dialog-open', dialog: { kind: 'signal', signal, targets } });

@@ -53,7 +53,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
 
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
-  const source = new PostgresSource(settings, { interactive: true });
+  const source = new PostgresSource(settings, { interactive: true, queryChars: null });
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? profileSetup(parsed, process.env).profile?.pgbouncer ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? createPgBouncerSource(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();

@@ -18,6 +18,8 @@ const QUIT: Intent = { kind: 'act', command: 'quit' };
 const dispatch = (event: AppEvent): Intent => ({ kind: 'dispatch', event });
 const isPrintable = (text: string): boolean => text !== '' && /^[^\p{C}]+$/u.test(text);
 
+/** Rows a page of the detail's query scrolls: most of the screen, keeping a little context. */
+const detailPage = (state: AppState): number => Math.max(1, state.terminal.rows - 14);
 const draftOf = (state: AppState): string => state.sessions.filterDraft ?? '';
 const typedOf = (state: AppState): string => (state.dialog?.kind === 'migrate' ? state.dialog.typed : '');
 
@@ -52,7 +54,16 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? dispatch({ type: 'filter-draft', text: draftOf(state) + input }) : NONE),
   },
   detail: {
-    keys: { escape: () => dispatch({ type: 'command', command: 'filter.clear' }), enter: () => dispatch({ type: 'command', command: 'filter.clear' }) },
+    keys: {
+      escape: () => dispatch({ type: 'command', command: 'filter.clear' }),
+      enter: () => dispatch({ type: 'command', command: 'filter.clear' }),
+      down: () => dispatch({ type: 'detail-scroll', rows: 1 }),
+      up: () => dispatch({ type: 'detail-scroll', rows: -1 }),
+      pagedown: (state) => dispatch({ type: 'detail-scroll', rows: detailPage(state) }),
+      space: (state) => dispatch({ type: 'detail-scroll', rows: detailPage(state) }),
+      pageup: (state) => dispatch({ type: 'detail-scroll', rows: -detailPage(state) }),
+      home: () => dispatch({ type: 'detail-scroll', rows: 'top' }),
+    },
     otherwise: (state, key) => tableIntent(state, key),
   },
   table: { keys: {}, otherwise: (state, key) => tableIntent(state, key) },

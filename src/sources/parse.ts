@@ -42,10 +42,12 @@ export function parseSession(row: RawRow): Session {
     backendStartUs: text(row.backend_start_us),
     xactStart: iso(row.xact_start),
     queryStart: iso(row.query_start),
+    queryStartUs: text(row.query_start_us),
     stateChange: iso(row.state_change),
     xactAgeSeconds: num(row.xact_age),
     queryAgeSeconds: num(row.query_age),
     query: hidden ? null : text(row.query),
+    queryLength: hidden ? null : num(row.query_length),
     queryId: text(row.query_id),
     leaderPid: num(row.leader_pid),
     blockedBy,
@@ -106,4 +108,10 @@ export function parseProgressRow(row: RawRow): ProgressRow {
     fields = {};
   }
   return { kind: text(row.kind) ?? '?', fields };
+}
+
+/** The whole query of the session in the detail; null when hidden from this role or the session ended. */
+export function parseDetailQuery(row: RawRow | undefined): string | null {
+  const query = text(row?.query);
+  return query === null || query === HIDDEN_QUERY ? null : query;
 }

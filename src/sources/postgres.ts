@@ -3,11 +3,14 @@ import type { ConnectionSettings } from '../config/types.js';
 import { closeQuietly, connect } from '../db/connect.js';
 import { toConnectionError } from '../db/errors.js';
 import { describeTarget } from '../config/resolve.js';
-import type { ConnectionError } from '../errors.js';
+import { ConnectionError } from '../errors.js';
 import { Backoff } from '../db/backoff.js';
 import { monitorSql, type MonitorSql } from './sql.js';
-import { parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
+import { parseDetailQuery, parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
 import type { PgSnapshot } from './types.js';
+
+/** Characters of each query the monitor fetches: more than any terminal line shows. */
+export const QUERY_PREVIEW_CHARS = 4096;
 
 export type TickOutcome<T> =
   | { kind: 'data'; data: T }
@@ -20,8 +23,18 @@ export const monitorTimeoutMs = (intervalSeconds: number): number => Math.max(20
 
 export interface PostgresSourceOptions {
   statementTimeoutMs?: number;
+  /**
+   * How long a tick may take, reconnecting included, before it is abandoned and its connection dropped:
+   * a backend or network that stops answering is not waited for (default: statement timeout + 3 s).
+   */
+  tickDeadlineMs?: number;
   /** Prompt for a password on the terminal if the server asks for one. */
   interactive?: boolean;
+  /**
+   * How much of each session's query a tick fetches (default QUERY_PREVIEW_CHARS: what a screen can
+   * show; the detail fetches its session's whole text); null fetches whole texts (snapshots).
+   */
+  queryChars?: number | null;
 }
 
 /**
@@ -35,6 +48,8 @@ export class PostgresSource {
   private readonly backoff = new Backoff(500, 15_000);
   private lastError: ConnectionError | undefined;
   private ownPid: number | undefined;
+  /** Bumped when a tick is abandoned: whatever that tick was still doing is dropped when it ends. */
+  private generation = 0;
   /** The statement timeout wanted, and the one the connection has (undefined: none yet). */
   private timeoutMs: number;
   private appliedTimeoutMs: number | undefined;
@@ -67,6 +82,7 @@ export class PostgresSource {
   /** Connects now, throwing a ConnectionError: used at start-up, where a failure ends the program. */
   async open(): Promise<void> {
     if (this.client) return;
+    const generation = this.generation;
     const client = await connect(this.settings, {
       applicationName: 'pgtop',
       statementTimeoutMs: this.timeoutMs,
@@ -77,7 +93,10 @@ export class PostgresSource {
         "SELECT current_setting('server_version_num') AS version_num, pg_backend_pid() AS pid",
       );
       const row = result.rows[0];
-      this.sql = monitorSql(Number(row?.version_num ?? 0));
+      if (generation !== this.generation) throw new Error('the connection attempt was abandoned');
+      this.sql = monitorSql(Number(row?.version_num ?? 0), {
+        queryChars: this.options.queryChars === undefined ? QUERY_PREVIEW_CHARS : this.options.queryChars,
+      });
       this.ownPid = row?.pid;
       this.client = client;
       this.appliedTimeoutMs = this.timeoutMs;
@@ -91,22 +110,52 @@ export class PostgresSource {
   async tick(options: { detailPid?: number } = {}): Promise<TickOutcome<PgSnapshot>> {
     if (this.busy) return { kind: 'skipped' };
     this.busy = true;
+    const deadlineMs = this.options.tickDeadlineMs ?? this.timeoutMs + 3000;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), deadlineMs);
+    });
+    const work = this.attempt(options.detailPid);
+    try {
+      const outcome = await Promise.race([work, expired]);
+      return outcome === 'expired' ? this.abandon(deadlineMs) : outcome;
+    } finally {
+      clearTimeout(timer);
+      this.busy = false;
+    }
+  }
+
+  private async attempt(detailPid: number | undefined): Promise<TickOutcome<PgSnapshot>> {
+    const generation = this.generation;
+    // A tick abandoned at its deadline leaves the state to the ticks after it.
+    const failed = (error: unknown): TickOutcome<PgSnapshot> =>
+      generation === this.generation ? this.fail(error) : { kind: 'error', error: toConnectionError(error, this.target, this.settings.user), retryInMs: 0 };
     try {
       if (!this.client) {
         const wait = this.backoff.remainingMs();
         if (wait > 0 && this.lastError) return { kind: 'error', error: this.lastError, retryInMs: wait };
-        try {
-          await this.open();
-        } catch (error) {
-          return this.fail(error);
-        }
+        await this.open();
       }
-      return { kind: 'data', data: await this.query(options.detailPid) };
+      return { kind: 'data', data: await this.query(detailPid) };
     } catch (error) {
-      return this.fail(error);
-    } finally {
-      this.busy = false;
+      return failed(error);
     }
+  }
+
+  /** The tick ran past its deadline: its connection is dropped (an answer arriving later is ignored). */
+  private abandon(deadlineMs: number): TickOutcome<PgSnapshot> {
+    this.generation++;
+    const stuck = this.client;
+    this.client = undefined;
+    this.sql = undefined;
+    // With a query in flight, end() destroys the socket rather than waiting for the server.
+    void closeQuietly(stuck);
+    this.backoff.failed();
+    this.lastError = new ConnectionError(
+      `no answer from ${this.target} within ${Math.round(deadlineMs / 100) / 10} s: the monitoring connection was dropped and is being re-established`,
+      'timeout',
+    );
+    return { kind: 'error', error: this.lastError, retryInMs: this.backoff.remainingMs() };
   }
 
   private async query(detailPid: number | undefined): Promise<PgSnapshot> {
@@ -120,7 +169,7 @@ export class PostgresSource {
     }
     const statements = [sql.server, sql.activity, sql.waitingLocks, ...(detailPid ? sql.detail(detailPid) : [])];
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
-    const [server, activity, locks, detailLocks, detailProgress] = results;
+    const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;
     const serverRow = server?.rows[0];
     if (!serverRow || !activity || !locks) throw new Error('the monitoring query returned no rows');
     return {
@@ -130,12 +179,17 @@ export class PostgresSource {
       waitingLocks: locks.rows.map(parseWaitingLock),
       detail:
         detailPid && detailLocks && detailProgress
-          ? { pid: detailPid, locks: detailLocks.rows.map(parseSessionLock), progress: detailProgress.rows.map(parseProgressRow) }
+          ? {
+              pid: detailPid,
+              query: parseDetailQuery(detailQuery?.rows[0]),
+              locks: detailLocks.rows.map(parseSessionLock),
+              progress: detailProgress.rows.map(parseProgressRow),
+            }
           : null,
     };
   }
 
-  private async fail(error: unknown): Promise<TickOutcome<PgSnapshot>> {
+  private fail(error: unknown): TickOutcome<PgSnapshot> {
     const connectionError = toConnectionError(error, this.target, this.settings.user);
     // A query cancelled by its timeout leaves a healthy connection; anything else starts over.
     if (connectionError.kind !== 'timeout' || !this.client) {
@@ -150,6 +204,7 @@ export class PostgresSource {
   }
 
   async close(): Promise<void> {
+    this.generation++;
     const client = this.client;
     this.client = undefined;
     await closeQuietly(client);

@@ -12,7 +12,18 @@ export interface MonitorSql {
 
 const PG14 = 140000;
 
-export function monitorSql(versionNum: number): MonitorSql {
+export interface MonitorSqlOptions {
+  /**
+   * The most characters of each session's query the activity statement fetches (the rest is left on the
+   * server; the detail fetches one session's whole text), or null for whole texts.
+   */
+  queryChars?: number | null;
+}
+
+export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}): MonitorSql {
+  const chars = options.queryChars ?? null;
+  if (chars !== null && (!Number.isInteger(chars) || chars <= 0)) throw new Error(`invalid query length ${chars}`);
+  const queryText = chars === null ? 'a.query' : `left(a.query, ${chars})`;
   const queryId = versionNum >= PG14 ? 'a.query_id::text' : 'NULL::text';
   const waitStart = versionNum >= PG14 ? 'l.waitstart' : 'NULL::timestamptz';
   return {
@@ -33,11 +44,14 @@ export function monitorSql(versionNum: number): MonitorSql {
        a.state, a.wait_event_type, a.wait_event,
        a.backend_start, a.xact_start, a.query_start, a.state_change,
        floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text AS backend_start_us,
+       floor(EXTRACT(EPOCH FROM a.query_start) * 1000000)::bigint::text AS query_start_us,
        EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS xact_age,
        EXTRACT(EPOCH FROM now() - a.query_start)::float8 AS query_age,
-       a.query, ${queryId} AS query_id, a.leader_pid,
-       CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) END AS blocked_by
+       ${queryText} AS query, length(a.query) AS query_length, ${queryId} AS query_id, a.leader_pid,
+       CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
   FROM pg_stat_activity a
+  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not.
+  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted) w ON w.pid = a.pid
  WHERE a.pid <> pg_backend_pid()`,
     waitingLocks: `SELECT l.pid, l.locktype, l.mode,
        ${relationName('l')} AS relation,
@@ -53,6 +67,7 @@ export function monitorSql(versionNum: number): MonitorSql {
         `SELECT l.locktype, l.mode, l.granted, ${relationName('l')} AS relation, ${lockObject('l')} AS object
   FROM pg_locks l WHERE l.pid = ${pid} ORDER BY l.granted, l.locktype`,
         progressViews.map((view) => `SELECT '${view}' AS kind, row_to_json(p)::text AS fields FROM pg_stat_progress_${view} p WHERE p.pid = ${pid}`).join('\nUNION ALL\n'),
+        `SELECT a.query FROM pg_stat_activity a WHERE a.pid = ${pid}`,
       ];
     },
   };

@@ -15,11 +15,18 @@ export interface Session {
   backendStartUs: string | null;
   xactStart: string | null;
   queryStart: string | null;
+  /** query_start in microseconds since the epoch: with pid and backend_start, the statement a cancel re-checks. */
+  queryStartUs: string | null;
   stateChange: string | null;
   xactAgeSeconds: number | null;
   queryAgeSeconds: number | null;
-  /** The query text exactly as the server has it (not sanitised: that happens where it is drawn). */
+  /**
+   * The query text exactly as the server has it (not sanitised: that happens where it is drawn); only its
+   * start when the source fetches a preview (see queryLength).
+   */
   query: string | null;
+  /** The length of the whole query text on the server (characters), when known. */
+  queryLength: number | null;
   queryId: string | null;
   leaderPid: number | null;
   /** Sessions this one waits on (pg_blocking_pids), advisory locks included. */
@@ -76,6 +83,8 @@ export interface ProgressRow {
 
 export interface SessionDetail {
   pid: number;
+  /** The session's whole query text, or null when it is hidden or the session ended. */
+  query: string | null;
   locks: SessionLock[];
   progress: ProgressRow[];
 }

@@ -8,7 +8,7 @@ export function countStates(sessions: readonly Session[]): StateCounts {
   for (const s of sessions) {
     if (!isClient(s)) continue;
     counts.total++;
-    if (s.waitEventType === 'Lock') counts.waiting++;
+    if (s.waitEventType === 'Lock' || s.blockedBy.length > 0) counts.waiting++;
     if (s.state === 'active') counts.active++;
     else if (s.state === 'idle') counts.idle++;
     else if (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') counts.idleInTransaction++;

@@ -20,6 +20,8 @@ export type AppEvent =
   | { type: 'filter-apply'; text: string }
   | { type: 'dialog-open'; dialog: Dialog }
   | { type: 'dialog-close' }
+  /** Scrolls the detail's query by `rows` (negative: up), or to its top. */
+  | { type: 'detail-scroll'; rows: number | 'top' }
   | { type: 'message'; text: string; tone: Message['tone']; at: number }
   | { type: 'busy'; text: string | undefined }
   | { type: 'untag'; pids: number[] }

@@ -14,6 +14,23 @@ export interface LockTreeRow {
   isLast: boolean;
   /** For drawing: whether each ancestor level still has siblings below. */
   guides: boolean[];
+  /**
+   * Set when this blocker is a standby's startup process replaying WAL: the relation(s) its replayed locks
+   * hold that the sessions below wait for. Nothing can be cancelled or terminated there.
+   */
+  walReplay: { relations: string[] } | undefined;
+}
+
+/** Whether the session is a standby's startup process (WAL replay), which no signal may be sent to. */
+export function isWalReplay(session: Session | undefined): boolean {
+  return session?.backendType === 'startup';
+}
+
+/** The relations (or lock objects) that the sessions waiting on `pid` wait for. */
+function conflictsWith(pid: number, snapshot: PgSnapshot): string[] {
+  const waiters = new Set(snapshot.sessions.filter((s) => s.blockedBy.includes(pid)).map((s) => s.pid));
+  const targets = snapshot.waitingLocks.filter((l) => waiters.has(l.pid)).map((l) => l.relation ?? l.object ?? l.lockType);
+  return [...new Set(targets)].sort();
 }
 
 /**
@@ -69,6 +86,7 @@ export function lockTreeRows(snapshot: PgSnapshot | undefined): LockTreeRow[] {
       blocking: countBelow(pid, new Set([pid])),
       isLast,
       guides,
+      walReplay: isWalReplay(session) ? { relations: conflictsWith(pid, snapshot) } : undefined,
     });
     const kids = (children.get(pid) ?? []).filter((k) => !drawn.has(k));
     kids.forEach((child, i) => walk(child, depth + 1, i === kids.length - 1, [...guides, !isLast]));

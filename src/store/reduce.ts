@@ -70,6 +70,8 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, dialog: event.dialog };
     case 'dialog-close':
       return { ...state, dialog: undefined };
+    case 'detail-scroll':
+      return { ...state, detailRow: event.rows === 'top' ? 0 : Math.max(0, state.detailRow + event.rows) };
     case 'message': {
       const message = { text: event.text, tone: event.tone, at: event.at };
       return { ...state, message, messages: [...state.messages, message].slice(-MESSAGES_KEPT) };
@@ -156,7 +158,7 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
         return finding ? { ...state, health: { ...state.health, detailId: finding.id } } : state;
       }
       const pid = selectedPid(state);
-      return pid === undefined ? state : { ...state, detailPid: pid };
+      return pid === undefined ? state : { ...state, detailPid: pid, detailRow: 0 };
     }
     case 'refresh.pause':
       return { ...state, paused: !state.paused };

@@ -33,13 +33,19 @@ export const VIEW_KEYS: Record<ViewId, string> = {
   health: '9',
 };
 
-/** The session an action was confirmed for: the pid and the backend_start that make it that session. */
+/**
+ * The session an action was confirmed for: the pid and the backend_start that make it that session, and
+ * the query_start that makes its statement the one confirmed (a cancel acts only on that statement).
+ */
 export interface SessionTarget {
   pid: number;
   backendStartUs: string | null;
+  queryStartUs: string | null;
   user: string | null;
   database: string | null;
   queryExcerpt: string;
+  /** The PgBouncer pool (`database/user`) when the session is one of its server connections. */
+  pool: string | null;
 }
 
 export type SignalKind = 'cancel' | 'terminate';
@@ -55,6 +61,8 @@ export interface BouncerTarget {
 
 export type Dialog =
   | { kind: 'signal'; signal: SignalKind; targets: SessionTarget[] }
+  /** Quit while a migration or a backup runs (quitting cancels it). */
+  | { kind: 'quit'; running: string }
   | { kind: 'bouncer'; command: BouncerTarget }
   /** Apply pending migrations: confirmed by typing the database's name. */
   | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }
@@ -163,6 +171,8 @@ export interface SelectionState {
 export interface AppState {
   view: ViewId;
   detailPid: number | undefined;
+  /** The first row of the detail's query text shown (the query is scrolled, the rest stays in place). */
+  detailRow: number;
   dialog: Dialog | undefined;
   pg: PgState;
   sessions: {
@@ -216,6 +226,7 @@ export function initialState(options: InitialStateOptions): AppState {
   return {
     view: 'sessions',
     detailPid: undefined,
+    detailRow: 0,
     dialog: undefined,
     pg: { snapshot: undefined, rates: { tps: null, hitRatio: null }, target: options.target, ownPid: undefined, lastGoodAt: undefined, error: undefined },
     sessions: { selection: selection(), sortColumn: 'queryAge', sortDescending: true, filter: '', filterDraft: undefined, showIdle: false, onlyPooled: false, tagged: [] },

@@ -4,6 +4,8 @@ const ELLIPSIS = '…';
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 const ESCAPES = /[\u001b\u009b]/;
 const segmenter = new Intl.Segmenter();
+/** Graphemes are found in slices of this many code units: segmenting a whole long text costs more than linear time. */
+const SEGMENT_CHUNK = 256;
 
 /** Widths of the graphemes met so far: the same few hundred come back frame after frame. */
 const graphemeWidths = new Map<string, number>();
@@ -15,15 +17,32 @@ export function displayWidth(text: string): number {
   // string-width leaves escape sequences out; a sum over graphemes would count them.
   if (ESCAPES.test(text)) return stringWidth(text);
   let width = 0;
-  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
+  for (const segment of graphemes(text)) width += graphemeWidth(segment);
   return width;
 }
 
-function graphemes(text: string): string[] {
-  return Array.from(segmenter.segment(text), (part) => part.segment);
+/**
+ * The graphemes of `text` from `start`, read slice by slice: stopping after n graphemes costs about n,
+ * whatever the length of the text. A grapheme longer than a slice (thousands of combining marks) comes
+ * out in pieces.
+ */
+export function* graphemes(text: string, start = 0): Generator<string> {
+  let at = start;
+  while (at < text.length) {
+    const end = Math.min(text.length, at + SEGMENT_CHUNK);
+    const parts = Array.from(segmenter.segment(text.slice(at, end)), (part) => part.segment);
+    // The last grapheme of a slice may go on in the next one: read it again from there.
+    const complete = end === text.length || parts.length === 1 ? parts : parts.slice(0, -1);
+    for (const part of complete) {
+      yield part;
+      at += part.length;
+    }
+  }
 }
 
-function graphemeWidth(part: string): number {
+
+/** Columns one grapheme takes. */
+export function graphemeWidth(part: string): number {
   if (part.length === 1 && part >= ' ' && part <= '~') return 1;
   let width = graphemeWidths.get(part);
   if (width === undefined) {
@@ -54,7 +73,7 @@ function cut(text: string, width: number): { text: string; width: number } {
   let kept = '';
   let keptWidth = 0;
   let used = 0;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const segment of graphemes(text)) {
     used += graphemeWidth(segment);
     if (used > width) {
       if (width === 1) return { text: ELLIPSIS, width: 1 };
@@ -113,7 +132,7 @@ function wrapLine(line: string, width: number): string[] {
     lines.push(parts.join(''));
   };
   for (const part of graphemes(line)) {
-    const partWidth = stringWidth(part);
+    const partWidth = graphemeWidth(part);
     if (currentWidth + partWidth > width && current.length > 0) {
       if (part === ' ') {
         flush(current);

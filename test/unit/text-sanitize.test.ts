@@ -93,3 +93,36 @@ describe('sanitizeLines', () => {
     ]);
   });
 });
+
+describe('zero-width characters', () => {
+  test('are escaped so that a name cannot pass for another', () => {
+    assert.equal(sanitize('postgre\u200bs'), String.raw`postgre\u200bs`);
+    assert.equal(
+      sanitize('a\u200bb\u200cc\u200dd\u2060e\ufeff\u00adf'),
+      String.raw`a\u200bb\u200cc\u200dd\u2060e\ufeff\xadf`,
+    );
+    assert.equal(sanitizeOneLine('\ufeffSELECT 1'), String.raw`\ufeffSELECT 1`);
+  });
+
+  test('a joiner inside an emoji sequence stays', () => {
+    assert.equal(sanitize('👩‍👩‍👧 👍🏽‍x'), String.raw`👩‍👩‍👧 👍🏽\u200dx`);
+  });
+});
+
+describe('sanitizeOneLine on a long text', () => {
+  test('reads only the start, and shows that the text goes on', () => {
+    const long = `SELECT ${'x, '.repeat(400_000)}1`;
+    const out = sanitizeOneLine(long, 100);
+    assert.equal(out.length, 101);
+    assert.ok(out.startsWith('SELECT x, x, '));
+  });
+
+  test('keeps reading past a long run of blanks', () => {
+    const out = sanitizeOneLine(`SELECT${' '.repeat(50_000)}1${'\n'.repeat(50_000)}2`, 100);
+    assert.equal(out, 'SELECT 1 2');
+  });
+
+  test('a text of the limit or less is whole', () => {
+    assert.equal(sanitizeOneLine(` a\t\tb${'c'.repeat(90)} `, 100), `a b${'c'.repeat(90)}`);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayWidth, fit, padEnd, padStart, truncate, wrap } from '../../src/text/width.js';
+import { displayWidth, fit, graphemes, padEnd, padStart, truncate, wrap } from '../../src/text/width.js';
 
 describe('displayWidth', () => {
   test('counts terminal columns', () => {
@@ -123,5 +123,23 @@ describe('wrap', () => {
         assert.ok(lines.some((line) => line.split(' ').includes(word)), `"${word}" split at width ${width}`);
       }
     }
+  });
+});
+
+describe('graphemes', () => {
+  test('reads a long text slice by slice without splitting a grapheme at a slice edge', () => {
+    for (const pad of [253, 254, 255, 256, 257]) {
+      const text = `${'a'.repeat(pad)}👩‍👩‍👧e\u0301🇯🇵${'b'.repeat(300)}`;
+      const parts = [...graphemes(text)];
+      assert.deepEqual(parts.slice(pad, pad + 3), ['👩‍👩‍👧', 'e\u0301', '🇯🇵'], `at ${pad}`);
+      assert.equal(parts.join(''), text);
+      assert.equal(displayWidth(text), pad + 2 + 1 + 2 + 300);
+    }
+  });
+
+  test('stopping early reads only what it needs', () => {
+    const first = graphemes(`é${'x'.repeat(5_000_000)}`).next();
+    assert.equal(first.value, 'é');
+    assert.equal(truncate(`日本${'語'.repeat(2_000_000)}`, 7), '日本語…');
   });
 });

@@ -67,6 +67,7 @@ function snapshot(): PgSnapshot {
     waitingLocks: [waiting(201), waiting(202), waiting(203)],
     detail: {
       pid: 201,
+      query: null,
       locks: [{ lockType: 'transactionid', mode: 'ShareLock', granted: false, relation: `テーブル${HOSTILE}`, object: 'xid 7' }],
       progress: [{ kind: 'vacuum', fields: { phase: `scanning${HOSTILE}`, heap_blks_total: 100 } }],
     },
@@ -78,7 +79,7 @@ function base(columns: number, rows: number, overrides: Partial<AppState> = {}):
   return { ...reduce(state, { type: 'pg-data', snapshot: snapshot(), ownPid: undefined, at: NOW }), ...overrides };
 }
 
-const target = (pid: number): SessionTarget => ({ pid, backendStartUs: '1', user: `ユーザー${HOSTILE}`, database: `データ${HOSTILE}`, queryExcerpt: `SELECT ${WIDE} ${HOSTILE}` });
+const target = (pid: number): SessionTarget => ({ pid, backendStartUs: '1', queryStartUs: '2', pool: null, user: `ユーザー${HOSTILE}`, database: `データ${HOSTILE}`, queryExcerpt: `SELECT ${WIDE} ${HOSTILE}` });
 
 /** Every screen worth drawing: each view, the detail, each dialog, errors and messages with hostile text. */
 function scenarios(columns: number, rows: number): [string, AppState][] {

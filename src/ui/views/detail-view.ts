@@ -2,7 +2,8 @@ import type { Session, SessionDetail } from '../../sources/types.js';
 import type { AppState } from '../../store/state.js';
 import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
-import { fit, wrap } from '../../text/width.js';
+import { textRows } from '../../text/pages.js';
+import { fit } from '../../text/width.js';
 import { stateLabel, waitLabel } from '../../store/session-fields.js';
 import { HIDDEN_QUERY_TEXT } from '../columns/session-columns.js';
 import { theme } from '../theme.js';
@@ -60,11 +61,14 @@ export function detailBody(state: AppState, height: number, extra?: DetailExtra)
       line(`   ${p.kind}: ${Object.entries(p.fields).map(([k, v]) => `${k}=${s(v === null ? '' : String(v))}`).join('  ')}`);
     }
   }
-  line(' query:', theme.heading);
-  const query = session.hidden ? HIDDEN_QUERY_TEXT : (session.query ?? '');
-  const queryLines = query.split('\n').flatMap((l) => wrap(s(l.replace(/\t/g, '  ')), width - 3));
-  const room = height - lines.length;
-  const shown = queryLines.length > room ? [...queryLines.slice(0, Math.max(0, room - 1)), `… ${queryLines.length - room + 1} more lines`] : queryLines;
-  for (const q of shown) line(`   ${q}`);
+  const query = session.hidden ? HIDDEN_QUERY_TEXT : (detail?.query ?? session.query ?? '');
+  const room = Math.max(1, height - lines.length - 1);
+  const shown = textRows(query, Math.max(1, width - 3), state.detailRow, room);
+  const last = shown.first + shown.lines.length;
+  const whole = shown.total !== null && shown.first === 0 && last >= shown.total;
+  const position = whole ? '' : `  rows ${shown.first + 1}–${last} of ${shown.total ?? `${last}+`}  ↓↑ PgDn PgUp Home scroll`;
+  const pending = !detail && (session.queryLength ?? 0) > query.length ? '  (loading the whole text…)' : '';
+  line(` query:${position}${pending}`, theme.heading);
+  for (const q of shown.lines) line(`   ${q}`);
   return padLines(lines, height, width);
 }

@@ -91,8 +91,22 @@ function signalBox(state: AppState, body: string[], dialog: DialogOf<'signal'>):
     truncate(`pid ${t.pid}  user ${sanitizeOneLine(t.user ?? '?')}  db ${sanitizeOneLine(t.database ?? '?')}  ${t.queryExcerpt}`, width - 8),
   );
   if (dialog.targets.length > room) lines.push(`… and ${dialog.targets.length - room} more`);
+  const pooled = dialog.targets.filter((t) => t.pool !== null);
+  if (dialog.signal === 'terminate' && pooled.length > 0) {
+    lines.push(
+      truncate(
+        `⚠ ${pooled.map((t) => `${t.pid} is a PgBouncer server connection (pool ${sanitizeOneLine(t.pool ?? '')})`).join(', ')}: terminating it hits whichever client is on it now`,
+        width - 8,
+      ),
+    );
+  }
   lines.push('', `y ${dialog.signal}    n / Esc / any other key: do nothing (default)`);
   return overlayBox(body, width, title, lines, dialogStyle);
+}
+
+function quitBox(state: AppState, body: string[], dialog: DialogOf<'quit'>): string[] {
+  const lines = [`${dialog.running} is running: quitting cancels it.`, '', 'y quit    n / Esc / any other key: stay (default)'];
+  return overlayBox(body, state.terminal.columns, `Quit and cancel ${dialog.running}?`, lines, dialogStyle);
 }
 
 /** How each dialog is drawn: a dialog kind without a drawing does not compile. */
@@ -103,6 +117,7 @@ const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   migrate: migrateBox,
   backup: backupBox,
   signal: signalBox,
+  quit: quitBox,
 };
 
 /** The body with the open dialog drawn over it. */
