@@ -1,6 +1,5 @@
 import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { startPostgres, type PostgresSandbox } from './postgres.js';
 import type { RunAs } from './runas.js';
 
@@ -124,7 +123,7 @@ function chownTree(path: string, runAs: RunAs): void {
 }
 
 /** Waits until the standby streams from the primary (its walsender is in state streaming). */
-export async function waitForStreaming(primary: pg.Client | PostgresSandbox, name = 'standby1', timeoutMs = 30_000): Promise<void> {
+export async function waitForStreaming(primary: PostgresSandbox, name = 'standby1', timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await primary.query<{ state: string }>('SELECT state FROM pg_stat_replication WHERE application_name = $1', [name]);
