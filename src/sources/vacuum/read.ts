@@ -6,9 +6,9 @@ import type { VacuumSnapshot } from './types.js';
 
 /** Reads vacuum progress, the xmin horizon's holders, wraparound and table pressure in one round trip. */
 export async function readVacuum(client: pg.Client, sql: VacuumSql): Promise<VacuumSnapshot> {
-  const statements = [sql.settings, sql.vacuumProgress, sql.clusterProgress, sql.analyzeProgress, sql.horizon, sql.wraparound, sql.freezeTables, sql.deadTupleTables];
+  const statements = [sql.settings, sql.vacuumProgress, sql.clusterProgress, sql.analyzeProgress, sql.waitingMaintenance, sql.horizon, sql.wraparound, sql.freezeTables, sql.deadTupleTables];
   const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
-  const [settings, vacuums, clusters, analyzes, horizon, wraparound, freeze, dead] = results.map((result) => result.rows);
+  const [settings, vacuums, clusters, analyzes, waiting, horizon, wraparound, freeze, dead] = results.map((result) => result.rows);
   const head = settings?.[0];
   if (!head) throw new Error('the vacuum query returned no rows');
   return {
@@ -17,6 +17,7 @@ export async function readVacuum(client: pg.Client, sql: VacuumSql): Promise<Vac
       ...(vacuums ?? []).map((row) => parseProgress('vacuum', row)),
       ...(clusters ?? []).map((row) => parseProgress('cluster', row)),
       ...(analyzes ?? []).map((row) => parseProgress('analyze', row)),
+      ...(waiting ?? []).map((row) => parseProgress(row.kind === 'analyze' ? 'analyze' : row.kind === 'cluster' ? 'cluster' : 'vacuum', row)),
     ],
     workers: { running: num(head.workers_running) ?? 0, max: num(head.workers_max) ?? 0, autovacuumOn: head.autovacuum_on === true },
     horizon: (horizon ?? []).map(parseHorizonHolder),

@@ -4,6 +4,8 @@ export interface VacuumSql {
   vacuumProgress: string;
   clusterProgress: string;
   analyzeProgress: string;
+  /** Manual VACUUM / ANALYZE / CLUSTER still waiting for their table lock (not yet in the progress views). */
+  waitingMaintenance: string;
   horizon: string;
   wraparound: string;
   freezeTables: string;
@@ -18,13 +20,12 @@ const relation = (alias: string): string => `CASE WHEN ${alias}.datid = (SELECT 
             THEN ${alias}.relid::regclass::text ELSE 'oid ' || ${alias}.relid::text END`;
 
 /** The session behind a progress row: what it is, how long it runs, what it waits for and who blocks it. */
-const activity = (alias: string): string => `a.backend_type, a.query,
+const sessionColumns = (alias: string): string => `a.backend_type, a.query,
        EXTRACT(EPOCH FROM now() - coalesce(a.xact_start, a.query_start))::float8 AS elapsed,
        a.wait_event_type, a.wait_event,
        CASE WHEN a.wait_event_type = 'Lock' THEN
          (SELECT json_agg(json_build_object('pid', b.pid, 'user', b.usename, 'state', b.state, 'query', left(b.query, 200)))::text
-            FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(${alias}.pid))) END AS blockers
-  FROM pg_stat_progress_`;
+            FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(${alias}.pid))) END AS blockers`;
 
 const oneLine = (expr: string, width: number): string => `left(regexp_replace(${expr}, '\\s+', ' ', 'g'), ${width})`;
 
@@ -41,13 +42,29 @@ export function vacuumSql(versionNum: number): VacuumSql {
     vacuumProgress: `SELECT p.pid, p.datname, ${relation('p')} AS rel, p.phase,
        p.heap_blks_total, p.heap_blks_scanned, p.heap_blks_vacuumed, p.index_vacuum_count,
        ${deadTuples} AS dead_tuples, ${indexes},
-       ${activity('p')}vacuum p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
+       ${sessionColumns('p')}
+  FROM pg_stat_progress_vacuum p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
     clusterProgress: `SELECT p.pid, p.datname, ${relation('p')} AS rel, p.command || ': ' || p.phase AS phase,
        p.heap_blks_total, p.heap_blks_scanned, p.index_rebuild_count,
-       ${activity('p')}cluster p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
+       ${sessionColumns('p')}
+  FROM pg_stat_progress_cluster p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
     analyzeProgress: `SELECT p.pid, p.datname, ${relation('p')} AS rel, p.phase,
        p.sample_blks_total, p.sample_blks_scanned,
-       ${activity('p')}analyze p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
+       ${sessionColumns('p')}
+  FROM pg_stat_progress_analyze p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
+    waitingMaintenance: `SELECT CASE WHEN a.query ~* '^\\s*analyze' THEN 'analyze'
+            WHEN a.query ~* '^\\s*(cluster|vacuum\\s*(\\(.*full|full))' THEN 'cluster' ELSE 'vacuum' END AS kind,
+       a.pid, a.datname,
+       (SELECT l.relation::regclass::text FROM pg_locks l
+         WHERE l.pid = a.pid AND NOT l.granted AND l.relation IS NOT NULL
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1) AS rel,
+       'waiting for lock' AS phase,
+       ${sessionColumns('a')}
+  FROM pg_stat_activity a
+ WHERE a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()
+   AND (a.backend_type = 'autovacuum worker' OR a.query ~* '^\\s*(vacuum|analyze|cluster)')
+   AND a.pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum UNION ALL SELECT pid FROM pg_stat_progress_cluster
+                     UNION ALL SELECT pid FROM pg_stat_progress_analyze)`,
     horizon: `SELECT * FROM (
 SELECT 'session' AS kind, a.pid::text AS id, a.pid,
        floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text AS backend_start_us,
