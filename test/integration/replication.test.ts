@@ -8,7 +8,7 @@ import { describeEachMajor } from '../helpers/majors.js';
 import { generateWal, openMonitor, settingsOf, type Monitor } from '../helpers/replication.js';
 import { waitUntil } from '../helpers/wait.js';
 
-describeEachMajor('replication view data with a real standby', (major) => describe('one step after another', { concurrency: false }, () => {
+describeEachMajor('replication view data with a real standby', (major) => describe('one step after another', { concurrency: false, timeout: 120_000 }, () => {
   let primary: PostgresSandbox;
   let standby: PostgresSandbox;
   let monitor: Monitor;
