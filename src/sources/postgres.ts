@@ -28,6 +28,7 @@ export interface PostgresSourceOptions {
 export class PostgresSource {
   private client: pg.Client | undefined;
   private sql: MonitorSql | undefined;
+  private versionNum = 0;
   private busy = false;
   private readonly backoff = new Backoff(500, 15_000);
   private lastError: ConnectionError | undefined;
@@ -60,7 +61,8 @@ export class PostgresSource {
         "SELECT current_setting('server_version_num') AS version_num, pg_backend_pid() AS pid",
       );
       const row = result.rows[0];
-      this.sql = monitorSql(Number(row?.version_num ?? 0));
+      this.versionNum = Number(row?.version_num ?? 0);
+      this.sql = monitorSql(this.versionNum);
       this.ownPid = row?.pid;
       this.client = client;
       this.backoff.reset();
@@ -91,6 +93,21 @@ export class PostgresSource {
     }
   }
 
+  /**
+   * Runs another source's reading (replication, vacuum) on the monitoring connection, with the server's
+   * version for its SQL. It queues behind a running tick rather than opening a second connection.
+   */
+  async read<T>(reading: (client: pg.Client, versionNum: number) => Promise<T>): Promise<TickOutcome<T>> {
+    try {
+      if (!this.client) await this.open();
+      const client = this.client;
+      if (!client) throw new Error('not connected');
+      return { kind: 'data', data: await reading(client, this.versionNum) };
+    } catch (error) {
+      return this.fail(error) as Promise<TickOutcome<T>>;
+    }
+  }
+
   private async query(detailPid: number | undefined): Promise<PgSnapshot> {
     const client = this.client;
     const sql = this.sql;
@@ -112,7 +129,7 @@ export class PostgresSource {
     };
   }
 
-  private async fail(error: unknown): Promise<TickOutcome<PgSnapshot>> {
+  private async fail(error: unknown): Promise<TickOutcome<never>> {
     const connectionError = toConnectionError(error, this.target, this.settings.user);
     // A query cancelled by its timeout leaves a healthy connection; anything else starts over.
     if (connectionError.kind !== 'timeout' || !this.client) {
