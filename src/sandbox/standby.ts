@@ -26,6 +26,8 @@ export interface StandbyOptions {
   /** The name the standby reports (application_name) and of its physical slot on the primary. */
   name?: string;
   settings?: Record<string, string | number>;
+  /** Parent directory of the standby's temporary directory. */
+  parentDir?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function startStandby(primary: PostgresSandbox, options: StandbyOpt
   const conninfo = `host=${primary.host} port=${primary.port} user=${REPLICATION_ROLE} password=${REPLICATION_PASSWORD} application_name=${name}`;
   return startPostgres({
     binDir: primary.binDir,
+    parentDir: options.parentDir,
     superuser: primary.superuser,
     password: primary.password,
     settings: {
