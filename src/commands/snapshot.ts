@@ -14,8 +14,7 @@ import { replicationSql } from '../sources/replication/sql.js';
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import { readVacuum } from '../sources/vacuum/read.js';
 import { vacuumSql } from '../sources/vacuum/sql.js';
-import { replicationAlerts } from '../store/replication-alerts.js';
-import { DEFAULT_THRESHOLDS } from '../config/thresholds.js';
+import { alertThresholds, replicationAlerts } from '../store/replication-alerts.js';
 
 /** PgBouncer's part of the document: its data, or the error that kept it from answering. */
 function bouncerDocument(tick: PgBouncerTick): SnapshotDocument['pgbouncer'] {
@@ -85,7 +84,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
     } else if (replication.kind === 'error') doc.notes.push(`replication not read: ${replication.error.message}`);
     if (vacuum.kind === 'data') doc.vacuum = vacuum.data;
     else if (vacuum.kind === 'error') doc.notes.push(`vacuum not read: ${vacuum.error.message}`);
-    doc.findings = replicationAlerts(doc.replication, doc.vacuum, DEFAULT_THRESHOLDS);
+    doc.findings = replicationAlerts(doc.replication, doc.vacuum, alertThresholds());
   };
   let stopping = false;
   const takeOne = async (): Promise<boolean> => {

@@ -1,8 +1,31 @@
-import type { Thresholds } from '../config/thresholds.js';
+import { defaultThresholds, type Thresholds as HealthThresholds } from '../health/thresholds.js';
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 import { formatBytes } from '../text/bytes.js';
 import { formatDuration } from '../text/duration.js';
+
+/** Where the header's warning line starts: the health checks' warning thresholds, and two of its own. */
+export interface Thresholds {
+  standbyLagBytes: number;
+  standbyLagSeconds: number;
+  slotRetainedBytes: number;
+  horizonAgeXids: number;
+  horizonAgeSeconds: number;
+  /** A database's age(datfrozenxid) above this share of autovacuum_freeze_max_age. */
+  wraparoundFreezeFraction: number;
+}
+
+/** The header's thresholds from the health checks' (`--threshold` and configuration change those). */
+export function alertThresholds(health: HealthThresholds = defaultThresholds()): Thresholds {
+  return {
+    standbyLagBytes: 1024 ** 3,
+    standbyLagSeconds: health.replicationLagWarning,
+    slotRetainedBytes: health.slotRetainedWarning,
+    horizonAgeXids: 50_000_000,
+    horizonAgeSeconds: health.xminHorizonWarning,
+    wraparoundFreezeFraction: health.wraparoundWarning,
+  };
+}
 
 /** Short findings for the header: what in replication and vacuum crosses a threshold. Empty when all is well. */
 export function replicationAlerts(
