@@ -26,21 +26,21 @@ const RELEASE_TEXT: Record<HorizonHolder['release'], string> = {
 const PROGRESS_COLUMNS: Column<MaintenanceProgress>[] = [
   { title: 'PID', width: 7, align: 'right', cell: (r) => String(r.pid) },
   { title: 'WHAT', width: 12, cell: (r) => `${r.autovacuum ? 'auto' : ''}${r.kind}${r.toPreventWraparound ? '!' : ''}` },
-  { title: 'TABLE', width: 20, cell: (r) => r.table ?? '?' },
-  { title: 'PHASE', width: 22, cell: (r) => r.phase },
+  { title: 'TABLE', width: 16, cell: (r) => r.table ?? '?' },
+  { title: 'PHASE', width: 20, cell: (r) => r.phase },
   { title: 'SCANNED', width: 7, align: 'right', cell: (r) => pct(r.scannedPercent) },
   { title: 'VACUUMD', width: 7, align: 'right', cell: (r) => pct(r.vacuumedPercent) },
   { title: 'IDX', width: 5, align: 'right', cell: (r) => (r.indexesTotal ? `${r.indexesDone}/${r.indexesTotal}` : String(r.indexPasses ?? '')) },
   { title: 'DEAD', width: 6, align: 'right', cell: (r) => formatCount(r.deadTuples) },
   { title: 'ELAPSED', width: 8, align: 'right', cell: (r) => formatDuration(r.elapsedSeconds) },
   { title: 'ETA', width: 8, align: 'right', cell: (r) => (r.etaSeconds === null ? '' : formatDuration(r.etaSeconds)) },
-  { title: 'WAITS FOR', width: 10, cell: (r) => (r.blockers.length > 0 ? `lock held by ${r.blockers.map((b) => `${b.pid}${b.query ? ` (${b.query})` : ''}`).join(', ')}` : (r.waitEvent ?? '')) },
+  { title: 'WAITS FOR', width: 10, cell: (r) => (r.blockers.length > 0 ? `lock of ${r.blockers.map((b) => b.pid).join(', ')}` : (r.waitEvent ?? '')) },
 ];
 
 const HORIZON_COLUMNS: Column<HorizonHolder>[] = [
   { title: 'HOLDER', width: 12, cell: (r) => r.kind },
   { title: 'ID', width: 16, cell: (r) => r.id },
-  { title: 'AGE XIDS', width: 9, align: 'right', cell: (r) => formatCount(r.ageXids) },
+  { title: 'AGE XIDS', width: 11, align: 'right', cell: (r) => String(r.ageXids) },
   { title: 'HELD FOR', width: 9, align: 'right', cell: (r) => (r.ageSeconds === null ? '' : formatDuration(r.ageSeconds)) },
   { title: 'DATABASE', width: 10, cell: (r) => r.database ?? '' },
   { title: 'RELEASE', width: 14, cell: (r) => RELEASE_TEXT[r.release] },
@@ -76,6 +76,13 @@ function deadColumns(nowMs: number): Column<DeadTupleTable>[] {
   ];
 }
 
+/** One line per blocked maintenance command: who holds the lock it waits for, and what that session runs. */
+function blockerLines(progress: readonly MaintenanceProgress[], width: number): string[] {
+  return progress.flatMap((p) =>
+    p.blockers.map((b) => theme.blocked(noteLine(`${p.kind} ${p.pid} waits for a lock held by ${b.pid}${b.user ? ` (${b.user})` : ''}: ${b.query ?? b.state ?? '?'}`, width))),
+  );
+}
+
 /** View 8's body lines (before padding to the screen's height). */
 export function vacuumLines(input: VacuumViewInput): string[] {
   const { data, width, nowMs } = input;
@@ -84,6 +91,7 @@ export function vacuumLines(input: VacuumViewInput): string[] {
   return [
     sectionLine(`Vacuum now (autovacuum ${w.autovacuumOn ? 'on' : 'OFF'}, workers ${w.running} of ${w.max})`, width),
     ...(data.progress.length > 0 ? tableLines(PROGRESS_COLUMNS, data.progress, width, undefined, (p) => (p.blockers.length > 0 ? theme.blocked : undefined)) : [noteLine('no VACUUM, ANALYZE or CLUSTER running', width)]),
+    ...blockerLines(data.progress, width),
     sectionLine(`xmin horizon: who holds back vacuum (${data.horizon.length}, oldest first)`, width),
     ...(data.horizon.length > 0 ? tableLines(HORIZON_COLUMNS, data.horizon, width, input.selectedHolder) : [noteLine('nothing holds the horizon back', width)]),
     sectionLine('Wraparound (per database; autovacuum forces a freeze at 100% of freeze age)', width),
