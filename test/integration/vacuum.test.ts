@@ -13,7 +13,7 @@ import { waitUntil } from '../helpers/wait.js';
 const CONSUMED = 30;
 const noAudit = (): undefined => undefined;
 
-describeEachMajor('vacuum view data', (major) => describe('one step after another', { concurrency: false, timeout: 120_000 }, () => {
+describeEachMajor('vacuum view data', (major) => describe('one step after another', { concurrency: false, timeout: 600_000 }, () => {
   let server: PostgresSandbox;
   let monitor: Monitor;
   const clients: pg.Client[] = [];
