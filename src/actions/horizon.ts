@@ -2,7 +2,7 @@ import type { ConnectionSettings } from '../config/types.js';
 import { closeQuietly, connect } from '../db/connect.js';
 import { describeTarget } from '../config/resolve.js';
 import { errorMessage } from '../errors.js';
-import { audit, type AuditEntry } from './audit.js';
+import { audit, type AuditEntry } from '../audit/log.js';
 
 export interface HorizonOutcome {
   result: 'ok' | 'refused' | 'failed' | 'ended';
