@@ -5,6 +5,8 @@ export const STATE_COMMANDS = [
   'view.pools',
   'view.migrations',
   'view.backups',
+  'view.replication',
+  'view.vacuum',
   'view.next',
   'view.previous',
   'move.up',

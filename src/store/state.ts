@@ -8,8 +8,10 @@ import type { MigrationStatus } from '../migrate/status.js';
 import type { BlockingSession, PlannedStep } from '../migrate/types.js';
 import type { ListedBackup } from '../backup/list.js';
 import type { BackupProgress } from '../backup/progress.js';
+import type { ReplicationSnapshot } from '../sources/replication/types.js';
+import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 
-export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups'] as const;
+export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'replication', 'vacuum'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewId, string> = {
@@ -18,7 +20,12 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   pools: 'Pools',
   migrations: 'Migrations',
   backups: 'Backups',
+  replication: 'Replication',
+  vacuum: 'Vacuum',
 };
+
+/** The key that opens each view (its number in the tabs). */
+export const VIEW_KEYS: Record<ViewId, string> = { sessions: '1', locks: '2', pools: '3', migrations: '4', backups: '5', replication: '7', vacuum: '8' };
 
 /** The session an action was confirmed for: the pid and the backend_start that make it that session. */
 export interface SessionTarget {
@@ -127,6 +134,22 @@ export interface BackupsState {
   verifying: string | undefined;
 }
 
+/** View 7's data: the latest reading, the WAL rate between the last two, replay lag (bytes) per standby over time. */
+export interface ReplicationState {
+  snapshot: ReplicationSnapshot | undefined;
+  walBytesPerSecond: number | null;
+  replayLagHistory: Record<string, number[]>;
+  error: string | undefined;
+  selection: SelectionState;
+}
+
+/** View 8's data: the latest reading. */
+export interface VacuumState {
+  snapshot: VacuumSnapshot | undefined;
+  error: string | undefined;
+  selection: SelectionState;
+}
+
 export interface SelectionState {
   /** The selected row follows this key (a pid in the sessions view), not the row's position. */
   key: SelectionKey | undefined;
@@ -156,6 +179,8 @@ export interface AppState {
   bouncer: BouncerState;
   migrations: MigrationsState;
   backups: BackupsState;
+  replication: ReplicationState;
+  vacuum: VacuumState;
   locks: { selection: SelectionState };
   paused: boolean;
   intervalSeconds: number;
@@ -203,6 +228,8 @@ export function initialState(options: InitialStateOptions): AppState {
       error: undefined,
     },
     locks: { selection: selection() },
+    replication: { snapshot: undefined, walBytesPerSecond: null, replayLagHistory: {}, error: undefined, selection: selection() },
+    vacuum: { snapshot: undefined, error: undefined, selection: selection() },
     migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
     backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },
     paused: false,

@@ -3,7 +3,7 @@ import type { ConnectionSettings } from '../config/types.js';
 import type { BouncerActions } from '../actions/bouncer.js';
 import type { EffectContext } from '../actions/effect-context.js';
 import { runIntent } from '../actions/effects.js';
-import { bouncerFeed, postgresFeed } from '../actions/feeds.js';
+import { bouncerFeed, postgresFeed, replicationFeed, vacuumFeed } from '../actions/feeds.js';
 import { MaintenanceJobs } from '../actions/maintenance-jobs.js';
 import { resolveKey } from '../keymap/router.js';
 import type { Poller } from '../sources/poller.js';
@@ -44,7 +44,7 @@ export class Controller {
     const now = deps.now ?? Date.now;
     this.store = new Store(initial);
     this.jobs = new MaintenanceJobs(deps.settings, this.store.dispatch, now);
-    this.pollers = [postgresFeed(deps.source, this.store, now), ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : [])];
+    this.pollers = [postgresFeed(deps.source, this.store, now), replicationFeed(deps.source, this.store, now), vacuumFeed(deps.source, this.store, now), ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : [])];
     this.effects = {
       getState: this.store.getState,
       dispatch: this.store.dispatch,

@@ -1,5 +1,5 @@
 import type { AppState } from '../../store/state.js';
-import { VIEWS, VIEW_TITLES } from '../../store/state.js';
+import { VIEWS, VIEW_KEYS, VIEW_TITLES } from '../../store/state.js';
 import { sessionColumns } from '../columns/session-columns.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { theme } from '../theme.js';
@@ -7,8 +7,8 @@ import { leftRight, seg, type Segment } from './segments.js';
 
 /** The view tabs, and on the right the filter and sort of the Sessions view. */
 export function tabsLine(state: AppState): string {
-  const tabs: Segment[] = VIEWS.map((view, i) =>
-    view === state.view ? seg(`[${i + 1} ${VIEW_TITLES[view]}]`, theme.activeTab) : seg(` ${i + 1} ${VIEW_TITLES[view]} `),
+  const tabs: Segment[] = VIEWS.map((view) =>
+    view === state.view ? seg(`[${VIEW_KEYS[view]} ${VIEW_TITLES[view]}]`, theme.activeTab) : seg(` ${VIEW_KEYS[view]} ${VIEW_TITLES[view]} `),
   );
   tabs.unshift(seg(''));
   const right: Segment[] = [];

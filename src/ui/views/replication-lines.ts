@@ -35,7 +35,7 @@ function standbyColumns(history: ReadonlyMap<string, readonly number[]>): Column
 const SLOT_COLUMNS: Column<SlotRow>[] = [
   { title: 'SLOT', width: 16, cell: (r) => r.name },
   { title: 'TYPE', width: 8, cell: (r) => r.type },
-  { title: 'ACTIVE BY', width: 20, cell: (r) => (r.active ? (r.activeBy ?? `pid ${r.activePid}`) : r.inactiveSeconds !== null ? `inactive ${formatDuration(r.inactiveSeconds)}` : 'inactive') },
+  { title: 'ACTIVE BY', width: 26, cell: (r) => (r.active ? (r.activeBy ?? `pid ${r.activePid}`) : r.inactiveSeconds !== null ? `inactive ${formatDuration(r.inactiveSeconds)}` : 'inactive') },
   { title: 'RETAINED', width: 9, align: 'right', cell: (r) => bytes(r.retainedBytes) },
   { title: 'WAL', width: 10, cell: (r) => r.invalidationReason ?? r.walStatus ?? '' },
   { title: 'SAFE', width: 9, align: 'right', cell: (r) => (r.safeWalSizeBytes === null ? 'no limit' : bytes(r.safeWalSizeBytes)) },
