@@ -44,8 +44,8 @@ test('7 shows the streaming standby and the slots; 8 shows the horizon holders a
     what: 'view 8 with the prepared transaction and the slot as horizon holders',
     timeoutMs: 30_000,
   });
-  assert.match(vacuum, /prepared +forgotten_tx .*R rollback/);
-  assert.match(vacuum, /slot-catalog +idle_cdc .*D drop slot/);
+  assert.match(vacuum, /prepared +forgotten_tx .*roll back/);
+  assert.match(vacuum, /slot-catalog +idle_cdc .*drop the slot/);
   assert.match(vacuum, /Vacuum now \(autovacuum on, workers \d+ of 3\)/);
   assert.match(vacuum, /postgres +\d+ +0\.0%/);
 });

@@ -51,6 +51,6 @@ test('view 8 draws progress with its blocker, horizon holders oldest first with 
   const text = plain(lines);
   assert.ok(lines.every((line) => displayWidth(line) === 120));
   assert.ok(text.some((l) => /vacuum 42 waits for a lock held by 9: LOCK orders/.test(l)), text.join('\n'));
-  assert.ok(text.some((l) => /prepared +tx1 +5000 +10m00s .*R rollback/.test(l)), text.join('\n'));
+  assert.ok(text.some((l) => /prepared +tx1 +5000 +10m00s .*roll back/.test(l)), text.join('\n'));
   assert.ok(text.some((l) => /shop +120000000 +60\.0% +5\.6%/.test(l)), text.join('\n'));
 });

@@ -17,9 +17,9 @@ export interface VacuumViewInput {
 const pct = (value: number | null): string => (value === null ? '' : `${value.toFixed(1)}%`);
 const ago = (iso: string | null, nowMs: number): string => (iso ? `${formatDuration((nowMs - Date.parse(iso)) / 1000)} ago` : 'never');
 const RELEASE_TEXT: Record<HorizonHolder['release'], string> = {
-  terminate: 'T terminate',
-  'rollback-prepared': 'R rollback',
-  'drop-slot': 'D drop slot',
+  terminate: 'terminate it',
+  'rollback-prepared': 'roll back',
+  'drop-slot': 'drop the slot',
   standby: 'on the standby',
 };
 
@@ -43,7 +43,7 @@ const HORIZON_COLUMNS: Column<HorizonHolder>[] = [
   { title: 'AGE XIDS', width: 11, align: 'right', cell: (r) => String(r.ageXids) },
   { title: 'HELD FOR', width: 9, align: 'right', cell: (r) => (r.ageSeconds === null ? '' : formatDuration(r.ageSeconds)) },
   { title: 'DATABASE', width: 10, cell: (r) => r.database ?? '' },
-  { title: 'RELEASE', width: 14, cell: (r) => RELEASE_TEXT[r.release] },
+  { title: 'RELEASED BY', width: 14, cell: (r) => RELEASE_TEXT[r.release] },
   { title: 'WHAT', width: 10, cell: (r) => `${r.owner ? `${r.owner}: ` : ''}${r.description}` },
 ];
 
