@@ -1,4 +1,8 @@
 import { Poller } from '../sources/poller.js';
+import { readReplication } from '../sources/replication/read.js';
+import { replicationSql } from '../sources/replication/sql.js';
+import { readVacuum } from '../sources/vacuum/read.js';
+import { vacuumSql } from '../sources/vacuum/sql.js';
 import type { PgBouncerSource } from '../sources/pgbouncer.js';
 import { monitorTimeoutMs, type PostgresSource } from '../sources/postgres.js';
 import type { Store } from '../store/store.js';
@@ -81,6 +85,44 @@ export function healthFeed(source: HealthSource, store: Store, now: () => number
           store.dispatch({ type: 'health-error', message: error instanceof Error ? error.message : String(error), at: now() });
           return { retryInMs: healthIntervalMs(state().intervalSeconds) };
         }
+      },
+    },
+    now,
+  );
+}
+
+/** View 7's data on the monitoring connection, every interval. */
+export function replicationFeed(source: PostgresSource, store: Store, now: () => number): Poller {
+  const state = store.getState;
+  return new Poller(
+    {
+      intervalMs: () => state().intervalSeconds * 1000,
+      paused: () => state().paused,
+      tick: async () => {
+        const outcome = await source.read((client, version) => readReplication(client, replicationSql(version)));
+        if (outcome.kind === 'data') store.dispatch({ type: 'replication-data', snapshot: outcome.data, at: now() });
+        if (outcome.kind !== 'error') return undefined;
+        store.dispatch({ type: 'replication-error', message: outcome.error.message });
+        return { retryInMs: outcome.retryInMs };
+      },
+    },
+    now,
+  );
+}
+
+/** View 8's data (heavier: table statistics) at most every 5 seconds. */
+export function vacuumFeed(source: PostgresSource, store: Store, now: () => number): Poller {
+  const state = store.getState;
+  return new Poller(
+    {
+      intervalMs: () => Math.max(5000, state().intervalSeconds * 1000),
+      paused: () => state().paused,
+      tick: async () => {
+        const outcome = await source.read((client, version) => readVacuum(client, vacuumSql(version)));
+        if (outcome.kind === 'data') store.dispatch({ type: 'vacuum-data', snapshot: outcome.data, at: now() });
+        if (outcome.kind !== 'error') return undefined;
+        store.dispatch({ type: 'vacuum-error', message: outcome.error.message });
+        return { retryInMs: outcome.retryInMs };
       },
     },
     now,

@@ -9,6 +9,12 @@ import { terminalSafeJson } from './snapshot-json.js';
 import { formatSnapshotTable } from './snapshot-table.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
 import { createPgBouncerSource, type PgBouncerTick } from '../sources/pgbouncer.js';
+import { readReplication, walRate } from '../sources/replication/read.js';
+import { replicationSql } from '../sources/replication/sql.js';
+import type { ReplicationSnapshot } from '../sources/replication/types.js';
+import { readVacuum } from '../sources/vacuum/read.js';
+import { vacuumSql } from '../sources/vacuum/sql.js';
+import { alertThresholds, replicationAlerts } from '../store/replication-alerts.js';
 
 /** PgBouncer's part of the document: its data, or the error that kept it from answering. */
 function bouncerDocument(tick: PgBouncerTick): SnapshotDocument['pgbouncer'] {
@@ -20,7 +26,9 @@ function bouncerDocument(tick: PgBouncerTick): SnapshotDocument['pgbouncer'] {
 export const snapshotHelp = `Usage: pgtop snapshot [options] [CONNINFO | URI]
 
 Prints the data the monitor shows, once or every SECS seconds: every session of pg_stat_activity
-(idle ones included, pgtop's own left out), the server's figures, and who blocks whom.
+(idle ones included, pgtop's own left out), the server's figures, and who blocks whom; with --json
+and --ndjson also replication (standbys, slots, archiver, recovery), vacuum (progress, xmin horizon
+holders, wraparound) and findings (what crosses a warning threshold).
 
 Options:
   --json                  one JSON document
@@ -65,11 +73,25 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   };
 
   let previous: PgSnapshot | undefined;
+  let previousReplication: ReplicationSnapshot | undefined;
+  /** Replication and vacuum, read on the same connection after the activity tick. */
+  const addMaintenance = async (doc: SnapshotDocument): Promise<void> => {
+    const replication = await source.read((client, version) => readReplication(client, replicationSql(version)));
+    const vacuum = await source.read((client, version) => readVacuum(client, vacuumSql(version)));
+    if (replication.kind === 'data') {
+      doc.replication = { ...replication.data, walBytesPerSecond: walRate(previousReplication, replication.data) };
+      previousReplication = replication.data;
+    } else if (replication.kind === 'error') doc.notes.push(`replication not read: ${replication.error.message}`);
+    if (vacuum.kind === 'data') doc.vacuum = vacuum.data;
+    else if (vacuum.kind === 'error') doc.notes.push(`vacuum not read: ${vacuum.error.message}`);
+    doc.findings = replicationAlerts(doc.replication, doc.vacuum, alertThresholds());
+  };
   let stopping = false;
   const takeOne = async (): Promise<boolean> => {
     const [outcome, bouncerTick] = await Promise.all([source.tick(), bouncer?.tick()]);
     if (outcome.kind === 'data') {
       const doc = buildSnapshotDocument(outcome.data, previous, source.target);
+      await addMaintenance(doc);
       if (bouncerTick) doc.pgbouncer = bouncerDocument(bouncerTick);
       print(doc);
       previous = outcome.data;

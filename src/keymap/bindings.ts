@@ -29,6 +29,8 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['4'], command: 'view.migrations', description: 'Migrations view' },
   { keys: ['5'], command: 'view.backups', description: 'Backups view' },
   { keys: ['9'], command: 'view.health', description: 'Health view (findings of the health checks)' },
+  { keys: ['7'], command: 'view.replication', description: 'Replication view (standbys, slots, WAL, archiver)' },
+  { keys: ['8'], command: 'view.vacuum', description: 'Vacuum view (progress, xmin horizon holders, wraparound)' },
   { keys: ['tab'], command: 'view.next', description: 'next view' },
   { keys: ['shift-tab'], command: 'view.previous', description: 'previous view' },
   { keys: ['up', 'k'], command: 'move.up', description: 'select the row above' },

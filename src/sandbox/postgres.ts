@@ -19,6 +19,8 @@ export interface PostgresSandboxOptions {
   binDir?: string;
   /** A PostgreSQL major to run (its binaries are looked up); ignored when binDir is given. */
   major?: number;
+  /** Fills the data directory instead of initdb (a standby's copy of its primary). */
+  seedDataDir?: (dataDir: string, runAs: RunAs | undefined) => Promise<void>;
 }
 
 export interface PostgresSandbox {
@@ -82,12 +84,16 @@ export async function startPostgres(options: PostgresSandboxOptions = {}): Promi
 
   try {
     const asUser = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
-    execFileSync(
-      join(binDir, 'initdb'),
-      ['-D', dataDir, '-U', superuser, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...asUser },
-    );
-    appendFileSync(join(dataDir, 'pg_hba.conf'), '\nhost all all ::1/128 scram-sha-256\n');
+    if (options.seedDataDir) {
+      await options.seedDataDir(dataDir, runAs);
+    } else {
+      execFileSync(
+        join(binDir, 'initdb'),
+        ['-D', dataDir, '-U', superuser, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'],
+        { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...asUser },
+      );
+      appendFileSync(join(dataDir, 'pg_hba.conf'), '\nhost all all ::1/128 scram-sha-256\n');
+    }
     const version = readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim();
     const port = await freePort();
     const settings: Record<string, string | number> = {

@@ -3,11 +3,11 @@ import type { ProgressRow, ServerInfo, Session, SessionLock, WaitingLock } from 
 /** A row as node-postgres returns it, before we trust any field. */
 export type RawRow = Record<string, unknown>;
 
-const iso = (value: unknown): string | null => {
+export const iso = (value: unknown): string | null => {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   return typeof value === 'string' ? value : null;
 };
-const num = (value: unknown): number | null => {
+export const num = (value: unknown): number | null => {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string' && value.trim() !== '') {
     const n = Number(value);
@@ -15,7 +15,7 @@ const num = (value: unknown): number | null => {
   }
   return null;
 };
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : value == null ? null : String(value));
+export const text = (value: unknown): string | null => (typeof value === 'string' ? value : value == null ? null : String(value));
 
 const HIDDEN_QUERY = '<insufficient privilege>';
 

@@ -44,6 +44,7 @@ export interface PostgresSourceOptions {
 export class PostgresSource {
   private client: pg.Client | undefined;
   private sql: MonitorSql | undefined;
+  private versionNum = 0;
   private busy = false;
   private readonly backoff = new Backoff(500, 15_000);
   private lastError: ConnectionError | undefined;
@@ -94,7 +95,8 @@ export class PostgresSource {
       );
       const row = result.rows[0];
       if (generation !== this.generation) throw new Error('the connection attempt was abandoned');
-      this.sql = monitorSql(Number(row?.version_num ?? 0), {
+      this.versionNum = Number(row?.version_num ?? 0);
+      this.sql = monitorSql(this.versionNum, {
         queryChars: this.options.queryChars === undefined ? QUERY_PREVIEW_CHARS : this.options.queryChars,
       });
       this.ownPid = row?.pid;
@@ -158,6 +160,21 @@ export class PostgresSource {
     return { kind: 'error', error: this.lastError, retryInMs: this.backoff.remainingMs() };
   }
 
+  /**
+   * Runs another source's reading (replication, vacuum) on the monitoring connection, with the server's
+   * version for its SQL. It queues behind a running tick rather than opening a second connection.
+   */
+  async read<T>(reading: (client: pg.Client, versionNum: number) => Promise<T>): Promise<TickOutcome<T>> {
+    try {
+      if (!this.client) await this.open();
+      const client = this.client;
+      if (!client) throw new Error('not connected');
+      return { kind: 'data', data: await reading(client, this.versionNum) };
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
   private async query(detailPid: number | undefined): Promise<PgSnapshot> {
     const client = this.client;
     const sql = this.sql;
@@ -189,7 +206,7 @@ export class PostgresSource {
     };
   }
 
-  private fail(error: unknown): TickOutcome<PgSnapshot> {
+  private fail(error: unknown): TickOutcome<never> {
     const connectionError = toConnectionError(error, this.target, this.settings.user);
     // A query cancelled by its timeout leaves a healthy connection; anything else starts over.
     if (connectionError.kind !== 'timeout' || !this.client) {

@@ -7,6 +7,8 @@ export const STATE_COMMANDS = [
   'view.backups',
   'view.health',
   'health.jump',
+  'view.replication',
+  'view.vacuum',
   'view.next',
   'view.previous',
   'move.up',

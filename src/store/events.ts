@@ -1,3 +1,5 @@
+import type { ReplicationSnapshot } from '../sources/replication/types.js';
+import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 import type { PgSnapshot } from '../sources/types.js';
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import type { MigrationStatus } from '../migrate/status.js';
@@ -25,6 +27,10 @@ export type AppEvent =
   | { type: 'message'; text: string; tone: Message['tone']; at: number }
   | { type: 'busy'; text: string | undefined }
   | { type: 'untag'; pids: number[] }
+  | { type: 'replication-data'; snapshot: ReplicationSnapshot; at: number }
+  | { type: 'replication-error'; message: string }
+  | { type: 'vacuum-data'; snapshot: VacuumSnapshot; at: number }
+  | { type: 'vacuum-error'; message: string }
   | { type: 'bouncer-data'; snapshot: PgBouncerSnapshot; at: number }
   | { type: 'bouncer-error'; message: string; retryInMs: number; at: number }
   | { type: 'bouncer-pending'; databases: string[] }

@@ -1,3 +1,4 @@
+import { alertThresholds, replicationAlerts } from './replication-alerts.js';
 import type { AppState, ViewId } from './state.js';
 
 export const MIN_COLUMNS = 80;
@@ -22,7 +23,8 @@ export const tooSmall = (state: AppState): boolean => state.terminal.columns < M
 /** The lines between the tabs and the footer: what a view has to draw in. */
 export function bodyHeight(state: AppState): number {
   const bouncerLine = state.bouncer.configured ? 1 : 0;
-  return state.terminal.rows - SCREEN_CHROME - bouncerLine;
+  const findingsLine = replicationFindings(state).length > 0 ? 1 : 0;
+  return state.terminal.rows - SCREEN_CHROME - bouncerLine - findingsLine;
 }
 
 /** Lines of the Migrations view above its table (the status, its problems) and below it (the run). */
@@ -74,5 +76,15 @@ export function tableRows(state: AppState, view: ViewId = state.view): number {
       return Math.max(1, body - BACKUPS_ABOVE - backupJobLines(state) - 1);
     case 'health':
       return Math.max(1, body - HEALTH_ABOVE - 1);
+    case 'replication':
+    case 'vacuum':
+      return Math.max(1, body - 1);
   }
+}
+
+const thresholds = alertThresholds();
+
+/** What in replication and vacuum is wrong now: the header's warning line, when there is any. */
+export function replicationFindings(state: AppState): string[] {
+  return replicationAlerts(state.replication.snapshot, state.vacuum.snapshot, thresholds);
 }

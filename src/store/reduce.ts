@@ -12,6 +12,7 @@ import { pidsOf, sessionsViewModel } from './selectors.js';
 import { tableRows } from './layout.js';
 import { VIEWS, type AppState } from './state.js';
 import { focusedFinding, healthRows, jumpToFinding, selectedFinding } from './health.js';
+import { receiveReplication } from './replication-history.js';
 
 /** How many messages the messages overlay keeps. */
 const MESSAGES_KEPT = 20;
@@ -78,6 +79,14 @@ export function reduce(state: AppState, event: AppEvent): AppState {
     }
     case 'busy':
       return { ...state, busy: event.text };
+    case 'replication-data':
+      return { ...state, replication: receiveReplication(state.replication, event.snapshot) };
+    case 'replication-error':
+      return { ...state, replication: { ...state.replication, error: event.message } };
+    case 'vacuum-data':
+      return { ...state, vacuum: { ...state.vacuum, snapshot: event.snapshot, error: undefined } };
+    case 'vacuum-error':
+      return { ...state, vacuum: { ...state.vacuum, error: event.message } };
     case 'bouncer-data':
       return {
         ...state,
@@ -111,6 +120,8 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'view.migrations':
     case 'view.backups':
     case 'view.health':
+    case 'view.replication':
+    case 'view.vacuum':
       return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined };
     case 'health.jump':
       return jumpToFinding(state, focusedFinding(state)) ?? state;
@@ -216,6 +227,14 @@ function move(state: AppState, movement: Movement): AppState {
   if (state.view === 'migrations') {
     const keys = (state.migrations.status?.entries ?? []).map((e) => e.version);
     return { ...state, migrations: { ...state.migrations, selection: moveSelection(keys, state.migrations.selection, movement, tableRows(state, 'migrations')) } };
+  }
+  if (state.view === 'replication') {
+    const keys = (state.replication.snapshot?.slots ?? []).map((s) => s.name);
+    return { ...state, replication: { ...state.replication, selection: moveSelection(keys, state.replication.selection, movement, tableRows(state, 'replication')) } };
+  }
+  if (state.view === 'vacuum') {
+    const keys = (state.vacuum.snapshot?.horizon ?? []).map((h) => `${h.kind}:${h.id}`);
+    return { ...state, vacuum: { ...state.vacuum, selection: moveSelection(keys, state.vacuum.selection, movement, tableRows(state, 'vacuum')) } };
   }
   if (state.view === 'backups') {
     const keys = (state.backups.list ?? []).map((e) => e.file);

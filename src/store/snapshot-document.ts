@@ -1,5 +1,7 @@
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import type { BlockingEdge, PgSnapshot, Rates, ServerInfo, Session, StateCounts, WaitingLock } from '../sources/types.js';
+import type { ReplicationSnapshot } from '../sources/replication/types.js';
+import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 import { blockingEdges, computeRates, countStates } from './derive.js';
 
 /** What `pgtop snapshot --json` prints: the same data the screen shows. */
@@ -13,6 +15,12 @@ export interface SnapshotDocument {
   blocking: BlockingEdge[];
   waitingLocks: WaitingLock[];
   notes: string[];
+  /** Standbys, slots, archiver, recovery (view 7), with the WAL generation rate between two ticks. */
+  replication?: ReplicationSnapshot & { walBytesPerSecond: number | null };
+  /** Vacuum progress, xmin horizon holders, wraparound and table pressure (view 8). */
+  vacuum?: VacuumSnapshot;
+  /** What in replication and vacuum crosses a threshold (the header's warning line). */
+  findings?: string[];
   /** With --pgbouncer: PgBouncer's pools with the derived figures, or why it did not answer. */
   pgbouncer?: ({ ok: true } & PgBouncerSnapshot) | { ok: false; error: { kind: string; message: string } };
 }

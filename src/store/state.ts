@@ -10,8 +10,10 @@ import type { BlockingSession, PlannedStep } from '../migrate/types.js';
 import type { ListedBackup } from '../backup/list.js';
 import type { BackupProgress } from '../backup/progress.js';
 import type { Finding } from '../health/types.js';
+import type { ReplicationSnapshot } from '../sources/replication/types.js';
+import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 
-export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'health'] as const;
+export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'replication', 'vacuum', 'health'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewId, string> = {
@@ -20,16 +22,20 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   pools: 'Pools',
   migrations: 'Migrations',
   backups: 'Backups',
+  replication: 'Replication',
+  vacuum: 'Vacuum',
   health: 'Health',
 };
 
-/** The key that shows each view (the tabs show it too). */
+/** The key that opens each view (the tabs show it too). */
 export const VIEW_KEYS: Record<ViewId, string> = {
   sessions: '1',
   locks: '2',
   pools: '3',
   migrations: '4',
   backups: '5',
+  replication: '7',
+  vacuum: '8',
   health: '9',
 };
 
@@ -159,6 +165,22 @@ export interface HealthState {
   detailId: string | undefined;
 }
 
+/** View 7's data: the latest reading, the WAL rate between the last two, replay lag (bytes) per standby over time. */
+export interface ReplicationState {
+  snapshot: ReplicationSnapshot | undefined;
+  walBytesPerSecond: number | null;
+  replayLagHistory: Record<string, number[]>;
+  error: string | undefined;
+  selection: SelectionState;
+}
+
+/** View 8's data: the latest reading. */
+export interface VacuumState {
+  snapshot: VacuumSnapshot | undefined;
+  error: string | undefined;
+  selection: SelectionState;
+}
+
 export interface SelectionState {
   /** The selected row follows this key (a pid in the sessions view), not the row's position. */
   key: SelectionKey | undefined;
@@ -191,6 +213,8 @@ export interface AppState {
   migrations: MigrationsState;
   backups: BackupsState;
   health: HealthState;
+  replication: ReplicationState;
+  vacuum: VacuumState;
   locks: { selection: SelectionState };
   paused: boolean;
   intervalSeconds: number;
@@ -243,6 +267,8 @@ export function initialState(options: InitialStateOptions): AppState {
       error: undefined,
     },
     locks: { selection: selection() },
+    replication: { snapshot: undefined, walBytesPerSecond: null, replayLagHistory: {}, error: undefined, selection: selection() },
+    vacuum: { snapshot: undefined, error: undefined, selection: selection() },
     migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
     backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },
     health: { findings: undefined, takenAt: undefined, error: undefined, selection: selection(), detailId: undefined },

@@ -3,7 +3,7 @@ import type { ConnectionSettings } from '../config/types.js';
 import type { BouncerActions } from '../actions/bouncer.js';
 import type { EffectContext } from '../actions/effect-context.js';
 import { runIntent } from '../actions/effects.js';
-import { bouncerFeed, healthFeed, postgresFeed } from '../actions/feeds.js';
+import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../actions/feeds.js';
 import type { HealthSource } from '../health/source.js';
 import { MaintenanceJobs } from '../actions/maintenance-jobs.js';
 import { resolveKey } from '../keymap/router.js';
@@ -49,6 +49,8 @@ export class Controller {
     this.jobs = new MaintenanceJobs(deps.settings, this.store.dispatch, now);
     this.pollers = [
       postgresFeed(deps.source, this.store, now),
+      replicationFeed(deps.source, this.store, now),
+      vacuumFeed(deps.source, this.store, now),
       ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : []),
       ...(deps.health ? [healthFeed(deps.health, this.store, now)] : []),
     ];

@@ -14,7 +14,13 @@ import { backupsBody } from './views/backups-view.js';
 import { healthBody } from './views/health-view.js';
 import { clientBehind, poolLookup } from '../store/pools.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
-import { MIN_COLUMNS, MIN_ROWS, bodyHeight, tooSmall } from '../store/layout.js';
+import { MIN_COLUMNS, MIN_ROWS, bodyHeight, replicationFindings, tableRows, tooSmall } from '../store/layout.js';
+import { replicationLines } from './views/replication-lines.js';
+import { vacuumLines } from './views/vacuum-lines.js';
+import { padLines } from './views/sessions-view.js';
+import { theme } from './theme.js';
+import { fit } from '../text/width.js';
+import { resolveSelection } from '../store/selection.js';
 
 /** The PgBouncer client behind a session, for its detail. */
 function bouncerDetail(state: AppState, pid: number): string[] {
@@ -41,7 +47,12 @@ export function screenLines(state: AppState): string[] {
     for (let i = 0; i < text.length && lines.length < Math.max(1, rows - 1); i += width) lines.push(text.slice(i, i + width));
     return lines;
   }
-  const header = [...headerLines(state), ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : [])];
+  const findings = replicationFindings(state);
+  const header = [
+    ...headerLines(state),
+    ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : []),
+    ...(findings.length > 0 ? [theme.warn(fit(` ⚠ ${sanitizeOneLine(findings.join(' · '))}`, columns))] : []),
+  ];
   const top = [...header, tabsLine(state)];
   const height = bodyHeight(state);
   const body = withDialog(state, bodyFor(state, height), state.dialog);
@@ -65,5 +76,26 @@ function bodyFor(state: AppState, height: number): string[] {
       return healthBody(state, height);
     case 'locks':
       return locksBody(state, lockTreeRows(state.pg.snapshot), height);
+    case 'replication':
+      return replicationBody(state, height);
+    case 'vacuum':
+      return vacuumBody(state, height);
   }
+}
+
+function replicationBody(state: AppState, height: number): string[] {
+  const r = state.replication;
+  const slots = (r.snapshot?.slots ?? []).map((s) => s.name);
+  const selected = slots.length > 0 ? resolveSelection(slots, r.selection, tableRows(state, 'replication')).index : undefined;
+  const history = new Map(Object.entries(r.replayLagHistory));
+  const lines = replicationLines({ data: r.snapshot, walBytesPerSecond: r.walBytesPerSecond, replayLagHistory: history, selectedSlot: selected, error: r.error, width: state.terminal.columns });
+  return padLines(lines, height, state.terminal.columns);
+}
+
+function vacuumBody(state: AppState, height: number): string[] {
+  const v = state.vacuum;
+  const holders = (v.snapshot?.horizon ?? []).map((h) => `${h.kind}:${h.id}`);
+  const selected = holders.length > 0 ? resolveSelection(holders, v.selection, tableRows(state, 'vacuum')).index : undefined;
+  const lines = vacuumLines({ data: v.snapshot, selectedHolder: selected, error: v.error, width: state.terminal.columns, nowMs: state.now });
+  return padLines(lines, height, state.terminal.columns);
 }

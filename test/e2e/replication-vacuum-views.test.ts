@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type pg from 'pg';
+import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { createLogicalSlot, PRIMARY_SETTINGS, startStandby, waitForStreaming } from '../../src/sandbox/standby.js';
+import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';
+
+let primary: PostgresSandbox;
+let standby: PostgresSandbox;
+let holder: pg.Client;
+let pgtop: PgtopTerminal;
+
+before(async () => {
+  primary = await startPostgres({ settings: PRIMARY_SETTINGS });
+  standby = await startStandby(primary, { name: 'replica_one' });
+  await waitForStreaming(primary, 'replica_one');
+  await createLogicalSlot(primary, 'idle_cdc');
+  holder = await primary.connect();
+  await holder.query('BEGIN');
+  await holder.query("PREPARE TRANSACTION 'forgotten_tx'");
+  pgtop = await startPgtop(['--interval', '1', primary.uri()], { columns: 140, rows: 40 });
+});
+
+after(async () => {
+  pgtop?.kill();
+  await holder?.end().catch(() => undefined);
+  await standby?.stop();
+  await primary?.stop();
+});
+
+test('7 shows the streaming standby and the slots; 8 shows the horizon holders and wraparound', async () => {
+  await pgtop.waitForFrame(/1 Sessions/, { what: 'the monitor', timeoutMs: 30_000 });
+  pgtop.sendKeys('7');
+  const replication = await pgtop.waitForFrame((s) => /\[7 Replication\]/.test(s) && /replica_one +127\.0\.0\.1 +streaming/.test(s) && /idle_cdc +logical +inactive/.test(s), {
+    what: 'view 7 with the standby and the logical slot',
+    timeoutMs: 30_000,
+  });
+  assert.match(replication, /Primary at \d+\/[0-9A-F]+ +WAL/);
+  assert.match(replication, /replica_one +physical +replica_one @127\.0\.0\.1/);
+  assert.match(replication, /archiver: archive_mode is off/);
+
+  pgtop.sendKeys('8');
+  const vacuum = await pgtop.waitForFrame((s) => /\[8 Vacuum\]/.test(s) && /prepared +forgotten_tx/.test(s) && /slot-catalog +idle_cdc/.test(s), {
+    what: 'view 8 with the prepared transaction and the slot as horizon holders',
+    timeoutMs: 30_000,
+  });
+  assert.match(vacuum, /prepared +forgotten_tx .*roll back/);
+  assert.match(vacuum, /slot-catalog +idle_cdc .*drop the slot/);
+  assert.match(vacuum, /Vacuum now \(autovacuum on, workers \d+ of 3\)/);
+  assert.match(vacuum, /postgres +\d+ +0\.0%/);
+});
