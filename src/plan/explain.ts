@@ -52,7 +52,7 @@ export async function explainStatement(settings: ConnectionSettings, request: Pl
       generic: check.parameterised,
       note:
         `${check.parameterised ? 'Generic plan (EXPLAIN (GENERIC_PLAN)), not run' : 'Estimated plan (EXPLAIN), not run'}; ` +
-        `made in database "${request.database}" with pgtop's role "${context?.role ?? settings.user}" and search_path "${context?.search_path ?? ''}", not the session's.`,
+        `made in database "${request.database}" with pgtop's role "${context?.role ?? settings.user}" and its search_path (${context?.search_path ?? '?'}), not the session's.`,
     };
   } catch (error) {
     return { kind: 'failed', message: `EXPLAIN failed: ${errorMessage(error)}` };
