@@ -17,11 +17,11 @@ export function testMajors(env: NodeJS.ProcessEnv = process.env): number[] {
 
 /**
  * Declares `body` once per PostgreSQL major, each inside its own `describe('PostgreSQL N')`, the majors
- * running side by side. `body` registers before/after hooks and tests for that major, starting its server
+ * running side by side (the tests of one major run one after another). `body` registers before/after hooks and tests for that major, starting its server
  * with `startPostgres({ major })`.
  */
 export function describeEachMajor(title: string, body: (major: number) => void): void {
   describe(title, { concurrency: true }, () => {
-    for (const major of testMajors()) describe(`PostgreSQL ${major}`, () => body(major));
+    for (const major of testMajors()) describe(`PostgreSQL ${major}`, { concurrency: 1 }, () => body(major));
   });
 }
