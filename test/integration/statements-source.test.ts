@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { resetStatements } from '../../src/actions/statements-reset.js';
 import type { AuditEntry } from '../../src/actions/audit.js';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
@@ -22,8 +22,6 @@ describeEachMajor('pg_stat_statements source', (major) => {
     await source?.close();
     await sandbox?.stop();
   });
-  // The tests share one source and one statistics table: one at a time.
-  describe('in order', { concurrency: 1 }, () => {
 
   it('rates match a known workload: N calls in the interval give N / interval calls per second', async () => {
     await runTimes(sandbox, 'SELECT count(*) AS rate_probe FROM pg_class', 3);
@@ -131,7 +129,6 @@ describeEachMajor('pg_stat_statements source', (major) => {
     } finally {
       await plain.close();
     }
-  });
   });
 });
 
