@@ -1,6 +1,7 @@
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import type { BlockingEdge, PgSnapshot, Rates, ServerInfo, Session, StateCounts, WaitingLock } from '../sources/types.js';
 import { blockingEdges, computeRates, countStates } from './derive.js';
+import type { StatementsDocument } from './statements-document.js';
 
 /** What `pgtop snapshot --json` prints: the same data the screen shows. */
 export interface SnapshotDocument {
@@ -15,6 +16,8 @@ export interface SnapshotDocument {
   notes: string[];
   /** With --pgbouncer: PgBouncer's pools with the derived figures, or why it did not answer. */
   pgbouncer?: ({ ok: true } & PgBouncerSnapshot) | { ok: false; error: { kind: string; message: string } };
+  /** With --statements: pg_stat_statements with rates over the interval, or why it cannot be read. */
+  statements?: StatementsDocument;
 }
 
 export function privilegeNotes(snapshot: PgSnapshot): string[] {

@@ -5,6 +5,8 @@ import type { AuditEntry } from '../../src/actions/audit.js';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { StatementsSource } from '../../src/sources/statements/source.js';
 import { computeStatementRates } from '../../src/store/statement-rates.js';
+import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
+import { runCli } from '../helpers/cli.js';
 import { describeEachMajor } from '../helpers/majors.js';
 import { fetchStatements, keyOfText, runTimes, sandboxSettings } from '../helpers/statements.js';
 
@@ -92,6 +94,23 @@ describeEachMajor('pg_stat_statements source', (major) => {
     const ours = computeStatementRates(afterOther, afterOurs);
     assert.notEqual(ours.resetAt, null);
     assert.ok(afterOurs.entries.length < afterOther.entries.length || afterOurs.entries.every((e) => e.counters.calls <= 2));
+  });
+
+  it('pgtop snapshot --json --statements prints the statements with rates over a second and their texts', async () => {
+    await runTimes(sandbox, 'SELECT count(*) AS snapshot_probe FROM pg_proc', 2);
+    const result = await runCli(['snapshot', '--json', '--statements', sandbox.uri()]);
+    assert.equal(result.code, 0, result.stderr);
+    const doc = JSON.parse(result.stdout) as SnapshotDocument;
+    assert.ok(doc.statements?.available, JSON.stringify(doc.statements));
+    if (!doc.statements?.available) return;
+    assert.ok(doc.statements.intervalSeconds !== null && doc.statements.intervalSeconds >= 0.9);
+    const probe = doc.statements.statements.find((s) => s.query?.includes('snapshot_probe'));
+    assert.equal(probe?.totals.calls, 2);
+    assert.equal(probe?.callsPerSecond, 0);
+    assert.equal(probe?.database, 'postgres');
+    const other = await runCli(['snapshot', '--json', '--statements', sandbox.uri('other')]);
+    const refused = (JSON.parse(other.stdout) as SnapshotDocument).statements;
+    assert.deepEqual(refused && !refused.available && refused.problem, 'not-installed');
   });
 
   it('says the extension is not installed in the database pgtop is connected to, and how to install it', async () => {
