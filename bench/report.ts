@@ -5,6 +5,7 @@ import type { MemoryFigures } from './memory.js';
 import type { FrameFigures } from './render.js';
 import type { ServerCost } from './server-cost.js';
 import type { StartupFigures } from './startup.js';
+import type { StatementsRefreshFigures } from './statements-cost.js';
 import { round } from './stats.js';
 
 export type SourceTicks = ServerCost & { sessions: number; ticks: number; clientMsMedian: number };
@@ -24,6 +25,7 @@ export interface Results {
   sourceTicks: SourceTicks[];
   sideBySide: SideBySide[];
   startup?: StartupFigures;
+  statements?: StatementsRefreshFigures;
   table: Row[];
   durationSeconds?: number;
 }
@@ -52,6 +54,7 @@ export const CPU_BUDGET_PERCENT = 5;
 export const CPU_BUDGET_SESSIONS = 1000;
 export const MEMORY_BUDGET_MB = 150;
 export const STARTUP_BUDGET_MS = 1000;
+export const STATEMENTS_BUDGET_MS = 50;
 
 function pgActivityOf(run: SideBySide | undefined): ClientFigures | undefined {
   return run && 'program' in run.pgActivity ? run.pgActivity : undefined;
@@ -139,6 +142,16 @@ export function buildTable(r: Results): Row[] {
         holds: holds(r.startup.medianMs < STARTUP_BUDGET_MS),
       }),
     );
+  }
+  if (r.statements) {
+    const s = r.statements;
+    rows.push(
+      row(`Statements refresh server time, ${count(s.entries)} entries (${s.refreshes} refreshes)`, `${fmt(s.serverMsPerRefresh, 2)} ms`, {
+        budget: `< ${STATEMENTS_BUDGET_MS} ms`,
+        holds: holds(s.serverMsPerRefresh < STATEMENTS_BUDGET_MS),
+      }),
+    );
+    rows.push(row(`  texts of one screen (${s.textsCount} rows), client time per refresh`, `${fmt(s.textsServerMs, 2)} ms, ${fmt(s.clientMsMedian, 1)} ms (median)`));
   }
   return rows;
 }

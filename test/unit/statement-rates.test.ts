@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseCounters } from '../../src/sources/statements/parse.js';
+import { mergeEntries, parseCounters } from '../../src/sources/statements/parse.js';
 import type { StatementEntry, StatementsSnapshot } from '../../src/sources/statements/types.js';
 import { computeStatementRates } from '../../src/store/statement-rates.js';
 
@@ -83,4 +83,12 @@ describe('statement rates', () => {
     assert.equal(a.counters.walBuffersFull, null);
     assert.equal(a.counters.tempBlksRead, 0);
   });
+});
+
+test('top-level and nested rows of one queryid, database and role are one entry', () => {
+  const top = { ...entry('q/1/10', { calls: 3, ms: 2, statsSince: '2026-01-01T00:00:05.000Z' }) };
+  const nested = { ...entry('q/1/10', { calls: 4, ms: 1, statsSince: '2026-01-01T00:00:01.000Z' }) };
+  const merged = mergeEntries([top, nested, entry('other', { calls: 1, ms: 1 })]);
+  assert.equal(merged.length, 2);
+  assert.deepEqual([merged[0]?.counters.calls, merged[0]?.counters.totalExecMs, merged[0]?.counters.walBuffersFull, merged[0]?.statsSince], [7, 3, null, '2026-01-01T00:00:01.000Z']);
 });

@@ -50,3 +50,24 @@ export function parseEntry(row: RawRow): StatementEntry {
 }
 
 export { iso as parseTimestamp, num as parseNumber };
+
+/** Sums the rows of one queryid + database + role (pg_stat_statements.track = all keeps top-level and nested apart). */
+export function mergeEntries(entries: readonly StatementEntry[]): StatementEntry[] {
+  const byKey = new Map<string, StatementEntry>();
+  for (const entry of entries) {
+    const seen = byKey.get(entry.key);
+    if (!seen) {
+      byKey.set(entry.key, entry);
+      continue;
+    }
+    const counters = { ...seen.counters };
+    for (const name of Object.keys(COUNTER_COLUMNS) as CounterName[]) {
+      const a = seen.counters[name];
+      const b = entry.counters[name];
+      (counters as Record<CounterName, number | null>)[name] = a === null && b === null ? null : (a ?? 0) + (b ?? 0);
+    }
+    const statsSince = seen.statsSince !== null && entry.statsSince !== null && entry.statsSince < seen.statsSince ? entry.statsSince : seen.statsSince;
+    byKey.set(entry.key, { ...seen, counters, statsSince });
+  }
+  return [...byKey.values()];
+}

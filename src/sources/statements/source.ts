@@ -5,7 +5,7 @@ import { closeQuietly, connect } from '../../db/connect.js';
 import { Backoff } from '../../db/backoff.js';
 import { toConnectionError } from '../../db/errors.js';
 import { diagnoseStatements, type StatementsEnvironment } from './diagnosis.js';
-import { entryKey, parseEntry, parseNumber, parseTimestamp } from './parse.js';
+import { entryKey, mergeEntries, parseEntry, parseNumber, parseTimestamp } from './parse.js';
 import { ENVIRONMENT_SQL, PROBE_SQL, statementsSql, type StatementsSql } from './sql.js';
 import type { StatementSettings, StatementsDiagnosis, StatementsOutcome, StatementsSnapshot } from './types.js';
 import { TextCache } from './text-cache.js';
@@ -137,7 +137,7 @@ export class StatementsSource {
       dealloc: parseNumber(infoRow.dealloc),
       settings: prepared.settings,
       extensionVersion: prepared.version,
-      entries: (entries?.rows ?? []).map(parseEntry),
+      entries: mergeEntries((entries?.rows ?? []).map(parseEntry)),
     };
   }
 

@@ -59,7 +59,7 @@ export const ENVIRONMENT_SQL = `SELECT current_database() AS database, current_u
        (SELECT setting FROM pg_settings WHERE name = 'track_activity_query_size')::int AS track_activity_query_size`;
 
 export interface StatementsSql {
-  /** The entries without their texts, with database and role names. */
+  /** The entries without their texts, with database and role names (top-level and nested rows apart). */
   entries: string;
   /** pg_stat_statements_info and the server's clock, in one row. */
   info: string;
@@ -74,9 +74,9 @@ export function statementsSql(schema: string, columns: readonly string[], hasInf
   const fn = `${quoteIdent(schema)}.pg_stat_statements`;
   const select = (Object.entries(COUNTER_COLUMNS) as [CounterName, readonly string[]][]).map(([name, candidates]) => {
     const column = candidates.find((c) => present.has(c));
-    return column ? `sum(s.${quoteIdent(column)})::float8 AS ${quoteIdent(name)}` : `NULL::float8 AS ${quoteIdent(name)}`;
+    return column ? `s.${quoteIdent(column)}::float8 AS ${quoteIdent(name)}` : `NULL::float8 AS ${quoteIdent(name)}`;
   });
-  const statsSince = present.has('stats_since') ? 'min(s.stats_since)' : 'NULL::timestamptz';
+  const statsSince = present.has('stats_since') ? 's.stats_since' : 'NULL::timestamptz';
   return {
     entries: `SELECT s.queryid::text AS queryid, s.dbid::int8 AS dbid, s.userid::int8 AS userid,
        d.datname AS database, r.rolname AS role, ${statsSince} AS stats_since,
@@ -84,8 +84,7 @@ export function statementsSql(schema: string, columns: readonly string[], hasInf
   FROM ${fn}(false) s
   LEFT JOIN pg_database d ON d.oid = s.dbid
   LEFT JOIN pg_roles r ON r.oid = s.userid
- WHERE s.queryid IS NOT NULL
- GROUP BY s.queryid, s.dbid, s.userid, d.datname, r.rolname`,
+ WHERE s.queryid IS NOT NULL`,
     info: hasInfo
       ? `SELECT i.dealloc::float8 AS dealloc, i.stats_reset, clock_timestamp() AS now FROM ${quoteIdent(schema)}.pg_stat_statements_info i`
       : 'SELECT NULL::float8 AS dealloc, NULL::timestamptz AS stats_reset, clock_timestamp() AS now',
