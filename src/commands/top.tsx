@@ -9,7 +9,7 @@ import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { createBouncerActions } from '../actions/bouncer.js';
-import { audit } from '../actions/audit.js';
+import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]

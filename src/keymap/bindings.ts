@@ -1,45 +1,9 @@
+import type { ActionCommand } from '../actions/commands.js';
+import type { StateCommand } from '../store/commands.js';
 import type { ViewId } from '../store/state.js';
 
-export type CommandId =
-  | 'view.sessions'
-  | 'view.locks'
-  | 'view.pools'
-  | 'view.migrations'
-  | 'view.backups'
-  | 'view.next'
-  | 'view.previous'
-  | 'move.up'
-  | 'move.down'
-  | 'move.pageUp'
-  | 'move.pageDown'
-  | 'move.home'
-  | 'move.end'
-  | 'filter.open'
-  | 'filter.clear'
-  | 'sort.left'
-  | 'sort.right'
-  | 'sort.reverse'
-  | 'idle.toggle'
-  | 'detail.open'
-  | 'tag.toggle'
-  | 'session.cancel'
-  | 'session.terminate'
-  | 'refresh.pause'
-  | 'refresh.slower'
-  | 'refresh.faster'
-  | 'pooled.toggle'
-  | 'pool.pause'
-  | 'pool.resume'
-  | 'pool.reconnect'
-  | 'pool.disable'
-  | 'pool.enable'
-  | 'session.killClient'
-  | 'migrations.apply'
-  | 'backups.start'
-  | 'backups.cancel'
-  | 'backups.verify'
-  | 'help'
-  | 'quit';
+/** What a binding does: a change of the screen's state, or an action (actions/commands.ts). */
+export type CommandId = StateCommand | ActionCommand;
 
 /** One row of the keymap: the keys, what they do, where, and whether it changes anything on a server. */
 export interface Binding {

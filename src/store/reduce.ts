@@ -1,18 +1,19 @@
-import { sessionColumns } from '../ui/columns/session-columns.js';
-import type { CommandId } from '../keymap/bindings.js';
+import { sessionFieldIds } from './session-fields.js';
+import type { StateCommand } from './commands.js';
 import type { AppEvent } from './events.js';
 import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
 import { moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolRows } from './pools.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
-import { poolColumns, type PoolRow } from '../ui/columns/pool-columns.js';
+import type { PoolRow } from './pool-fields.js';
+import { poolFields } from './pool-fields.js';
 import { pageHeight, pidsOf, sessionsViewModel } from './selectors.js';
 import { VIEWS, type AppState } from './state.js';
 
 export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
 
-const MOVES: Partial<Record<CommandId, Movement>> = {
+const MOVES: Partial<Record<StateCommand, Movement>> = {
   'move.up': -1,
   'move.down': 1,
   'move.pageUp': 'pageUp',
@@ -56,8 +57,10 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, now: event.now };
     case 'command':
       return reduceCommand(state, event.command);
-    case 'filter-key':
-      return reduceFilterKey(state, event.key, event.input);
+    case 'filter-draft':
+      return { ...state, sessions: { ...state.sessions, filterDraft: event.text } };
+    case 'filter-apply':
+      return { ...state, sessions: { ...state.sessions, filter: event.text, filterDraft: undefined } };
     case 'dialog-open':
       return { ...state, dialog: event.dialog };
     case 'dialog-close':
@@ -85,7 +88,7 @@ export function reduce(state: AppState, event: AppEvent): AppState {
   }
 }
 
-function reduceCommand(state: AppState, command: CommandId): AppState {
+function reduceCommand(state: AppState, command: StateCommand): AppState {
   const movement = MOVES[command];
   if (movement !== undefined) return move(state, movement);
   switch (command) {
@@ -108,12 +111,12 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
     case 'sort.left':
     case 'sort.right': {
       if (state.view === 'pools') {
-        const ids = poolColumns.map((c) => c.id);
+        const ids = poolFields.map((c) => c.id);
         const at = ids.indexOf(state.bouncer.sortColumn);
         const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'database';
         return { ...state, bouncer: { ...state.bouncer, sortColumn: next } };
       }
-      const ids = sessionColumns.map((c) => c.id);
+      const ids = sessionFieldIds(state.bouncer.configured);
       const at = ids.indexOf(state.sessions.sortColumn);
       const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'pid';
       return { ...state, sessions: { ...state.sessions, sortColumn: next } };
@@ -142,40 +145,19 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
       return { ...state, intervalSeconds: stepInterval(state.intervalSeconds, command === 'refresh.slower' ? 1 : -1) };
     case 'help':
       return { ...state, dialog: state.dialog?.kind === 'help' ? undefined : { kind: 'help' } };
-    case 'session.cancel':
-    case 'session.terminate':
-    case 'session.killClient':
-    case 'pool.pause':
-    case 'pool.resume':
-    case 'pool.reconnect':
-    case 'pool.disable':
-    case 'pool.enable':
-    case 'migrations.apply':
-    case 'backups.start':
-    case 'backups.cancel':
-    case 'backups.verify':
-    case 'quit':
+    case 'move.up':
+    case 'move.down':
+    case 'move.pageUp':
+    case 'move.pageDown':
+    case 'move.home':
+    case 'move.end':
       return state;
   }
-  return state;
 }
 
 export function stepInterval(current: number, direction: 1 | -1): number {
   if (direction > 0) return INTERVAL_STEPS.find((s) => s > current) ?? INTERVAL_STEPS[INTERVAL_STEPS.length - 1] ?? current;
   return [...INTERVAL_STEPS].reverse().find((s) => s < current) ?? INTERVAL_STEPS[0] ?? current;
-}
-
-function reduceFilterKey(state: AppState, key: string, input: string): AppState {
-  const draft = state.sessions.filterDraft;
-  if (draft === undefined) return state;
-  if (key === 'enter') return { ...state, sessions: { ...state.sessions, filter: draft.trim(), filterDraft: undefined } };
-  if (key === 'escape') return { ...state, sessions: { ...state.sessions, filterDraft: undefined } };
-  if (key === 'backspace') return { ...state, sessions: { ...state.sessions, filterDraft: draft.slice(0, -1) } };
-  if (key === 'ctrl-u') return { ...state, sessions: { ...state.sessions, filterDraft: '' } };
-  if (key.startsWith('ctrl-')) return state;
-  const printable = key === 'space' ? ' ' : input;
-  if (printable && /^[^\p{C}]+$/u.test(printable)) return { ...state, sessions: { ...state.sessions, filterDraft: draft + printable } };
-  return state;
 }
 
 /** The pid under the cursor in the current view. */

@@ -1,5 +1,5 @@
 import type { Session } from '../sources/types.js';
-import { sessionColumns, type SessionRow } from '../ui/columns/session-columns.js';
+import { sessionFields, type SessionRow } from './session-fields.js';
 import { makeRowFilter, parseFilter, sortRows } from './filter.js';
 import { resolveSelection } from './selection.js';
 import type { AppState } from './state.js';
@@ -28,10 +28,10 @@ export function sessionRows(sessions: readonly Session[], poolOf?: (pid: number)
 
 /** The sessions the Sessions view lists: idle ones unless shown, filtered, sorted. */
 export function visibleSessions(rows: readonly SessionRow[], ui: AppState['sessions']): SessionRow[] {
-  const parsed = parseFilter(ui.filterDraft ?? ui.filter, sessionColumns);
-  const matches = makeRowFilter(parsed, sessionColumns, freeText);
+  const parsed = parseFilter(ui.filterDraft ?? ui.filter, sessionFields);
+  const matches = makeRowFilter(parsed, sessionFields, freeText);
   const kept = rows.filter((s) => (ui.showIdle || !isIdleLike(s)) && (!ui.onlyPooled || (s.pool ?? null) !== null) && matches(s));
-  const column = sessionColumns.find((c) => c.id === ui.sortColumn) ?? sessionColumns[0];
+  const column = sessionFields.find((c) => c.id === ui.sortColumn) ?? sessionFields[0];
   if (!column) return kept;
   return sortRows(kept, column.sortValue, ui.sortDescending, (s) => s.pid);
 }

@@ -1,8 +1,8 @@
 import type { PgSnapshot, Rates } from '../sources/types.js';
-import type { SessionColumnId } from '../ui/columns/session-columns.js';
-import type { PoolColumnId } from '../ui/columns/pool-columns.js';
+import type { SessionColumnId } from './session-fields.js';
+import type { PoolColumnId } from './pool-fields.js';
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
-import type { BouncerAction } from '../actions/bouncer.js';
+import type { BouncerAction } from '../db/admin-commands.js';
 import type { RingBuffer } from './history.js';
 import type { MigrationStatus } from '../migrate/status.js';
 import type { BlockingSession, PlannedStep } from '../migrate/types.js';

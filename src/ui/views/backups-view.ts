@@ -13,12 +13,12 @@ import { padLines } from './sessions-view.js';
 type BackupColumnId = 'takenAt' | 'database' | 'format' | 'size' | 'verified' | 'file';
 
 const backupColumns: readonly ColumnSpec<ListedBackup, BackupColumnId>[] = [
-  { id: 'takenAt', title: 'TAKEN (UTC)', width: 19, align: 'left', priority: 0, sortValue: (b) => b.takenAt, text: (b) => (b.takenAt ?? '').replace('T', ' ').slice(0, 19) },
-  { id: 'database', title: 'DATABASE', width: 14, align: 'left', priority: 1, sortValue: (b) => b.database, text: (b) => sanitizeOneLine(b.database ?? '?') },
-  { id: 'format', title: 'FORMAT', width: 9, align: 'left', priority: 4, sortValue: (b) => b.format, text: (b) => b.format ?? '' },
-  { id: 'size', title: 'SIZE', width: 10, align: 'right', priority: 2, sortValue: (b) => b.sizeBytes, text: (b) => formatBytes(b.sizeBytes) },
-  { id: 'verified', title: 'STATE', width: 14, align: 'left', priority: 0, sortValue: (b) => b.kind, text: (b) => (b.kind === 'dump' ? (b.verified ? 'verified' : 'NOT verified') : b.kind) },
-  { id: 'file', title: 'FILE', width: 20, align: 'left', priority: 0, flex: true, sortValue: (b) => b.file, text: (b) => sanitizeOneLine(b.problem ? `${b.file} — ${b.problem}` : b.file) },
+  { id: 'takenAt', title: 'TAKEN (UTC)', width: 19, align: 'left', priority: 0, text: (b) => (b.takenAt ?? '').replace('T', ' ').slice(0, 19) },
+  { id: 'database', title: 'DATABASE', width: 14, align: 'left', priority: 1, text: (b) => sanitizeOneLine(b.database ?? '?') },
+  { id: 'format', title: 'FORMAT', width: 9, align: 'left', priority: 4, text: (b) => b.format ?? '' },
+  { id: 'size', title: 'SIZE', width: 10, align: 'right', priority: 2, text: (b) => formatBytes(b.sizeBytes) },
+  { id: 'verified', title: 'STATE', width: 14, align: 'left', priority: 0, text: (b) => (b.kind === 'dump' ? (b.verified ? 'verified' : 'NOT verified') : b.kind) },
+  { id: 'file', title: 'FILE', width: 20, align: 'left', priority: 0, flex: true, text: (b) => sanitizeOneLine(b.problem ? `${b.file} — ${b.problem}` : b.file) },
 ];
 
 function bar(fraction: number, width: number): string {

@@ -1,6 +1,6 @@
 import { helpEntries } from '../../keymap/help.js';
 import type { Binding } from '../../keymap/bindings.js';
-import type { BouncerAction } from '../../actions/bouncer.js';
+import type { BouncerAction } from '../../db/admin-commands.js';
 import type { AppState, Dialog } from '../../store/state.js';
 import { VIEW_TITLES } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
