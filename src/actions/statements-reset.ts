@@ -3,7 +3,7 @@ import { describeTarget } from '../config/resolve.js';
 import { closeQuietly, connect } from '../db/connect.js';
 import { errorMessage } from '../errors.js';
 import { PROBE_SQL, statementsSql } from '../sources/statements/sql.js';
-import { audit, type AuditEntry } from './audit.js';
+import { audit, type AuditEntry } from '../audit/log.js';
 
 export interface ResetOutcome {
   result: 'ok' | 'refused' | 'failed';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { resetStatements } from '../../src/actions/statements-reset.js';
-import type { AuditEntry } from '../../src/actions/audit.js';
+import type { AuditEntry } from '../../src/audit/log.js';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { StatementsSource } from '../../src/sources/statements/source.js';
 import { computeStatementRates } from '../../src/store/statement-rates.js';
