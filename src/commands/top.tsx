@@ -2,6 +2,7 @@ import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { PostgresSource } from '../sources/postgres.js';
+import { StatementsSource } from '../sources/statements/source.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
@@ -110,6 +111,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     finish = resolve;
   });
   let ending = false;
+  const statements = new StatementsSource(options.source.settings);
   const controller = new Controller(
     initialState({
       intervalSeconds: options.intervalSeconds,
@@ -121,7 +123,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       migrationsDir: options.migrationsDir,
       backupDir: options.backupDir,
     }),
-    { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
+    { source: options.source, bouncer: options.bouncer, statements, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
   const writer = new FrameWriter(stdout);
@@ -153,7 +155,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()
-      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close()]))
+      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close(), statements.close()]))
       .then(() => options.onExit?.())
       .catch(() => undefined)
       .finally(() => finish(code));

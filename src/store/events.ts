@@ -5,6 +5,8 @@ import type { MigrationEvent } from '../migrate/types.js';
 import type { ListedBackup } from '../backup/list.js';
 import type { BackupEvent } from '../backup/progress.js';
 import type { StateCommand } from './commands.js';
+import type { StatementsDiagnosis, StatementsSnapshot } from '../sources/statements/types.js';
+import type { PlanResult } from '../plan/explain.js';
 import type { Dialog, Message } from './state.js';
 
 /** Everything that changes the state. Reducers are pure: (state, event) => state. */
@@ -37,4 +39,10 @@ export type AppEvent =
   | { type: 'backup-event'; event: BackupEvent }
   | { type: 'backup-finished'; ok: boolean; message: string; at: number }
   | { type: 'verify-started'; file: string }
-  | { type: 'verify-finished' };
+  | { type: 'verify-finished' }
+  | { type: 'statements-data'; snapshot: StatementsSnapshot; diagnosis: StatementsDiagnosis | null; at: number }
+  | { type: 'statements-unavailable'; diagnosis: StatementsDiagnosis; at: number }
+  | { type: 'statements-error'; message: string; retryInMs: number; at: number }
+  | { type: 'statements-texts'; texts: Record<string, string> }
+  | { type: 'plan-open'; of: string }
+  | { type: 'plan-result'; result: PlanResult };

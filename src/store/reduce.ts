@@ -6,6 +6,7 @@ import { lockTreeRows } from './lock-tree.js';
 import { moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolRows } from './pools.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
+import { reduceStatements } from './reduce-statements.js';
 import type { PoolRow } from './pool-fields.js';
 import { poolFields } from './pool-fields.js';
 import { pageHeight, pidsOf, sessionsViewModel } from './selectors.js';
@@ -25,6 +26,8 @@ const MOVES: Partial<Record<StateCommand, Movement>> = {
 export function reduce(state: AppState, event: AppEvent): AppState {
   const maintenance = reduceMaintenance(state, event);
   if (maintenance) return maintenance;
+  const statements = reduceStatements(state, event);
+  if (statements) return statements;
   switch (event.type) {
     case 'pg-data':
       return {
@@ -97,7 +100,8 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'view.pools':
     case 'view.migrations':
     case 'view.backups':
-      return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined };
+    case 'view.statements':
+      return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined, plan: undefined };
     case 'view.next':
     case 'view.previous': {
       const step = command === 'view.next' ? 1 : VIEWS.length - 1;
@@ -151,6 +155,8 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'move.pageDown':
     case 'move.home':
     case 'move.end':
+    case 'statements.mode':
+    case 'statement.ofSession':
       return state;
   }
 }

@@ -8,8 +8,9 @@ import type { MigrationStatus } from '../migrate/status.js';
 import type { BlockingSession, PlannedStep } from '../migrate/types.js';
 import type { ListedBackup } from '../backup/list.js';
 import type { BackupProgress } from '../backup/progress.js';
+import { initialStatementsState, type PlanPanel, type StatementsState } from './statements-state.js';
 
-export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups'] as const;
+export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'statements'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewId, string> = {
@@ -18,6 +19,7 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   pools: 'Pools',
   migrations: 'Migrations',
   backups: 'Backups',
+  statements: 'Statements',
 };
 
 /** The session an action was confirmed for: the pid and the backend_start that make it that session. */
@@ -46,6 +48,8 @@ export type Dialog =
   /** Apply pending migrations: confirmed by typing the database's name. */
   | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }
   | { kind: 'backup'; database: string; target: string; dir: string }
+  /** pg_stat_statements_reset(): every statement of every database starts counting again. */
+  | { kind: 'statements-reset'; target: string }
   | { kind: 'help' };
 
 export interface Message {
@@ -154,6 +158,9 @@ export interface AppState {
   bouncer: BouncerState;
   migrations: MigrationsState;
   backups: BackupsState;
+  statements: StatementsState;
+  /** The plan shown over a session's or a statement's detail. */
+  plan: PlanPanel | undefined;
   locks: { selection: SelectionState };
   paused: boolean;
   intervalSeconds: number;
@@ -201,6 +208,8 @@ export function initialState(options: InitialStateOptions): AppState {
     locks: { selection: selection() },
     migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
     backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },
+    statements: initialStatementsState(),
+    plan: undefined,
     paused: false,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,

@@ -4,6 +4,8 @@ import type { BouncerActions } from '../actions/bouncer.js';
 import type { EffectContext } from '../actions/effect-context.js';
 import { runIntent } from '../actions/effects.js';
 import { bouncerFeed, postgresFeed } from '../actions/feeds.js';
+import { statementsFeed } from '../actions/statements-feed.js';
+import type { StatementsSource } from '../sources/statements/source.js';
 import { MaintenanceJobs } from '../actions/maintenance-jobs.js';
 import { resolveKey } from '../keymap/router.js';
 import type { Poller } from '../sources/poller.js';
@@ -21,6 +23,8 @@ export interface BouncerDeps {
 export interface ControllerDeps {
   source: PostgresSource;
   bouncer?: BouncerDeps;
+  /** pg_stat_statements for the Statements view, at its own slower cadence. */
+  statements?: StatementsSource;
   settings: ConnectionSettings;
   onQuit: () => void;
   writeAudit?: (entry: AuditEntry) => string | undefined;
@@ -39,12 +43,18 @@ export class Controller {
   private readonly jobs: MaintenanceJobs;
   private readonly effects: EffectContext;
   private clockTimer: NodeJS.Timeout | undefined;
+  private readonly unsubscribes: (() => void)[] = [];
 
   constructor(initial: AppState, deps: ControllerDeps) {
     const now = deps.now ?? Date.now;
     this.store = new Store(initial);
     this.jobs = new MaintenanceJobs(deps.settings, this.store.dispatch, now);
     this.pollers = [postgresFeed(deps.source, this.store, now), ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : [])];
+    if (deps.statements) {
+      const feed = statementsFeed(deps.statements, this.store, now);
+      this.pollers.push(feed.poller);
+      this.unsubscribes.push(feed.stop);
+    }
     this.effects = {
       getState: this.store.getState,
       dispatch: this.store.dispatch,
@@ -80,6 +90,7 @@ export class Controller {
 
   stop(): void {
     for (const poller of this.pollers) poller.stop();
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
     if (this.clockTimer) clearInterval(this.clockTimer);
   }
 

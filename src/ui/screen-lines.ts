@@ -11,6 +11,9 @@ import { sessionsBody } from './views/sessions-view.js';
 import { bouncerHeaderLine, poolsBody } from './views/pools-view.js';
 import { migrationsBody } from './views/migrations-view.js';
 import { backupsBody } from './views/backups-view.js';
+import { planBody, statementDetailBody } from './views/statement-detail-view.js';
+import { statementsBody } from './views/statements-view.js';
+import { statementsViewModel } from '../store/statements-selectors.js';
 import { clientBehind, poolLookup } from '../store/pools.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 
@@ -50,6 +53,7 @@ export function screenLines(state: AppState): string[] {
 }
 
 function bodyFor(state: AppState, height: number): string[] {
+  if (state.plan) return planBody(state, height);
   if (state.detailPid !== undefined && (state.view === 'sessions' || state.view === 'locks')) {
     return detailBody(state, height, (session) => bouncerDetail(state, session.pid));
   }
@@ -64,5 +68,13 @@ function bodyFor(state: AppState, height: number): string[] {
       return backupsBody(state, height);
     case 'locks':
       return locksBody(state, lockTreeRows(state.pg.snapshot), height);
+    case 'statements':
+      if (state.statements.detailKey !== undefined) return statementDetailBody(state, height);
+      return statementsBody(state, statementsViewModel(state.statements, statementsTableHeight(state, height)), height);
   }
+}
+
+/** Rows of the Statements table: the body less its status line, the notes of a diagnosis and the titles. */
+export function statementsTableHeight(state: AppState, height: number): number {
+  return Math.max(1, height - 2 - (state.statements.diagnosis && !state.statements.unavailable ? 1 + state.statements.diagnosis.fix.length : 0));
 }

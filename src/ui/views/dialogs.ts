@@ -64,6 +64,15 @@ export function withDialog(state: AppState, body: string[], dialog: Dialog | und
     ];
     return overlayBox(body, width, `Back up ${sanitizeOneLine(dialog.database)}?`, lines, dialogStyle);
   }
+  if (dialog.kind === 'statements-reset') {
+    const lines = [
+      `pg_stat_statements_reset() on ${sanitizeOneLine(dialog.target)}: the statistics of every statement`,
+      'of every database and role are emptied, for every tool that reads them.',
+      '',
+      'y reset    n / Esc / any other key: do nothing (default)',
+    ];
+    return overlayBox(body, width, 'Reset pg_stat_statements?', lines, dialogStyle);
+  }
   const verb = dialog.signal === 'cancel' ? 'Cancel the query of' : 'Terminate';
   const count = dialog.targets.length;
   const title = `${verb} ${count === 1 ? `session ${dialog.targets[0]?.pid}` : `${count} sessions`}?`;
