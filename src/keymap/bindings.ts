@@ -47,7 +47,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['o'], command: 'pooled.toggle', description: 'only the sessions that arrive through PgBouncer', views: ['sessions'] },
   { keys: ['enter'], command: 'detail.open', description: 'detail of the selected session or statement', views: [...SESSION_VIEWS, 'statements'], hint: 'detail' },
   { keys: ['t'], command: 'statements.mode', description: 'rates over the last interval, or totals since the last reset', views: ['statements'], hint: 'rates/totals' },
-  { keys: ['S'], command: 'statement.ofSession', description: "from a session's detail, its statement in the Statements view (by query id)", views: SESSION_VIEWS },
+  { keys: ['S'], command: 'statement.ofSession', description: "the statement the session runs, in the Statements view (by query id)", views: SESSION_VIEWS },
   { keys: ['e'], command: 'plan.show', description: "plan of the open session's or statement's query: EXPLAIN, never run, read-only", views: [...SESSION_VIEWS, 'statements'], hint: 'plan' },
   { keys: ['Z'], command: 'statements.reset', description: 'reset pg_stat_statements (every database and role), after y', dangerous: true, views: ['statements'], hint: 'reset' },
   { keys: ['space'], command: 'tag.toggle', description: 'tag or untag the session (actions then apply to all tagged)', views: ['sessions'], hint: 'tag' },

@@ -4,6 +4,8 @@ import { moveSelection, type Movement } from './selection.js';
 import { computeStatementRates } from './statement-rates.js';
 import { statementFields } from './statement-fields.js';
 import { statementOfSession, statementsViewModel } from './statements-selectors.js';
+import { lockTreeRows } from './lock-tree.js';
+import { sessionsViewModel } from './selectors.js';
 import type { StatementsState } from './statements-state.js';
 import { pageHeight } from './selectors.js';
 import type { AppState } from './state.js';
@@ -91,10 +93,23 @@ function scrolled(top: number, movement: Movement, page: number): number {
   return Math.max(0, Math.min(top, Number.MAX_SAFE_INTEGER - page) + step);
 }
 
-/** From a session's detail to its statement's detail in the Statements view, matched on query id. */
+/** The session open in a detail, else the one under the cursor of the Sessions or Locks view. */
+function chosenPid(state: AppState): number | undefined {
+  if (state.detailPid !== undefined) return state.detailPid;
+  if (state.view === 'sessions') {
+    const key = sessionsViewModel(state).selection.key;
+    return typeof key === 'number' ? key : undefined;
+  }
+  const rows = lockTreeRows(state.pg.snapshot);
+  const key = state.locks.selection.key;
+  return typeof key === 'number' ? key : rows[Math.min(state.locks.selection.index, rows.length - 1)]?.pid;
+}
+
+/** From a session (its detail, or the selected row) to its statement's detail in the Statements view, matched on query id. */
 function jumpFromSession(state: AppState): AppState {
-  const session = state.pg.snapshot?.sessions.find((s) => s.pid === state.detailPid);
-  if (!session) return state;
+  const pid = chosenPid(state);
+  const session = state.pg.snapshot?.sessions.find((s) => s.pid === pid);
+  if (!session) return { ...state, message: { text: 'no session selected', tone: 'info', at: state.now } };
   const key = statementOfSession(state.statements, session);
   if (key) return { ...state, view: 'statements', detailPid: undefined, statements: { ...state.statements, detailKey: key, detailScroll: 0 } };
   const off = state.statements.snapshot?.settings.computeQueryId === 'off';

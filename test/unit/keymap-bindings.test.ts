@@ -14,6 +14,7 @@ import { reduce } from '../../src/store/reduce.js';
 import { VIEWS, initialState, type AppState, type ViewId } from '../../src/store/state.js';
 import { Controller } from '../../src/ui/controller.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
+import { syntheticStatements } from '../helpers/synthetic-statements.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 
@@ -41,6 +42,7 @@ function stateIn(view: ViewId, readOnly: boolean): AppState {
   state = { ...state, sessions: { ...state.sessions, filter: 'app' } };
   state = reduce(state, { type: 'command', command: 'move.down' });
   state = reduce({ ...state, view: 'locks' }, { type: 'command', command: 'move.down' });
+  state = reduce(state, { type: 'statements-data', snapshot: syntheticStatements(3), diagnosis: null, at: NOW });
   return { ...state, view };
 }
 
