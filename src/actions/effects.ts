@@ -38,6 +38,7 @@ const DIALOGS: { [K in Dialog['kind']]: { confirm: (ctx: EffectContext, dialog: 
   backup: { confirm: (ctx) => ctx.jobs.startBackup(ctx.getState().backups.dir), declined: () => 'backup not confirmed: nothing was done' },
   'statements-reset': { confirm: (ctx) => void runStatementsReset(ctx), declined: () => 'reset not confirmed: nothing was done' },
   help: { confirm: () => undefined, declined: () => undefined },
+  messages: { confirm: () => undefined, declined: () => undefined },
 };
 
 function answerDialog(ctx: EffectContext, yes: boolean): void {

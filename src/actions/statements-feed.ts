@@ -1,6 +1,6 @@
 import { Poller } from '../sources/poller.js';
 import type { StatementsSource } from '../sources/statements/source.js';
-import { pageHeight } from '../store/selectors.js';
+import { tableRows } from '../store/layout.js';
 import { keysToShow } from '../store/statements-selectors.js';
 import type { AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
@@ -21,7 +21,7 @@ export function statementsFeed(source: StatementsSource, store: Store, now: () =
   const fetchTexts = async (): Promise<void> => {
     const current = state();
     if (fetchingTexts || current.view !== 'statements' || !current.statements.rates) return;
-    const missing = keysToShow(current.statements, pageHeight(current, 1)).filter((key) => current.statements.texts[key] === undefined);
+    const missing = keysToShow(current.statements, tableRows(current, 'statements')).filter((key) => current.statements.texts[key] === undefined);
     if (missing.length === 0) return;
     fetchingTexts = true;
     try {

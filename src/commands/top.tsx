@@ -1,7 +1,7 @@
 import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { PostgresSource } from '../sources/postgres.js';
+import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
 import { StatementsSource } from '../sources/statements/source.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
@@ -14,7 +14,7 @@ import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
-       pgtop snapshot | migrate | backup | demo  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | demo | completion  (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -26,6 +26,7 @@ Options:
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
+  --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
 
@@ -34,7 +35,8 @@ Commands:
   pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
-  pgtop demo              a throwaway PostgreSQL with live load, monitored`;
+  pgtop demo              a throwaway PostgreSQL with live load, monitored
+  pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
 
 export const topFlags = {
   interval: { type: 'string' },
@@ -53,7 +55,7 @@ export async function runTop(argv: string[]): Promise<number> {
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
-  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
+  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: monitorTimeoutMs(intervalSeconds) });
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
@@ -98,11 +100,12 @@ export interface ScreenOptions {
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
 export async function runScreen(options: ScreenOptions): Promise<number> {
   forgetCiEnvironment();
-  const [{ render }, { App }, { Controller }, { FrameWriter }] = await Promise.all([
+  const [{ render }, { App }, { Controller }, { FrameWriter }, { redirectConsole }] = await Promise.all([
     import('ink'),
     import('../ui/App.js'),
     import('../ui/controller.js'),
     import('../ui/frame-writer.js'),
+    import('../ui/console-log.js'),
   ]);
   const { createElement } = await import('react');
   const stdout = process.stdout;
@@ -126,9 +129,10 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     { source: options.source, bouncer: options.bouncer, statements, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
+  const restoreConsole = redirectConsole();
   const writer = new FrameWriter(stdout);
-  // Ink reads the keys and runs the React tree; the frame itself is drawn by the FrameWriter.
-  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
+  // Ink reads the keys; the frames are drawn by the FrameWriter.
+  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
   const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
@@ -152,6 +156,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       // already unmounted
     }
     leaveAlternateScreen(stdout);
+    restoreConsole();
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()

@@ -67,13 +67,14 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['+'], command: 'refresh.slower', description: 'refresh less often' },
   { keys: ['-'], command: 'refresh.faster', description: 'refresh more often' },
   { keys: ['?'], command: 'help', description: 'this help', hint: 'help' },
+  { keys: ['m'], command: 'messages', description: 'the last messages in full (the footer cuts long ones)' },
   { keys: ['q', 'ctrl-c'], command: 'quit', description: 'quit', hint: 'quit' },
 ];
 
-export function bindingsFor(view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): Binding[] {
-  return all.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
+export function bindingsFor(view: ViewId, readOnly: boolean): Binding[] {
+  return BINDINGS.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
 }
 
-export function commandFor(key: string, view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): CommandId | undefined {
-  return bindingsFor(view, readOnly, all).find((b) => b.keys.includes(key))?.command;
+export function commandFor(key: string, view: ViewId, readOnly: boolean): CommandId | undefined {
+  return bindingsFor(view, readOnly).find((b) => b.keys.includes(key))?.command;
 }

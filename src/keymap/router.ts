@@ -3,14 +3,14 @@ import { isStateCommand } from '../store/commands.js';
 import type { AppEvent } from '../store/events.js';
 import { tooSmall } from '../store/layout.js';
 import type { AppState } from '../store/state.js';
-import { BINDINGS, commandFor, type Binding } from './bindings.js';
+import { commandFor } from './bindings.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
-export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'help' | 'filter' | 'detail' | 'table';
+export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'filter' | 'detail' | 'table';
 
 interface ModeKeys {
   keys: Record<string, (state: AppState) => Intent>;
-  otherwise: (state: AppState, key: string, input: string, bindings: readonly Binding[]) => Intent;
+  otherwise: (state: AppState, key: string, input: string) => Intent;
 }
 
 const NONE: Intent = { kind: 'none' };
@@ -22,8 +22,8 @@ const draftOf = (state: AppState): string => (state.view === 'statements' ? stat
 const typedOf = (state: AppState): string => (state.dialog?.kind === 'migrate' ? state.dialog.typed : '');
 
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
-function tableIntent(state: AppState, key: string, bindings: readonly Binding[]): Intent {
-  const command = commandFor(key, state.view, state.readOnly, bindings);
+function tableIntent(state: AppState, key: string): Intent {
+  const command = commandFor(key, state.view, state.readOnly);
   if (!command) return NONE;
   return isStateCommand(command) ? dispatch({ type: 'command', command }) : { kind: 'act', command };
 }
@@ -40,7 +40,7 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, _key, input) => ([...input].length === 1 && isPrintable(input) ? dispatch({ type: 'dialog-typed', text: typedOf(state) + input }) : NONE),
   },
-  help: { keys: { q: () => QUIT }, otherwise: () => dispatch({ type: 'dialog-close' }) },
+  overlay: { keys: { q: () => QUIT }, otherwise: () => dispatch({ type: 'dialog-close' }) },
   filter: {
     keys: {
       enter: (state) => dispatch({ type: 'filter-apply', text: draftOf(state).trim() }),
@@ -53,15 +53,15 @@ export const MODES: Record<KeyMode, ModeKeys> = {
   },
   detail: {
     keys: { escape: () => dispatch({ type: 'command', command: 'filter.clear' }), enter: () => dispatch({ type: 'command', command: 'filter.clear' }) },
-    otherwise: (state, key, _input, bindings) => tableIntent(state, key, bindings),
+    otherwise: (state, key) => tableIntent(state, key),
   },
-  table: { keys: {}, otherwise: (state, key, _input, bindings) => tableIntent(state, key, bindings) },
+  table: { keys: {}, otherwise: (state, key) => tableIntent(state, key) },
 };
 
 export function keyMode(state: AppState): KeyMode {
   if (tooSmall(state)) return 'too-small';
   const dialog = state.dialog?.kind;
-  if (dialog === 'help') return 'help';
+  if (dialog === 'help' || dialog === 'messages') return 'overlay';
   if (dialog === 'migrate') return 'typed-confirm';
   if (dialog) return 'confirm';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';
@@ -72,9 +72,9 @@ export function keyMode(state: AppState): KeyMode {
 }
 
 /** What a key press means in this state: Ctrl-C always quits; every other key is looked up in its mode's table. */
-export function resolveKey(state: AppState, key: string, input: string, bindings: readonly Binding[] = BINDINGS): Intent {
+export function resolveKey(state: AppState, key: string, input: string): Intent {
   if (key === 'ctrl-c') return QUIT;
   const mode = MODES[keyMode(state)];
   const bound = mode.keys[key];
-  return bound ? bound(state) : mode.otherwise(state, key, input, bindings);
+  return bound ? bound(state) : mode.otherwise(state, key, input);
 }

@@ -29,6 +29,7 @@ export const STATE_COMMANDS = [
   'refresh.slower',
   'refresh.faster',
   'help',
+  'messages',
 ] as const;
 
 export type StateCommand = (typeof STATE_COMMANDS)[number];

@@ -7,7 +7,7 @@ import { statementOfSession, statementsViewModel } from './statements-selectors.
 import { lockTreeRows } from './lock-tree.js';
 import { sessionsViewModel } from './selectors.js';
 import type { StatementsState } from './statements-state.js';
-import { pageHeight } from './selectors.js';
+import { tableRows } from './layout.js';
 import type { AppState } from './state.js';
 
 const MOVES: Partial<Record<StateCommand, Movement>> = {
@@ -55,7 +55,7 @@ function reduceStatementsCommand(state: AppState, command: StateCommand): AppSta
   if (command === 'filter.clear' && state.plan) return { ...state, plan: undefined };
   if (command === 'statement.ofSession') return jumpFromSession(state);
   if (state.view !== 'statements') return undefined;
-  const height = pageHeight(state, 1);
+  const height = tableRows(state, 'statements');
   const movement = MOVES[command];
   if (movement !== undefined) {
     if (ui.detailKey !== undefined) return withStatements(state, { detailScroll: scrolled(ui.detailScroll, movement, height) });

@@ -9,8 +9,12 @@ import { reduceMaintenance } from './reduce-maintenance.js';
 import { reduceStatements } from './reduce-statements.js';
 import type { PoolRow } from './pool-fields.js';
 import { poolFields } from './pool-fields.js';
-import { pageHeight, pidsOf, sessionsViewModel } from './selectors.js';
+import { pidsOf, sessionsViewModel } from './selectors.js';
+import { tableRows } from './layout.js';
 import { VIEWS, type AppState } from './state.js';
+
+/** How many messages the messages overlay keeps. */
+const MESSAGES_KEPT = 20;
 
 export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
 
@@ -68,8 +72,10 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, dialog: event.dialog };
     case 'dialog-close':
       return { ...state, dialog: undefined };
-    case 'message':
-      return { ...state, message: { text: event.text, tone: event.tone, at: event.at } };
+    case 'message': {
+      const message = { text: event.text, tone: event.tone, at: event.at };
+      return { ...state, message, messages: [...state.messages, message].slice(-MESSAGES_KEPT) };
+    }
     case 'busy':
       return { ...state, busy: event.text };
     case 'bouncer-data':
@@ -148,7 +154,8 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'refresh.faster':
       return { ...state, intervalSeconds: stepInterval(state.intervalSeconds, command === 'refresh.slower' ? 1 : -1) };
     case 'help':
-      return { ...state, dialog: state.dialog?.kind === 'help' ? undefined : { kind: 'help' } };
+    case 'messages':
+      return { ...state, dialog: state.dialog?.kind === command ? undefined : { kind: command } };
     case 'move.up':
     case 'move.down':
     case 'move.pageUp':
@@ -184,25 +191,25 @@ export function selectedPid(state: AppState): number | undefined {
 /** The pool under the cursor in the Pools view. */
 export function selectedPool(state: AppState): PoolRow | undefined {
   const rows = poolRows(state.bouncer);
-  return rows[resolveSelection(rows.map((r) => r.key), state.bouncer.selection, pageHeight(state)).index];
+  return rows[resolveSelection(rows.map((r) => r.key), state.bouncer.selection, tableRows(state, 'pools')).index];
 }
 
 function move(state: AppState, movement: Movement): AppState {
   if (state.view === 'locks') {
     const keys = lockTreeRows(state.pg.snapshot).map((r) => r.pid);
-    return { ...state, locks: { selection: moveSelection(keys, state.locks.selection, movement, pageHeight(state)) } };
+    return { ...state, locks: { selection: moveSelection(keys, state.locks.selection, movement, tableRows(state, 'locks')) } };
   }
   if (state.view === 'pools') {
     const keys = poolRows(state.bouncer).map((r) => r.key);
-    return { ...state, bouncer: { ...state.bouncer, selection: moveSelection(keys, state.bouncer.selection, movement, pageHeight(state)) } };
+    return { ...state, bouncer: { ...state.bouncer, selection: moveSelection(keys, state.bouncer.selection, movement, tableRows(state, 'pools')) } };
   }
   if (state.view === 'migrations') {
     const keys = (state.migrations.status?.entries ?? []).map((e) => e.version);
-    return { ...state, migrations: { ...state.migrations, selection: moveSelection(keys, state.migrations.selection, movement, pageHeight(state)) } };
+    return { ...state, migrations: { ...state.migrations, selection: moveSelection(keys, state.migrations.selection, movement, tableRows(state, 'migrations')) } };
   }
   if (state.view === 'backups') {
     const keys = (state.backups.list ?? []).map((e) => e.file);
-    return { ...state, backups: { ...state.backups, selection: moveSelection(keys, state.backups.selection, movement, pageHeight(state)) } };
+    return { ...state, backups: { ...state.backups, selection: moveSelection(keys, state.backups.selection, movement, tableRows(state, 'backups')) } };
   }
   if (state.view === 'sessions') {
     const model = sessionsViewModel(state);

@@ -4,14 +4,7 @@ import { makeRowFilter, parseFilter, sortRows } from './filter.js';
 import { resolveSelection } from './selection.js';
 import type { AppState } from './state.js';
 import { poolLookup } from './pools.js';
-
-/** Rows of chrome around a table: header (2), tabs (1), column titles (1), footer (1), and the last row, never written. */
-export const CHROME_ROWS = 6;
-
-export function pageHeight(state: AppState, extraChrome = 0): number {
-  const bouncerLine = state.bouncer.configured ? 1 : 0;
-  return Math.max(1, state.terminal.rows - CHROME_ROWS - bouncerLine - extraChrome);
-}
+import { tableRows } from './layout.js';
 
 export function isIdleLike(s: Session): boolean {
   if (s.hidden) return false;
@@ -80,7 +73,7 @@ export interface SessionsViewModel {
 }
 
 /** What the Sessions view lists and where its cursor is; `height` is the rows the table has. */
-export function sessionsViewModel(state: AppState, height: number = pageHeight(state)): SessionsViewModel {
+export function sessionsViewModel(state: AppState, height: number = tableRows(state, 'sessions')): SessionsViewModel {
   const { all, rows } = listSessions(state);
   const selection = resolveSelection(pidsOf(rows), state.sessions.selection, height);
   let hiddenIdle = 0;

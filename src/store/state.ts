@@ -50,7 +50,9 @@ export type Dialog =
   | { kind: 'backup'; database: string; target: string; dir: string }
   /** pg_stat_statements_reset(): every statement of every database starts counting again. */
   | { kind: 'statements-reset'; target: string }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  /** The last messages in full: the footer cuts a long one at the terminal's width. */
+  | { kind: 'messages' };
 
 export interface Message {
   text: string;
@@ -167,6 +169,8 @@ export interface AppState {
   readOnly: boolean;
   terminal: { columns: number; rows: number };
   message: Message | undefined;
+  /** The last messages, oldest first, for the messages overlay. */
+  messages: Message[];
   /** Actions under way (signals in flight), for the footer. */
   busy: string | undefined;
   now: number;
@@ -215,6 +219,7 @@ export function initialState(options: InitialStateOptions): AppState {
     readOnly: options.readOnly,
     terminal: { columns: options.columns, rows: options.rows },
     message: undefined,
+    messages: [],
     busy: undefined,
     now: options.now ?? Date.now(),
   };

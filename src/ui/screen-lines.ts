@@ -16,6 +16,7 @@ import { statementsBody } from './views/statements-view.js';
 import { statementsViewModel } from '../store/statements-selectors.js';
 import { clientBehind, poolLookup } from '../store/pools.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
+import { MIN_COLUMNS, MIN_ROWS, bodyHeight, tableRows, tooSmall } from '../store/layout.js';
 
 /** The PgBouncer client behind a session, for its detail. */
 function bouncerDetail(state: AppState, pid: number): string[] {
@@ -29,16 +30,13 @@ function bouncerDetail(state: AppState, pid: number): string[] {
   return [`pgbouncer: pool ${sanitizeOneLine(pool)}  ${who}`];
 }
 
-export const MIN_COLUMNS = 80;
-export const MIN_ROWS = 20;
-
 /**
  * The whole screen as lines: one line fewer than the terminal has rows (the last row is never written, so
  * nothing can make the terminal scroll), each exactly as wide as the terminal.
  */
 export function screenLines(state: AppState): string[] {
   const { columns, rows } = state.terminal;
-  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+  if (tooSmall(state)) {
     const text = `terminal too small: ${columns}×${rows}; pgtop needs at least ${MIN_COLUMNS}×${MIN_ROWS}. Enlarge the window, or press q to quit.`;
     const width = Math.max(1, columns);
     const lines: string[] = [];
@@ -47,7 +45,7 @@ export function screenLines(state: AppState): string[] {
   }
   const header = [...headerLines(state), ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : [])];
   const top = [...header, tabsLine(state)];
-  const height = rows - 1 - top.length - 1;
+  const height = bodyHeight(state);
   const body = withDialog(state, bodyFor(state, height), state.dialog);
   return [...top, ...body, footerLine(state)];
 }
@@ -59,7 +57,7 @@ function bodyFor(state: AppState, height: number): string[] {
   }
   switch (state.view) {
     case 'sessions':
-      return sessionsBody(state, sessionsViewModel(state, height - 1), height);
+      return sessionsBody(state, sessionsViewModel(state), height);
     case 'pools':
       return poolsBody(state, height);
     case 'migrations':
@@ -70,11 +68,7 @@ function bodyFor(state: AppState, height: number): string[] {
       return locksBody(state, lockTreeRows(state.pg.snapshot), height);
     case 'statements':
       if (state.statements.detailKey !== undefined) return statementDetailBody(state, height);
-      return statementsBody(state, statementsViewModel(state.statements, statementsTableHeight(state, height)), height);
+      return statementsBody(state, statementsViewModel(state.statements, tableRows(state, 'statements')), height);
   }
 }
 
-/** Rows of the Statements table: the body less its status line, the notes of a diagnosis and the titles. */
-export function statementsTableHeight(state: AppState, height: number): number {
-  return Math.max(1, height - 2 - (state.statements.diagnosis && !state.statements.unavailable ? 1 + state.statements.diagnosis.fix.length : 0));
-}

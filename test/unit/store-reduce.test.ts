@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { StateCommand } from '../../src/store/commands.js';
 import type { Session } from '../../src/sources/types.js';
 import { INTERVAL_STEPS, reduce, selectedPid, stepInterval } from '../../src/store/reduce.js';
-import { pageHeight, sessionsViewModel } from '../../src/store/selectors.js';
+import { tableRows } from '../../src/store/layout.js';
+import { sessionsViewModel } from '../../src/store/selectors.js';
 import { VIEWS, initialState, type AppState } from '../../src/store/state.js';
 import { resolveKey } from '../../src/keymap/router.js';
 import { sessionFieldIds } from '../../src/store/session-fields.js';
@@ -258,7 +259,7 @@ describe('selection', () => {
     const ages: Record<number, number> = {};
     for (let pid = 1; pid <= 50; pid++) ages[pid] = 1000 - pid; // listed 1, 2, … 50
     const state = data(fresh(24), aged(ages));
-    const page = pageHeight(state);
+    const page = tableRows(state);
     assert.equal(page, 24 - 6);
     assert.deepEqual(selection(state), { pid: 1, index: 0, top: 0 });
 

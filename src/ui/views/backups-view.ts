@@ -1,4 +1,5 @@
 import type { ListedBackup } from '../../backup/list.js';
+import { SHOWN, tableRows } from '../../store/layout.js';
 import { resolveSelection } from '../../store/selection.js';
 import type { AppState } from '../../store/state.js';
 import { formatBytes } from '../../text/bytes.js';
@@ -37,7 +38,7 @@ function jobLines(state: AppState, width: number): string[] {
   };
   if (job.finished) {
     line(`${job.finished.ok ? '✓' : '✗'} ${sanitizeOneLine(job.finished.message.split('\n')[0] ?? '')}`, job.finished.ok ? theme.ok : theme.error);
-    for (const more of job.finished.message.split('\n').slice(1, 4)) line(`  ${sanitizeOneLine(more)}`, theme.dim);
+    for (const more of job.finished.message.split('\n').slice(1, 1 + SHOWN.finishedDetail)) line(`  ${sanitizeOneLine(more)}`, theme.dim);
     return lines;
   }
   const fraction = p.fraction ?? 0;
@@ -45,11 +46,11 @@ function jobLines(state: AppState, width: number): string[] {
     `${p.phase} ${sanitizeOneLine(p.database)} ${bar(fraction, 24)} ${Math.round(fraction * 100)}%  tables ${p.tablesDone}/${p.tablesTotal}  ${formatBytes(p.bytesWritten)}  elapsed ${formatDuration(p.elapsedMs / 1000)}${p.etaMs !== null ? `  ETA ${formatDuration(p.etaMs / 1000)}` : ''}`,
     theme.heading,
   );
-  for (const table of p.currentTables.slice(0, 2)) {
+  for (const table of p.currentTables.slice(0, SHOWN.jobTables)) {
     const rows = table.rowsDone === null ? '' : `${table.rowsDone}${table.rowsEstimated > 0 ? `/${Math.round(table.rowsEstimated)}` : ''} rows`;
     line(`  copying ${sanitizeOneLine(table.table)} ${rows} ${table.bytesDone === null ? '' : formatBytes(table.bytesDone)}`);
   }
-  for (const notice of job.notices.slice(-2)) line(`  ${sanitizeOneLine(notice)}`, theme.dim);
+  for (const notice of job.notices.slice(-SHOWN.jobNotices)) line(`  ${sanitizeOneLine(notice)}`, theme.dim);
   line('  x cancels', theme.dim);
   return lines;
 }
@@ -63,7 +64,7 @@ export function backupsBody(state: AppState, height: number): string[] {
   else top.push(fit(` ${sanitizeOneLine(b.dir)}: ${b.list ? `${b.list.length} file(s)` : 'reading…'}${b.verifying ? `  verifying ${sanitizeOneLine(b.verifying)}…` : ''}`, width));
   top.push(theme.dim(fit(' Logical dumps of one database (pg_dump): not point-in-time recovery, no roles — use pgBackRest, WAL-G or Barman for that.', width)));
   const bottom = jobLines(state, width);
-  const tableHeight = Math.max(2, height - top.length - bottom.length);
+  const tableHeight = tableRows(state, 'backups') + 1;
   const rows = b.list ?? [];
   const selection = resolveSelection(
     rows.map((r) => r.file),
