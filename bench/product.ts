@@ -29,6 +29,9 @@ async function load<T>(path: string): Promise<T> {
   return (await import(new URL(path, distRoot).href)) as T;
 }
 
+/** A compiled module of dist/ by its path there. */
+export const loadDist = load;
+
 export interface Pipeline {
   parseSession: typeof Parse.parseSession;
   parseServer: typeof Parse.parseServer;

@@ -6,6 +6,7 @@ import type { FrameFigures } from './render.js';
 import type { ServerCost } from './server-cost.js';
 import type { DemoStartupFigures } from './demo-startup.js';
 import type { StartupFigures } from './startup.js';
+import type { StatementsRefreshFigures } from './statements-cost.js';
 import { round } from './stats.js';
 
 export type SourceTicks = ServerCost & { sessions: number; ticks: number; clientMsMedian: number };
@@ -26,6 +27,7 @@ export interface Results {
   sideBySide: SideBySide[];
   startup?: StartupFigures;
   demoStartup?: DemoStartupFigures;
+  statements?: StatementsRefreshFigures;
   table: Row[];
   durationSeconds?: number;
 }
@@ -56,6 +58,7 @@ export const MEMORY_BUDGET_MB = 150;
 export const STARTUP_BUDGET_MS = 1000;
 /** "A few seconds" from pgtop demo to a frame with the workload on it. */
 export const DEMO_STARTUP_BUDGET_MS = 5000;
+export const STATEMENTS_BUDGET_MS = 50;
 
 function pgActivityOf(run: SideBySide | undefined): ClientFigures | undefined {
   return run && 'program' in run.pgActivity ? run.pgActivity : undefined;
@@ -151,6 +154,16 @@ export function buildTable(r: Results): Row[] {
         holds: holds(r.demoStartup.medianMs < DEMO_STARTUP_BUDGET_MS),
       }),
     );
+  }
+  if (r.statements) {
+    const s = r.statements;
+    rows.push(
+      row(`Statements refresh server time, ${count(s.entries)} entries (${s.refreshes} refreshes)`, `${fmt(s.serverMsPerRefresh, 2)} ms`, {
+        budget: `< ${STATEMENTS_BUDGET_MS} ms`,
+        holds: holds(s.serverMsPerRefresh < STATEMENTS_BUDGET_MS),
+      }),
+    );
+    rows.push(row(`  texts of one screen (${s.textsCount} rows), client time per refresh`, `${fmt(s.textsServerMs, 2)} ms, ${fmt(s.clientMsMedian, 1)} ms (median)`));
   }
   return rows;
 }

@@ -4,7 +4,7 @@
  *
  * Settings (environment): BENCH_SECONDS (default 60) per side-by-side run, BENCH_TICKS (default 10000) for
  * the memory run, BENCH_SESSIONS (default 100,500,1000) for the side-by-side runs, BENCH_ONLY (a list of
- * frames, memory, server, startup, clients, demo) to run part of it.
+ * frames, memory, server, startup, clients, demo, statements) to run part of it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +21,12 @@ import { buildTable, formatMachine, formatTable, writeResults, type Results } fr
 import { ADMIN_PASSWORD, ADMIN_ROLE, measureSourceTicks, PGTOP_PASSWORD, PGTOP_ROLE, prepareServer, serverSettings, ServerLog } from './server-cost.js';
 import { measureStartup } from './startup.js';
 import { measureDemoStartup } from './demo-startup.js';
+import { fillStatements, measureStatementsRefresh, STATEMENTS_ENTRIES, statementsServerSettings } from './statements-cost.js';
 import { round } from './stats.js';
 import { tmuxVersion } from './tmux.js';
 import { Workload } from './workload.js';
 
-const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo'] as const;
+const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo', 'statements'] as const;
 type Phase = (typeof PHASES)[number];
 
 const SOURCE_TICKS = 200;
@@ -169,6 +170,9 @@ async function main(): Promise<number> {
       say(`  demo start to first full frame: ${demo.runs.join(', ')} ms (median ${demo.medianMs} ms)`);
     });
   }
+  if (phases.has('statements')) {
+    await attempt(results, 'statements', () => statementsPhase(results));
+  }
 
   machine.loadEnd = loadNow();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);
@@ -180,6 +184,29 @@ async function main(): Promise<number> {
   for (const [name, error] of Object.entries(results.errors)) process.stdout.write(`FAILED ${name}: ${error}\n`);
   process.stdout.write(`figures written to bench/results.json (${results.durationSeconds} s)\n`);
   return Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
+const STATEMENTS_REFRESHES = 30;
+
+/** A server whose pg_stat_statements is full (5,000 entries): the Statements view's refresh measured on it. */
+async function statementsPhase(results: Results): Promise<void> {
+  const { startPostgres } = await loadSandbox();
+  say(`statements: a sandbox PostgreSQL with pg_stat_statements.max = ${STATEMENTS_ENTRIES}, filled with distinct statements`);
+  const sandbox = await startPostgres({ settings: { ...serverSettings(100), ...statementsServerSettings } });
+  try {
+    const superuser = await sandbox.connect();
+    try {
+      await prepareServer(superuser);
+      await fillStatements(superuser);
+    } finally {
+      await superuser.end();
+    }
+    const figures = await measureStatementsRefresh(sandbox, STATEMENTS_REFRESHES);
+    results.statements = figures;
+    say(`  ${figures.entries} entries: ${figures.serverMsPerRefresh} ms of server time per refresh (client median ${figures.clientMsMedian} ms), texts of ${figures.textsCount} rows ${figures.textsServerMs} ms`);
+  } finally {
+    await sandbox.stop();
+  }
 }
 
 /** One real server with max_connections 1100, sessions added in steps; each step measured. */

@@ -21,4 +21,6 @@ export type ActionCommand =
   | 'backups.start'
   | 'backups.cancel'
   | 'backups.verify'
+  | 'statements.reset'
+  | 'plan.show'
   | 'quit';

@@ -5,6 +5,7 @@ import type { Intent, IntentKind } from './intents.js';
 import { applyIfNamed, cancelBackup, confirmApply, confirmBackup, verifySelectedBackup } from './maintenance-effects.js';
 import { confirmPoolAction, runBouncer } from './pool-effects.js';
 import { confirmKillClient, confirmSignal, runSignal } from './session-effects.js';
+import { confirmStatementsReset, runStatementsReset, showPlan } from './statements-effects.js';
 
 type Handler = (ctx: EffectContext) => void;
 
@@ -22,6 +23,8 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
   'backups.start': confirmBackup,
   'backups.cancel': cancelBackup,
   'backups.verify': verifySelectedBackup,
+  'statements.reset': confirmStatementsReset,
+  'plan.show': (ctx) => void showPlan(ctx),
   quit: confirmQuit,
 };
 
@@ -49,6 +52,7 @@ const DIALOGS: { [K in Dialog['kind']]: { confirm: (ctx: EffectContext, dialog: 
   migrate: { confirm: applyIfNamed, declined: () => 'apply not confirmed: nothing was done' },
   backup: { confirm: (ctx) => ctx.jobs.startBackup(ctx.getState().backups.dir), declined: () => 'backup not confirmed: nothing was done' },
   quit: { confirm: (ctx) => ctx.quit(), declined: (d) => `not quitting: ${d.running} goes on` },
+  'statements-reset': { confirm: (ctx) => void runStatementsReset(ctx), declined: () => 'reset not confirmed: nothing was done' },
   help: { confirm: () => undefined, declined: () => undefined },
   messages: { confirm: () => undefined, declined: () => undefined },
 };

@@ -15,6 +15,7 @@ import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import { readVacuum } from '../sources/vacuum/read.js';
 import { vacuumSql } from '../sources/vacuum/sql.js';
 import { alertThresholds, replicationAlerts } from '../store/replication-alerts.js';
+import { StatementsSampler } from './snapshot-statements.js';
 
 /** PgBouncer's part of the document: its data, or the error that kept it from answering. */
 function bouncerDocument(tick: PgBouncerTick): SnapshotDocument['pgbouncer'] {
@@ -35,6 +36,8 @@ Options:
   --ndjson                one JSON document per line (with --watch, one line per tick)
   --watch SECS            repeat every SECS seconds (0.5 to 3600) until interrupted
   --pgbouncer URI         include PgBouncer's pools (admin console; or PGTOP_PGBOUNCER)
+  --statements            include pg_stat_statements with rates (with --json or --ndjson); a single
+                          snapshot samples it twice, one second apart
 ${connectionHelp}
 
 Rates (tps, cache hit ratio) need two ticks: they are null in a single snapshot.`;
@@ -44,6 +47,7 @@ export const snapshotFlags = {
   ndjson: { type: 'boolean' },
   watch: { type: 'string' },
   pgbouncer: { type: 'string' },
+  statements: { type: 'boolean' },
 } as const;
 
 export async function runSnapshot(argv: string[]): Promise<number> {
@@ -59,12 +63,15 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const watch = parsed.flags.watch === undefined ? undefined : numberFlag('watch', parsed.flags.watch as string, 2, 0.5, 3600, false, 'pgtop snapshot');
   if (watch !== undefined && json) throw new UsageError('--watch prints one document per tick: use --ndjson with it. Try: pgtop snapshot --help');
 
+  const withStatements = parsed.flags.statements === true;
+  if (withStatements && !json && !ndjson) throw new UsageError('--statements is part of the JSON document: add --json or --ndjson. Try: pgtop snapshot --help');
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true, queryChars: null });
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? profileSetup(parsed, process.env).profile?.pgbouncer ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? createPgBouncerSource(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
+  const statements = withStatements ? new StatementsSampler(settings) : undefined;
 
   const print = (doc: SnapshotDocument): void => {
     if (json) process.stdout.write(`${terminalSafeJson(doc, 2)}\n`);
@@ -88,11 +95,13 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   };
   let stopping = false;
   const takeOne = async (): Promise<boolean> => {
-    const [outcome, bouncerTick] = await Promise.all([source.tick(), bouncer?.tick()]);
+    const statementsSample = watch === undefined ? statements?.sampleOverInterval(1000) : statements?.sample();
+    const [outcome, bouncerTick, statementsDoc] = await Promise.all([source.tick(), bouncer?.tick(), statementsSample]);
     if (outcome.kind === 'data') {
       const doc = buildSnapshotDocument(outcome.data, previous, source.target);
       await addMaintenance(doc);
       if (bouncerTick) doc.pgbouncer = bouncerDocument(bouncerTick);
+      if (statementsDoc) doc.statements = statementsDoc;
       print(doc);
       previous = outcome.data;
       return true;
@@ -110,7 +119,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
       await takeOne();
       return 0;
     } finally {
-      await Promise.all([source.close(), bouncer?.close()]);
+      await Promise.all([source.close(), bouncer?.close(), statements?.close()]);
     }
   }
 
@@ -122,7 +131,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
       if (timer) clearTimeout(timer);
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
-      void Promise.all([source.close(), bouncer?.close()]).then(() => resolve(0));
+      void Promise.all([source.close(), bouncer?.close(), statements?.close()]).then(() => resolve(0));
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

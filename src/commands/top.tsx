@@ -8,6 +8,7 @@ import { colourWanted } from '../cli/colour.js';
 import { configureTheme } from '../ui/theme.js';
 import type { BaseColor, ThemeName } from '../config/config-file.js';
 import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
+import { StatementsSource } from '../sources/statements/source.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
@@ -187,6 +188,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
     ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
   });
+  const statements = new StatementsSource(options.source.settings);
   const controller = new Controller(
     initialState({
       intervalSeconds: options.intervalSeconds,
@@ -200,7 +202,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       label: options.label,
       labelColor: options.labelColor,
     }),
-    { source: options.source, bouncer: options.bouncer, health, settings: options.source.settings, onQuit: () => end(0) },
+    { source: options.source, bouncer: options.bouncer, health, statements, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
   const restoreConsole = redirectConsole();
@@ -234,7 +236,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()
-      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close(), health.close()]))
+      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close(), health.close(), statements.close()]))
       .then(() => options.onExit?.())
       .catch(() => undefined)
       .finally(() => finish(code));

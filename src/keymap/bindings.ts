@@ -19,7 +19,8 @@ export interface Binding {
 }
 
 const SESSION_VIEWS: ViewId[] = ['sessions', 'locks'];
-const SORTED_VIEWS: ViewId[] = ['sessions', 'pools'];
+const SORTED_VIEWS: ViewId[] = ['sessions', 'pools', 'statements'];
+const FILTERED_VIEWS: ViewId[] = ['sessions', 'statements'];
 
 /** The single source of truth for keys: input handling, the help overlay, the footer and the README's table. */
 export const BINDINGS: readonly Binding[] = [
@@ -28,9 +29,10 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['3'], command: 'view.pools', description: 'Pools view (PgBouncer)' },
   { keys: ['4'], command: 'view.migrations', description: 'Migrations view' },
   { keys: ['5'], command: 'view.backups', description: 'Backups view' },
-  { keys: ['9'], command: 'view.health', description: 'Health view (findings of the health checks)' },
+  { keys: ['6'], command: 'view.statements', description: 'Statements view (pg_stat_statements)' },
   { keys: ['7'], command: 'view.replication', description: 'Replication view (standbys, slots, WAL, archiver)' },
   { keys: ['8'], command: 'view.vacuum', description: 'Vacuum view (progress, xmin horizon holders, wraparound)' },
+  { keys: ['9'], command: 'view.health', description: 'Health view (findings of the health checks)' },
   { keys: ['tab'], command: 'view.next', description: 'next view' },
   { keys: ['shift-tab'], command: 'view.previous', description: 'previous view' },
   { keys: ['up', 'k'], command: 'move.up', description: 'select the row above' },
@@ -39,15 +41,19 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['pagedown'], command: 'move.pageDown', description: 'one page down' },
   { keys: ['home'], command: 'move.home', description: 'first row' },
   { keys: ['end'], command: 'move.end', description: 'last row' },
-  { keys: ['/'], command: 'filter.open', description: 'filter: text, or column=value (app=api state=active)', views: ['sessions'], hint: 'filter' },
-  { keys: ['escape'], command: 'filter.clear', description: 'clear the filter', views: ['sessions'] },
+  { keys: ['/'], command: 'filter.open', description: 'filter: text, or column=value (app=api state=active; db= user= query= in Statements)', views: FILTERED_VIEWS, hint: 'filter' },
+  { keys: ['escape'], command: 'filter.clear', description: 'clear the filter; close a detail or a plan', views: FILTERED_VIEWS },
   { keys: ['escape'], command: 'filter.clear', description: 'back from the finding to the list', views: ['health'] },
   { keys: ['<'], command: 'sort.left', description: 'sort by the column to the left', views: SORTED_VIEWS, hint: 'sort' },
   { keys: ['>'], command: 'sort.right', description: 'sort by the column to the right', views: SORTED_VIEWS },
   { keys: ['r'], command: 'sort.reverse', description: 'reverse the sort order', views: SORTED_VIEWS },
   { keys: ['i'], command: 'idle.toggle', description: 'show or hide idle sessions', views: ['sessions'], hint: 'idle' },
   { keys: ['o'], command: 'pooled.toggle', description: 'only the sessions that arrive through PgBouncer', views: ['sessions'] },
-  { keys: ['enter'], command: 'detail.open', description: 'detail of the selected session', views: SESSION_VIEWS, hint: 'detail' },
+  { keys: ['enter'], command: 'detail.open', description: 'detail of the selected session or statement', views: [...SESSION_VIEWS, 'statements'], hint: 'detail' },
+  { keys: ['t'], command: 'statements.mode', description: 'rates over the last interval, or totals since the last reset', views: ['statements'], hint: 'rates/totals' },
+  { keys: ['S'], command: 'statement.ofSession', description: "the statement the session runs, in the Statements view (by query id)", views: SESSION_VIEWS },
+  { keys: ['e'], command: 'plan.show', description: "plan of the open session's or statement's query: EXPLAIN, never run, read-only", views: [...SESSION_VIEWS, 'statements'], hint: 'plan' },
+  { keys: ['Z'], command: 'statements.reset', description: 'reset pg_stat_statements (every database and role), after y', dangerous: true, views: ['statements'], hint: 'reset' },
   { keys: ['enter'], command: 'detail.open', description: 'the finding in full: evidence, why it matters, what to do', views: ['health'], hint: 'detail' },
   { keys: ['g'], command: 'health.jump', description: "go to what the finding is about (the session, the pool, the view)", views: ['health'], hint: 'go to' },
   { keys: ['space'], command: 'tag.toggle', description: 'tag or untag the session (actions then apply to all tagged)', views: ['sessions'], hint: 'tag' },

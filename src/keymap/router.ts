@@ -20,7 +20,7 @@ const isPrintable = (text: string): boolean => text !== '' && /^[^\p{C}]+$/u.tes
 
 /** Rows a page of the detail's query scrolls: most of the screen, keeping a little context. */
 const detailPage = (state: AppState): number => Math.max(1, state.terminal.rows - 14);
-const draftOf = (state: AppState): string => state.sessions.filterDraft ?? '';
+const draftOf = (state: AppState): string => (state.view === 'statements' ? state.statements.filterDraft : state.sessions.filterDraft) ?? '';
 const typedOf = (state: AppState): string => (state.dialog?.kind === 'migrate' ? state.dialog.typed : '');
 
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
@@ -76,7 +76,9 @@ export function keyMode(state: AppState): KeyMode {
   if (dialog === 'migrate') return 'typed-confirm';
   if (dialog) return 'confirm';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';
-  if (state.detailPid !== undefined) return 'detail';
+  if (state.statements.filterDraft !== undefined && state.view === 'statements') return 'filter';
+  if (state.detailPid !== undefined || state.plan !== undefined) return 'detail';
+  if (state.statements.detailKey !== undefined && state.view === 'statements') return 'detail';
   return 'table';
 }
 

@@ -7,6 +7,8 @@ import type { MigrationEvent } from '../migrate/types.js';
 import type { ListedBackup } from '../backup/list.js';
 import type { BackupEvent } from '../backup/progress.js';
 import type { StateCommand } from './commands.js';
+import type { StatementsDiagnosis, StatementsSnapshot } from '../sources/statements/types.js';
+import type { PlanResult } from '../plan/explain.js';
 import type { Dialog, Message } from './state.js';
 import type { Finding } from '../health/types.js';
 
@@ -48,4 +50,10 @@ export type AppEvent =
   | { type: 'verify-started'; file: string }
   | { type: 'verify-finished' }
   | { type: 'health-data'; findings: Finding[]; at: number }
-  | { type: 'health-error'; message: string; at: number };
+  | { type: 'health-error'; message: string; at: number }
+  | { type: 'statements-data'; snapshot: StatementsSnapshot; diagnosis: StatementsDiagnosis | null; at: number }
+  | { type: 'statements-unavailable'; diagnosis: StatementsDiagnosis; at: number }
+  | { type: 'statements-error'; message: string; retryInMs: number; at: number }
+  | { type: 'statements-texts'; texts: Record<string, string> }
+  | { type: 'plan-open'; of: string }
+  | { type: 'plan-result'; result: PlanResult };

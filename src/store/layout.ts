@@ -56,6 +56,12 @@ export function poolNotices(state: AppState): number {
   return stale + (bouncer.pendingPauses.length > 0 ? 1 : 0);
 }
 
+/** Lines of the Statements view above its table: what the figures are, and what is missing with its fix. */
+export function statementsAbove(state: AppState): number {
+  const { diagnosis, unavailable } = state.statements;
+  return 1 + (diagnosis && !unavailable ? 1 + diagnosis.fix.length : 0);
+}
+
 /**
  * How many rows of data a view's table shows: the one number the reducer pages by and the screen draws.
  * Each table has a line of column titles.
@@ -79,6 +85,8 @@ export function tableRows(state: AppState, view: ViewId = state.view): number {
     case 'replication':
     case 'vacuum':
       return Math.max(1, body - 1);
+    case 'statements':
+      return Math.max(1, body - statementsAbove(state) - 1);
   }
 }
 

@@ -6,6 +6,7 @@ import { lockTreeRows } from './lock-tree.js';
 import { moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolRows } from './pools.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
+import { reduceStatements } from './reduce-statements.js';
 import type { PoolRow } from './pool-fields.js';
 import { poolFields } from './pool-fields.js';
 import { pidsOf, sessionsViewModel } from './selectors.js';
@@ -31,6 +32,8 @@ const MOVES: Partial<Record<StateCommand, Movement>> = {
 export function reduce(state: AppState, event: AppEvent): AppState {
   const maintenance = reduceMaintenance(state, event);
   if (maintenance) return maintenance;
+  const statements = reduceStatements(state, event);
+  if (statements) return statements;
   switch (event.type) {
     case 'pg-data':
       return {
@@ -119,10 +122,12 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'view.pools':
     case 'view.migrations':
     case 'view.backups':
+    case 'view.statements':
+      return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined, plan: undefined };
     case 'view.health':
     case 'view.replication':
     case 'view.vacuum':
-      return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined };
+      return { ...state, view: command.slice(5) as AppState['view'], detailPid: undefined, plan: undefined };
     case 'health.jump':
       return jumpToFinding(state, focusedFinding(state)) ?? state;
     case 'view.next':
@@ -185,6 +190,8 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'move.pageDown':
     case 'move.home':
     case 'move.end':
+    case 'statements.mode':
+    case 'statement.ofSession':
       return state;
   }
 }

@@ -3,6 +3,7 @@ import type { BlockingEdge, PgSnapshot, Rates, ServerInfo, Session, StateCounts,
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 import { blockingEdges, computeRates, countStates } from './derive.js';
+import type { StatementsDocument } from './statements-document.js';
 
 /** What `pgtop snapshot --json` prints: the same data the screen shows. */
 export interface SnapshotDocument {
@@ -23,6 +24,8 @@ export interface SnapshotDocument {
   findings?: string[];
   /** With --pgbouncer: PgBouncer's pools with the derived figures, or why it did not answer. */
   pgbouncer?: ({ ok: true } & PgBouncerSnapshot) | { ok: false; error: { kind: string; message: string } };
+  /** With --statements: pg_stat_statements with rates over the interval, or why it cannot be read. */
+  statements?: StatementsDocument;
 }
 
 export function privilegeNotes(snapshot: PgSnapshot): string[] {

@@ -12,8 +12,9 @@ import type { BackupProgress } from '../backup/progress.js';
 import type { Finding } from '../health/types.js';
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import type { VacuumSnapshot } from '../sources/vacuum/types.js';
+import { initialStatementsState, type PlanPanel, type StatementsState } from './statements-state.js';
 
-export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'replication', 'vacuum', 'health'] as const;
+export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'statements', 'replication', 'vacuum', 'health'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewId, string> = {
@@ -22,6 +23,7 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   pools: 'Pools',
   migrations: 'Migrations',
   backups: 'Backups',
+  statements: 'Statements',
   replication: 'Replication',
   vacuum: 'Vacuum',
   health: 'Health',
@@ -34,6 +36,7 @@ export const VIEW_KEYS: Record<ViewId, string> = {
   pools: '3',
   migrations: '4',
   backups: '5',
+  statements: '6',
   replication: '7',
   vacuum: '8',
   health: '9',
@@ -73,6 +76,8 @@ export type Dialog =
   /** Apply pending migrations: confirmed by typing the database's name. */
   | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }
   | { kind: 'backup'; database: string; target: string; dir: string }
+  /** pg_stat_statements_reset(): every statement of every database starts counting again. */
+  | { kind: 'statements-reset'; target: string }
   | { kind: 'help' }
   /** The last messages in full: the footer cuts a long one at the terminal's width. */
   | { kind: 'messages' };
@@ -215,6 +220,9 @@ export interface AppState {
   health: HealthState;
   replication: ReplicationState;
   vacuum: VacuumState;
+  statements: StatementsState;
+  /** The plan shown over a session's or a statement's detail. */
+  plan: PlanPanel | undefined;
   locks: { selection: SelectionState };
   paused: boolean;
   intervalSeconds: number;
@@ -272,6 +280,8 @@ export function initialState(options: InitialStateOptions): AppState {
     migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
     backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },
     health: { findings: undefined, takenAt: undefined, error: undefined, selection: selection(), detailId: undefined },
+    statements: initialStatementsState(),
+    plan: undefined,
     paused: false,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,

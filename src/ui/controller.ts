@@ -5,6 +5,8 @@ import type { EffectContext } from '../actions/effect-context.js';
 import { runIntent } from '../actions/effects.js';
 import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../actions/feeds.js';
 import type { HealthSource } from '../health/source.js';
+import { statementsFeed } from '../actions/statements-feed.js';
+import type { StatementsSource } from '../sources/statements/source.js';
 import { MaintenanceJobs } from '../actions/maintenance-jobs.js';
 import { resolveKey } from '../keymap/router.js';
 import type { Poller } from '../sources/poller.js';
@@ -24,6 +26,8 @@ export interface ControllerDeps {
   bouncer?: BouncerDeps;
   /** The health checks, polled at their slower cadence. */
   health?: HealthSource;
+  /** pg_stat_statements for the Statements view, at its own slower cadence. */
+  statements?: StatementsSource;
   settings: ConnectionSettings;
   onQuit: () => void;
   writeAudit?: (entry: AuditEntry) => string | undefined;
@@ -42,6 +46,7 @@ export class Controller {
   private readonly jobs: MaintenanceJobs;
   private readonly effects: EffectContext;
   private clockTimer: NodeJS.Timeout | undefined;
+  private readonly unsubscribes: (() => void)[] = [];
 
   constructor(initial: AppState, deps: ControllerDeps) {
     const now = deps.now ?? Date.now;
@@ -54,6 +59,11 @@ export class Controller {
       ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : []),
       ...(deps.health ? [healthFeed(deps.health, this.store, now)] : []),
     ];
+    if (deps.statements) {
+      const feed = statementsFeed(deps.statements, this.store, now);
+      this.pollers.push(feed.poller);
+      this.unsubscribes.push(feed.stop);
+    }
     this.effects = {
       getState: this.store.getState,
       dispatch: this.store.dispatch,
@@ -89,6 +99,7 @@ export class Controller {
 
   stop(): void {
     for (const poller of this.pollers) poller.stop();
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
     if (this.clockTimer) clearInterval(this.clockTimer);
   }
 

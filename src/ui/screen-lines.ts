@@ -21,6 +21,9 @@ import { padLines } from './views/sessions-view.js';
 import { theme } from './theme.js';
 import { fit } from '../text/width.js';
 import { resolveSelection } from '../store/selection.js';
+import { planBody, statementDetailBody } from './views/statement-detail-view.js';
+import { statementsBody } from './views/statements-view.js';
+import { statementsViewModel } from '../store/statements-selectors.js';
 
 /** The PgBouncer client behind a session, for its detail. */
 function bouncerDetail(state: AppState, pid: number): string[] {
@@ -60,6 +63,7 @@ export function screenLines(state: AppState): string[] {
 }
 
 function bodyFor(state: AppState, height: number): string[] {
+  if (state.plan) return planBody(state, height);
   if (state.detailPid !== undefined && (state.view === 'sessions' || state.view === 'locks')) {
     return detailBody(state, height, (session) => bouncerDetail(state, session.pid));
   }
@@ -76,6 +80,9 @@ function bodyFor(state: AppState, height: number): string[] {
       return healthBody(state, height);
     case 'locks':
       return locksBody(state, lockTreeRows(state.pg.snapshot), height);
+    case 'statements':
+      if (state.statements.detailKey !== undefined) return statementDetailBody(state, height);
+      return statementsBody(state, statementsViewModel(state.statements, tableRows(state, 'statements')), height);
     case 'replication':
       return replicationBody(state, height);
     case 'vacuum':

@@ -15,6 +15,7 @@ import { reduce } from '../../src/store/reduce.js';
 import { VIEWS, initialState, type AppState, type ViewId } from '../../src/store/state.js';
 import { Controller } from '../../src/ui/controller.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
+import { syntheticStatements } from '../helpers/synthetic-statements.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 
@@ -44,6 +45,7 @@ function stateIn(view: ViewId, readOnly: boolean): AppState {
   state = reduce({ ...state, view: 'locks' }, { type: 'command', command: 'move.down' });
   const finding = { id: 'locks.queue', severity: 'warning' as const, summary: 's', evidence: [], why: 'w', action: 'a', threshold: 't', target: { kind: 'session' as const, pid: 2 } };
   state = reduce(state, { type: 'health-data', findings: [finding], at: NOW });
+  state = reduce(state, { type: 'statements-data', snapshot: syntheticStatements(3), diagnosis: null, at: NOW });
   return { ...state, view };
 }
 

@@ -19,7 +19,7 @@ const layoutCache = new Map<string, ReturnType<typeof layoutColumns>>();
 
 /** Column widths for this terminal width, computed once per (columns, width). */
 function cachedLayout<Row, Id extends string>(columns: readonly ColumnSpec<Row, Id>[], width: number): { column: ColumnSpec<Row, Id>; width: number }[] {
-  const key = `${columns.map((c) => c.id).join(',')}@${width}`;
+  const key = `${columns.map((c) => `${c.id}:${c.title}`).join(',')}@${width}`;
   let layout = layoutCache.get(key);
   if (!layout) {
     if (layoutCache.size > 64) layoutCache.clear();

@@ -109,6 +109,16 @@ function quitBox(state: AppState, body: string[], dialog: DialogOf<'quit'>): str
   return overlayBox(body, state.terminal.columns, `Quit and cancel ${dialog.running}?`, lines, dialogStyle);
 }
 
+function statementsResetBox(state: AppState, body: string[], dialog: DialogOf<'statements-reset'>): string[] {
+  const lines = [
+    `pg_stat_statements_reset() on ${sanitizeOneLine(dialog.target)}: the statistics of every statement`,
+    'of every database and role are emptied, for every tool that reads them.',
+    '',
+    'y reset    n / Esc / any other key: do nothing (default)',
+  ];
+  return overlayBox(body, state.terminal.columns, 'Reset pg_stat_statements?', lines, dialogStyle);
+}
+
 /** How each dialog is drawn: a dialog kind without a drawing does not compile. */
 const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   help: helpBox,
@@ -118,6 +128,7 @@ const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   backup: backupBox,
   signal: signalBox,
   quit: quitBox,
+  'statements-reset': statementsResetBox,
 };
 
 /** The body with the open dialog drawn over it. */
