@@ -20,7 +20,7 @@ show   prints what pgtop would use after flags, the profile, the environment and
 
 Options:
   --json                  print JSON
-  --interval, --read-only, --pgbouncer, --migrations-dir, --backup-dir, --theme   as for pgtop
+  --interval, --read-only, --pgbouncer, --migrations-dir, --backup-dir, --theme, --threshold   as for pgtop
 ${connectionHelp}`;
 
 export const configFlags = { ...topFlags, json: { type: 'boolean' } } as const;

@@ -111,7 +111,7 @@ describe('parseConfig: every error names the file, the line and the key', () => 
   });
 
   test('a connection that does not parse', () => {
-    rejects(() => parse('[profiles.a]\nconnection = "host=db port"\n'), /:2: profiles\.a\.connection: missing "=" after "port"/);
+    rejects(() => parse('[profiles.a]\nconnection = "host=db port"\n'), /:2: profiles\.a\.connection: "port" in the connection string has no "=" after it/);
   });
 
   test('default_profile must name a profile', () => {
