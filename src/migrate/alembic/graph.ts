@@ -3,7 +3,7 @@ import type { AlembicRevision } from './revision-file.js';
 /** The revision graph of a project: who follows whom, its heads, bases, branch points and merges. */
 export interface RevisionGraph {
   revisions: Map<string, AlembicRevision>;
-  /** Revisions no other revision follows, in file order. */
+  /** Revisions no other revision follows. Every list is in revision-id order. */
   heads: string[];
   bases: string[];
   /** Revisions two or more others follow. */
@@ -29,7 +29,7 @@ export function buildGraph(revisions: readonly AlembicRevision[]): RevisionGraph
       children.set(parent, (children.get(parent) ?? 0) + 1);
     }
   }
-  const all = [...byId.values()];
+  const all = [...byId.values()].sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
   return {
     revisions: byId,
     heads: all.filter((revision) => !children.has(revision.revision)).map((revision) => revision.revision),
