@@ -1,9 +1,14 @@
 import type { ConnectionSettings } from '../config/types.js';
+import { closeQuietly, connect } from '../db/connect.js';
 import { OperationError } from '../errors.js';
 import { applyAlembic } from '../migrate/alembic/apply.js';
 import { formatAlembicEvent, formatAlembicStatus } from '../migrate/alembic/report.js';
 import { readAlembicStatus } from '../migrate/alembic/status.js';
 import type { AlembicEventListener, AlembicRunResult, AlembicStatus } from '../migrate/alembic/types.js';
+import { historyFindings } from '../migrate/history/findings.js';
+import { readToolHistories } from '../migrate/history/read-history.js';
+import { formatHistories } from '../migrate/history/report.js';
+import { MIGRATE_APPLICATION_NAME } from '../migrate/session.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 import type { MigrateIo } from './migrate.js';
 import { terminalSafeJson } from './snapshot-json.js';
@@ -76,4 +81,17 @@ export async function alembicUpCommand(options: AlembicCommandOptions & { to: st
   if (result.outcome === 'nothing-to-do') io.stdout.write('Nothing to do: the database is at the heads.\n');
   else if (result.outcome === 'done') io.stdout.write(`Upgraded ${result.before.join(', ') || '<base>'} -> ${result.after.join(', ')}.\n`);
   return 0;
+}
+
+/** `pgtop migrate history`: other tools' applied history, read-only, and the findings for the health checks. */
+export async function printHistories(settings: ConnectionSettings, interactive: boolean, json: boolean, io: MigrateIo): Promise<number> {
+  const client = await connect(settings, { applicationName: MIGRATE_APPLICATION_NAME, interactive, statementTimeoutMs: 30_000 });
+  try {
+    const histories = await readToolHistories(client);
+    const findings = historyFindings(histories);
+    io.stdout.write(json ? `${terminalSafeJson({ histories, findings }, 2)}\n` : `${formatHistories(histories, findings)}\n`);
+    return 0;
+  } finally {
+    await closeQuietly(client);
+  }
 }

@@ -12,7 +12,7 @@ import type { RunOptions } from '../migrate/runner.js';
 import { readMigrationStatus } from '../migrate/status.js';
 import type { MigrationEventListener, MigrationRunResult } from '../migrate/types.js';
 import { sanitize, sanitizeOneLine } from '../text/sanitize.js';
-import { alembicStatusCommand, alembicUpCommand } from './migrate-alembic.js';
+import { alembicStatusCommand, alembicUpCommand, printHistories } from './migrate-alembic.js';
 import { terminalSafeJson } from './snapshot-json.js';
 
 const help = `Usage: pgtop migrate COMMAND [options] [CONNINFO | URI]
@@ -31,6 +31,9 @@ Commands:
                                terminal; --dry-run prints what would be reverted
   baseline V                   record every migration up to V as already present (baseline) without
                                running it, to adopt a database whose schema exists
+  history [--json]             the applied history other tools keep in this database (Flyway,
+                               golang-migrate, node-pg-migrate, dbmate, Rails, Sqitch), read-only,
+                               with a failed Flyway migration or a dirty golang-migrate version flagged
 
 Alembic projects (status and up only):
   --alembic PATH               the project's directory or alembic.ini (or a directory below it): status
@@ -68,7 +71,7 @@ const flags = {
   lockTimeout: { type: 'string' },
 } as const;
 
-const COMMANDS = ['status', 'up', 'down', 'baseline'] as const;
+const COMMANDS = ['status', 'up', 'down', 'baseline', 'history'] as const;
 type Subcommand = (typeof COMMANDS)[number];
 
 /** Where the command reads and writes; the process's streams unless a caller (a test) gives others. */
@@ -182,10 +185,10 @@ export async function runMigrate(argv: string[], io: MigrateIo = processIo()): P
   const command = COMMANDS.find((name) => name === word);
   if (!command) {
     const what = word === undefined ? 'say what to do' : `unknown command "${sanitizeOneLine(word)}"`;
-    throw new UsageError(`migrate: ${what}: status, up, down --to V or baseline V. ${hint}`);
+    throw new UsageError(`migrate: ${what}: status, up, down --to V, baseline V or history. ${hint}`);
   }
   if (parsed.flags.alembic !== undefined) return runAlembicMigrate(parsed, command, rest, io);
-  onlyWith(parsed, command, { alembic: [], lockTimeout: [], json: ['status'], to: ['up', 'down'], dryRun: ['up', 'down'], yes: ['down'], lockWait: ['up', 'down', 'baseline'] });
+  onlyWith(parsed, command, { alembic: [], lockTimeout: [], json: ['status', 'history'], to: ['up', 'down'], dryRun: ['up', 'down'], yes: ['down'], lockWait: ['up', 'down', 'baseline'] });
   const baselineVersion = command === 'baseline' ? versionArgument(rest[0], 'baseline') : undefined;
   const positionals = command === 'baseline' ? 2 : 1;
   expectNoExtraInput({ ...parsed, input: rest }, positionals, 'pgtop migrate');
@@ -200,6 +203,7 @@ export async function runMigrate(argv: string[], io: MigrateIo = processIo()): P
   const interactive = io.stdin.isTTY === true;
 
   if (command === 'status') return printStatus(settings, dir, interactive, parsed.flags.json === true, io);
+  if (command === 'history') return printHistories(settings, interactive, parsed.flags.json === true, io);
 
   const controller = new AbortController();
   const abort = (): void => controller.abort();
