@@ -40,3 +40,29 @@ export function findExecutable(name: string, extraDirs: string[] = [], env: Node
   }
   return undefined;
 }
+
+/** PostgreSQL majors that pgtop supports and the test suite runs against. */
+export const SUPPORTED_MAJORS = [14, 15, 16, 17, 18] as const;
+
+/** The major version of the server binaries in `binDir`, or undefined when they do not run. */
+export function serverMajorOf(binDir: string): number | undefined {
+  try {
+    const out = execFileSync(join(binDir, 'postgres'), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    const match = /\(PostgreSQL\) (\d+)/.exec(out);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds server binaries of one PostgreSQL major among the given directories (in order) and the
+ * distribution's /usr/lib/postgresql/N/bin. Undefined when none of them holds that major.
+ */
+export function findPostgresBinDirForMajor(major: number, extraDirs: string[] = []): string | undefined {
+  const hasServer = (dir: string): boolean => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'));
+  for (const dir of [`/usr/lib/postgresql/${major}/bin`, ...extraDirs]) {
+    if (hasServer(dir) && serverMajorOf(dir) === major) return dir;
+  }
+  return undefined;
+}

