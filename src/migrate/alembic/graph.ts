@@ -23,16 +23,19 @@ export function buildGraph(revisions: readonly AlembicRevision[]): RevisionGraph
     else byId.set(revision.revision, revision);
   }
   const children = new Map<string, number>();
+  // As in Alembic, a revision something depends on is not a head, but only down revisions make branch points.
+  const dependedOn = new Set<string>();
   for (const revision of byId.values()) {
     for (const parent of revision.downRevisions) {
       if (!byId.has(parent)) problems.push(`revision ${revision.revision} (${revision.path}) follows ${parent}, which no file declares`);
       children.set(parent, (children.get(parent) ?? 0) + 1);
     }
+    for (const dependency of revision.dependsOn) dependedOn.add(dependency);
   }
   const all = [...byId.values()].sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
   return {
     revisions: byId,
-    heads: all.filter((revision) => !children.has(revision.revision)).map((revision) => revision.revision),
+    heads: all.filter((revision) => !children.has(revision.revision) && !dependedOn.has(revision.revision)).map((revision) => revision.revision),
     bases: all.filter((revision) => revision.downRevisions.length === 0).map((revision) => revision.revision),
     branchPoints: all.filter((revision) => (children.get(revision.revision) ?? 0) > 1).map((revision) => revision.revision),
     merges: all.filter((revision) => revision.downRevisions.length > 1).map((revision) => revision.revision),
