@@ -188,7 +188,8 @@ export async function runMigrate(argv: string[], io: MigrateIo = processIo()): P
     throw new UsageError(`migrate: ${what}: status, up, down --to V, baseline V or history. ${hint}`);
   }
   if (parsed.flags.alembic !== undefined) return runAlembicMigrate(parsed, command, rest, io);
-  onlyWith(parsed, command, { alembic: [], lockTimeout: [], json: ['status', 'history'], to: ['up', 'down'], dryRun: ['up', 'down'], yes: ['down'], lockWait: ['up', 'down', 'baseline'] });
+  if (parsed.flags.lockTimeout !== undefined) throw new UsageError(`--lock-timeout goes with --alembic (SQL migrations set it per file with -- pgtop:lock_timeout). ${hint}`);
+  onlyWith(parsed, command, { json: ['status', 'history'], to: ['up', 'down'], dryRun: ['up', 'down'], yes: ['down'], lockWait: ['up', 'down', 'baseline'] });
   const baselineVersion = command === 'baseline' ? versionArgument(rest[0], 'baseline') : undefined;
   const positionals = command === 'baseline' ? 2 : 1;
   expectNoExtraInput({ ...parsed, input: rest }, positionals, 'pgtop migrate');
