@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { alembicProject } from '../helpers/alembic-project.js';
+import { commandLineOf, environmentOf } from '../helpers/backup-process.js';
 import { spawnCli } from '../helpers/cli.js';
 import { freshDatabase, tableExists } from '../helpers/migrate-harness.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -51,7 +52,7 @@ async function sleeping(database: string): Promise<boolean> {
 }
 
 describe('pgtop migrate up --alembic as a process', () => {
-  test('Ctrl-C cancels: the upgrade is rolled back, the child is gone, exit status 1', async () => {
+  test('Ctrl-C cancels: the upgrade is rolled back, the child is gone, exit status 1; the password never reaches the child', async () => {
     const database = await freshDatabase(sandbox);
     const cli = spawnCli(['migrate', 'up', '--alembic', slowProject(), sandbox.uri(database)]);
     let stdout = '';
@@ -63,6 +64,15 @@ describe('pgtop migrate up --alembic as a process', () => {
     assert.match(stdout, /\| INFO {2}\[alembic\.runtime\.migration\] Running upgrade {2}-> a1, slow/);
     const children = childrenOf(cli.pid ?? -1, 'alembic');
     assert.equal(children.length, 1, children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8')).join(' | '));
+    const [alembic] = children;
+    assert.ok(alembic);
+    const environment = environmentOf(alembic);
+    assert.match(environment, /^PGAPPNAME=pgtop-migrate-alembic-[0-9a-f]{8}$/m);
+    assert.match(environment, /^PGOPTIONS=-c lock_timeout=2000 -c statement_timeout=1800000$/m);
+    assert.match(environment, /^PGPASSFILE=\//m);
+    assert.match(environment, new RegExp(`^DATABASE_URL=postgresql://[^:@]+@127\\.0\\.0\\.1:${sandbox.port}/${database}$`, 'm'));
+    assert.equal(environment.includes(sandbox.password), false, 'no password in the environment');
+    assert.equal(commandLineOf(alembic).includes(sandbox.password), false, 'no password on the command line');
     cli.kill('SIGINT');
     assert.equal(await exited, 1, stderr);
     assert.match(stderr, /pgtop: cancelling/);
