@@ -1,10 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { applyAlembic } from '../../src/migrate/alembic/apply.js';
 import { ensureTrackingTable } from '../../src/migrate/tracking.js';
 import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { giveTo } from '../../src/sandbox/runas.js';
+import { readAlembicStatus } from '../../src/migrate/alembic/status.js';
 import { alembicProject } from '../helpers/alembic-project.js';
 import { auditEnv, auditLines, freshDatabase, migrate, settingsFor, tableExists } from '../helpers/migrate-harness.js';
 
@@ -64,5 +68,32 @@ describe('alembic upgrade refusals', () => {
     assert.equal(result.outcome, 'refused');
     assert.equal(result.refusals[0]?.kind, 'dirty');
     assert.match(result.refusals[0]?.message ?? '', /holds a1 together with a revision that follows it/);
+  });
+
+  test('a standby: status reads it, the upgrade is refused', async () => {
+    const standby = await startPostgres();
+    try {
+      const database = await freshDatabase(standby);
+      const dir = project();
+      const settings = settingsFor(standby, database);
+      assert.equal((await applyAlembic({ settings, alembic: dir, upgradeTo: 'a1', auditEnv: auditEnv(), env: alembicEnv() })).outcome, 'done');
+      await standby.stopServer();
+      const signal = join(standby.dataDir, 'standby.signal');
+      writeFileSync(signal, '');
+      giveTo(standby.runAs, signal);
+      await standby.startServer();
+      const recovering = await standby.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+      assert.equal(recovering.rows[0]?.standby, true);
+
+      const status = await readAlembicStatus({ settings, alembic: dir, env: alembicEnv() });
+      assert.deepEqual(status.current, ['a1']);
+      assert.deepEqual(status.pending.map((revision) => revision.revision), ['b2']);
+      const result = await applyAlembic({ settings, alembic: dir, auditEnv: auditEnv(), env: alembicEnv() });
+      assert.equal(result.outcome, 'refused');
+      assert.equal(result.refusals[0]?.kind, 'standby');
+      assert.match(result.refusals[0]?.message ?? '', /is a standby \(in recovery\) and cannot be changed\. Run migrations against the primary\./);
+    } finally {
+      await standby.stop();
+    }
   });
 });
