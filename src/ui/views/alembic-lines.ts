@@ -39,6 +39,6 @@ export function alembicProgressLines(progress: AlembicProgress, outputLines: num
     lines.push(line(`alembic upgrade running (attempt ${progress.attempt} of ${progress.maxAttempts}${backend}); x cancels`, theme.heading));
   } else lines.push(line('starting…'));
   for (const blocker of progress.blockers.slice(0, 3)) lines.push(line(`  blocked by ${describeBlocker(blocker)}`, theme.blocked));
-  for (const output of progress.output.slice(-outputLines)) lines.push(line(`  ${one(output)}`, theme.dim));
+  for (const output of outputLines > 0 ? progress.output.slice(-outputLines) : []) lines.push(line(`  ${one(output)}`, theme.dim));
   return lines;
 }
