@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CommandRunner>> = {
   migrate: async () => (await import('./commands/migrate.js')).runMigrate,
   backup: async () => (await import('./commands/backup.js')).runBackup,
   demo: async () => (await import('./commands/demo.js')).runDemo,
+  completion: async () => (await import('./commands/completion.js')).runCompletion,
 };
 
 /** Entry point: picks the command, runs it, and turns errors into one readable line and an exit code. */

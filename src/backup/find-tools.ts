@@ -43,6 +43,18 @@ export function installHint(major: number): string {
     `RHEL/Fedora: the postgresql${major} package from the PGDG repository), or point --pg-dump at a pg_dump ${major} or newer.`;
 }
 
+/**
+ * Three lines: what is needed and the package to install (short enough for one line of an 80-column
+ * screen), what was found, and the other ways.
+ */
+export function missingToolsMessage(major: number, found: string): string {
+  return [
+    `backups need PostgreSQL ${major} client tools: apt-get install postgresql-client-${major}`,
+    `${found}; a dump of a PostgreSQL ${major} server needs pg_dump ${major} or newer.`,
+    `RHEL/Fedora: the postgresql${major} package from the PGDG repository; or point --pg-dump at a pg_dump ${major} or newer.`,
+  ].join('\n');
+}
+
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -137,9 +149,6 @@ export async function findDumpTools(options: FindToolsOptions): Promise<DumpTool
   const root = options.debianRoot ?? '/usr/lib/postgresql';
   const olderDebian = options.pgDumpPath === undefined ? debianMajors(root).filter((major) => major < options.major) : [];
   if (olderDebian.length > 0) tooOld.push(`the PostgreSQL ${olderDebian.join(', ')} tools in ${root}`);
-  if (tooOld.length > 0) {
-    throw new OperationError(`only an older ${tooOld.join(' and ')} was found, and the server is PostgreSQL ${options.major}: ` +
-      `a dump needs pg_dump ${options.major} or newer. ${installHint(options.major)}`);
-  }
-  throw new OperationError(`no pg_dump found (looked in ${join(root, String(options.major), 'bin')} and PATH). ${installHint(options.major)}`);
+  if (tooOld.length > 0) throw new OperationError(missingToolsMessage(options.major, `only an older ${tooOld.join(' and ')} was found`));
+  throw new OperationError(missingToolsMessage(options.major, `no pg_dump was found (looked in ${join(root, String(options.major), 'bin')} and PATH)`));
 }

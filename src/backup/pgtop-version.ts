@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 
+// Set by the single-executable build, which has no package.json beside it.
+declare const PGTOP_BUNDLED_VERSION: string | undefined;
+
 let cached: string | undefined;
 
 /** The version in pgtop's package.json (two levels up from this file, in the sources and in dist/ alike). */
 export function pgtopVersion(): string {
+  if (cached === undefined && typeof PGTOP_BUNDLED_VERSION === 'string') cached = PGTOP_BUNDLED_VERSION;
   if (cached === undefined) {
     try {
       const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');

@@ -1,4 +1,5 @@
 import meow from 'meow';
+import { pgtopVersion } from '../backup/pgtop-version.js';
 import { resolveConnection } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { UsageError } from '../errors.js';
@@ -20,6 +21,7 @@ export function parseCommand(argv: string[], options: { command: string; help: s
   checkKnownFlags(argv, flags, options.command);
   const cli = meow(options.help, {
     importMeta: import.meta,
+    pkg: { name: 'pgtop', version: pgtopVersion() },
     argv,
     flags,
     allowUnknownFlags: false,

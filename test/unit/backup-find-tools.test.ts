@@ -53,8 +53,19 @@ describe('finding pg_dump and pg_restore', () => {
     await assert.rejects(findDumpTools({ major: 18, env, debianRoot: debian }), (error: unknown) => {
       assert.ok(error instanceof OperationError);
       assert.match(error.message, /only an older pg_dump 15\.6 \(.*path-bin\/pg_dump\) and the PostgreSQL 14, 17 tools in .*debian was found/);
-      assert.match(error.message, /the server is PostgreSQL 18: a dump needs pg_dump 18 or newer/);
-      assert.match(error.message, /apt-get install postgresql-client-18/);
+      assert.match(error.message, /a dump of a PostgreSQL 18 server needs pg_dump 18 or newer/);
+      const [first = ''] = error.message.split('\n');
+      assert.equal(first, 'backups need PostgreSQL 18 client tools: apt-get install postgresql-client-18');
+      assert.ok(first.length <= 78, 'the first line fits an 80-column screen beside the result mark');
+      return true;
+    });
+  });
+
+  test('with no pg_dump at all, the first line still says which tools and which package', async () => {
+    await assert.rejects(findDumpTools({ major: 18, env: { PATH: join(root, 'nowhere') }, debianRoot: join(root, 'nowhere') }), (error: unknown) => {
+      assert.ok(error instanceof OperationError);
+      assert.equal(error.message.split('\n')[0], 'backups need PostgreSQL 18 client tools: apt-get install postgresql-client-18');
+      assert.match(error.message, /no pg_dump was found/);
       return true;
     });
   });

@@ -14,7 +14,7 @@ import {
 } from '../../src/sources/pgbouncer-parse.js';
 import { parseCsv, readCsvFile } from '../helpers/csv.js';
 
-const fixtures = new URL('../../../shared/fixtures/pgbouncer/', import.meta.url);
+const fixtures = new URL('../fixtures/pgbouncer/', import.meta.url);
 const versions = ['1.18.0', '1.25.2'] as const;
 type Version = (typeof versions)[number];
 const capture = (version: Version, state: 'idle' | 'saturated', name: string): Record<string, string | null>[] =>

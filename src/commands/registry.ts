@@ -1,0 +1,18 @@
+import type { CommandDefinition } from '../cli/command-definitions.js';
+import { connectionFlags } from '../cli/flags.js';
+import { BACKUP_COMMANDS, backupFlags, backupHelp } from './backup.js';
+import { COMPLETION_SHELLS, completionHelp } from './completion-help.js';
+import { demoFlags, demoHelp } from './demo.js';
+import { MIGRATE_COMMANDS, migrateFlags, migrateHelp } from './migrate.js';
+import { snapshotFlags, snapshotHelp } from './snapshot.js';
+import { topFlags, topHelp } from './top.js';
+
+/** Every command, with the help and flags it parses with: the one source of completions and the man page. */
+export const commandDefinitions: readonly CommandDefinition[] = [
+  { name: '', summary: 'the full-screen monitor', help: topHelp, flags: { ...topFlags, ...connectionFlags }, subcommands: [] },
+  { name: 'snapshot', summary: 'the same data, for scripts', help: snapshotHelp, flags: { ...snapshotFlags, ...connectionFlags }, subcommands: [] },
+  { name: 'migrate', summary: 'apply SQL migrations safely', help: migrateHelp, flags: { ...migrateFlags, ...connectionFlags }, subcommands: MIGRATE_COMMANDS },
+  { name: 'backup', summary: 'verified pg_dump backups', help: backupHelp, flags: { ...backupFlags, ...connectionFlags }, subcommands: BACKUP_COMMANDS },
+  { name: 'demo', summary: 'a throwaway PostgreSQL with live load, monitored', help: demoHelp, flags: { ...demoFlags, debug: connectionFlags.debug }, subcommands: [] },
+  { name: 'completion', summary: 'shell completion for bash or zsh', help: completionHelp, flags: {}, subcommands: COMPLETION_SHELLS },
+];
