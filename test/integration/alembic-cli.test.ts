@@ -60,7 +60,9 @@ describe('pgtop migrate up --alembic as a process', () => {
     cli.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     cli.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => cli.once('close', (code) => resolve(code)));
-    await waitUntil(() => sleeping(database), { what: 'the alembic child running its revision', timeoutMs: 60_000 });
+    await waitUntil(() => sleeping(database), { what: 'the alembic child running its revision', timeoutMs: 180_000 }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\nstdout: ${stdout}\nstderr: ${stderr}`);
+    });
     assert.match(stdout, /\| INFO {2}\[alembic\.runtime\.migration\] Running upgrade {2}-> a1, slow/);
     const children = childrenOf(cli.pid ?? -1, 'alembic');
     assert.equal(children.length, 1, children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8')).join(' | '));
@@ -88,7 +90,7 @@ describe('pgtop migrate up --alembic as a process', () => {
     cli.stdout?.resume();
     cli.stderr?.resume();
     const exited = new Promise<void>((resolve) => cli.once('close', () => resolve()));
-    await waitUntil(() => sleeping(database), { what: 'the alembic child running its revision', timeoutMs: 60_000 });
+    await waitUntil(() => sleeping(database), { what: 'the alembic child running its revision', timeoutMs: 180_000 });
     const children = childrenOf(cli.pid ?? -1, 'alembic');
     assert.equal(children.length, 1, children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8')).join(' | '));
     cli.kill('SIGKILL');
