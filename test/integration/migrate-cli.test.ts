@@ -57,7 +57,7 @@ describe('pgtop migrate as a process', () => {
       [['migrate'], /^pgtop: migrate: say what to do: status, up, down --to V, baseline V or history\. Try: pgtop migrate --help\n$/],
       [['migrate', 'sideways'], /unknown command "sideways"/],
       [['migrate', 'up', '--frobnicate'], /unknown option --frobnicate\. Try: pgtop migrate --help/],
-      [['migrate', 'up', '--json', '--dir', dir], /--json does not go with "migrate up" \(it works with: status\)/],
+      [['migrate', 'up', '--json', '--dir', dir], /--json does not go with "migrate up" \(it works with: status, history\)/],
       [['migrate', 'up', '--to', 'latest', '--dir', dir], /--to takes a migration version .*not "latest"/],
       [['migrate', 'down', '--dir', dir], /down needs --to V/],
       [['migrate', 'baseline', '--dir', dir], /baseline takes a migration version/],
