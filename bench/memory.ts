@@ -62,7 +62,7 @@ function peakRss(): number {
  * The running monitor's memory: the real Controller and App, drawn by a long-lived Ink instance on a
  * 120×40 terminal, fed `ticks` snapshots of a changing cluster. Each tick is parsed and reduced like a real
  * one; a frame is drawn every `ticksPerFrame` ticks (the reductions between frames coalesce, as they do
- * when data arrives faster than Ink draws).
+ * when data arrives faster than the painter draws).
  */
 export async function measureMemory(pipeline: Pipeline, live: LiveApp, options: MemoryOptions): Promise<MemoryFigures> {
   const settings: ConnectionSettings = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslmode: 'disable', extra: {} };
@@ -79,7 +79,6 @@ export async function measureMemory(pipeline: Pipeline, live: LiveApp, options: 
     stderr: asWriteStream(new FakeOutput(COLUMNS, ROWS)),
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 10,
   });
   const samples: MemoryFigures['samples'] = [];
   const sampleEvery = Math.max(1, Math.floor(options.ticks / options.samples));

@@ -1,6 +1,6 @@
 import type { PgSnapshot } from '../src/sources/types.js';
 import type { AppState } from '../src/store/state.js';
-import type { SessionColumnId } from '../src/ui/columns/session-columns.js';
+import type { SessionColumnId } from '../src/store/session-fields.js';
 import { FakeOutput } from './fake-terminal.js';
 import type { Pipeline } from './product.js';
 import { median, p95, round } from './stats.js';

@@ -2,7 +2,6 @@
 // `--check` exits 1 when the README's table differs instead of writing it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { keysMarkdownTable } from '../src/keymap/help.js';
-import { ALL_BINDINGS } from '../src/keymap/all-bindings.js';
 
 const START = '<!-- keys:start -->';
 const END = '<!-- keys:end -->';
@@ -11,7 +10,7 @@ export function withKeyTable(readme: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block`);
-  return `${readme.slice(0, start + START.length)}\n${keysMarkdownTable(ALL_BINDINGS)}\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + START.length)}\n${keysMarkdownTable()}\n${readme.slice(end)}`;
 }
 
 const path = new URL('../README.md', import.meta.url);

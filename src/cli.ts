@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CommandRunner>> = {
   migrate: async () => (await import('./commands/migrate.js')).runMigrate,
   backup: async () => (await import('./commands/backup.js')).runBackup,
   demo: async () => (await import('./commands/demo.js')).runDemo,
+  check: async () => (await import('./commands/check.js')).runCheck,
   completion: async () => (await import('./commands/completion.js')).runCompletion,
 };
 

@@ -6,6 +6,7 @@ import {
   type AdminConsole,
   type AdminConsoleOptions,
 } from '../db/admin-console.js';
+import type { BouncerAction, BouncerDatabaseAction } from '../db/admin-commands.js';
 import { errorMessage } from '../errors.js';
 import { parseVersion } from '../sources/pgbouncer-parse.js';
 
@@ -13,9 +14,6 @@ import { parseVersion } from '../sources/pgbouncer-parse.js';
  * PgBouncer admin actions. Each runs on its own short-lived admin-console connection, so a PAUSE that waits
  * for transactions to finish never holds up monitoring or another action.
  */
-
-export type BouncerDatabaseAction = 'PAUSE' | 'RESUME' | 'RECONNECT' | 'DISABLE' | 'ENABLE';
-export type BouncerAction = BouncerDatabaseAction | 'KILL_CLIENT';
 
 export type BouncerActionResult = { ok: true } | { ok: false; message: string };
 

@@ -3,7 +3,7 @@ import { closeQuietly, connect } from '../db/connect.js';
 import { describeTarget } from '../config/resolve.js';
 import { errorMessage } from '../errors.js';
 import type { SessionTarget, SignalKind } from '../store/state.js';
-import { audit, type AuditEntry } from './audit.js';
+import { audit, type AuditEntry } from '../audit/log.js';
 
 export interface SignalOutcome {
   pid: number;

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { audit, type AuditEntry } from '../actions/audit.js';
+import { audit, type AuditEntry } from '../audit/log.js';
 import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { PgtopError, UsageError } from '../errors.js';

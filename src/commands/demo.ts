@@ -10,7 +10,7 @@ import { isolateDemoEnvironment } from '../sandbox/demo-environment.js';
 import { reachableEmbeddedBinDir } from '../sandbox/demo-reachable.js';
 import { createDemoDir, startDemoStack, type DemoStack } from '../sandbox/demo-stack.js';
 import { Workload } from '../sandbox/workload.js';
-import { PostgresSource } from '../sources/postgres.js';
+import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
 import { openBouncer, runScreen } from './top.js';
 
 export const demoHelp = `Usage: pgtop demo [options]
@@ -85,7 +85,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     writeDemoConnectionFiles(connectionFiles, endpointOf(stack.direct), stack.pooled && endpointOf(stack.pooled));
     workload = new Workload({ direct: stack.direct, pooled: stack.pooled });
     await workload.start();
-    const source = new PostgresSource(stack.settings, { statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
+    const source = new PostgresSource(stack.settings, { statementTimeoutMs: monitorTimeoutMs(intervalSeconds) });
     await source.open();
     const bouncer = stack.bouncer ? openBouncer(stack.bouncer.adminSettings()) : undefined;
     return await runScreen({

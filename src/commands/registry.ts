@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../cli/command-definitions.js';
 import { connectionFlags } from '../cli/flags.js';
 import { BACKUP_COMMANDS, backupFlags, backupHelp } from './backup.js';
+import { checkFlags, checkHelp } from './check.js';
 import { COMPLETION_SHELLS, completionHelp } from './completion-help.js';
 import { demoFlags, demoHelp } from './demo.js';
 import { MIGRATE_COMMANDS, migrateFlags, migrateHelp } from './migrate.js';
@@ -13,6 +14,7 @@ export const commandDefinitions: readonly CommandDefinition[] = [
   { name: 'snapshot', summary: 'the same data, for scripts', help: snapshotHelp, flags: { ...snapshotFlags, ...connectionFlags }, subcommands: [] },
   { name: 'migrate', summary: 'apply SQL migrations safely', help: migrateHelp, flags: { ...migrateFlags, ...connectionFlags }, subcommands: MIGRATE_COMMANDS },
   { name: 'backup', summary: 'verified pg_dump backups', help: backupHelp, flags: { ...backupFlags, ...connectionFlags }, subcommands: BACKUP_COMMANDS },
+  { name: 'check', summary: 'health checks for cron and Nagios (exit 0/1/2/3)', help: checkHelp, flags: { ...checkFlags, ...connectionFlags }, subcommands: [] },
   { name: 'demo', summary: 'a throwaway PostgreSQL with live load, monitored', help: demoHelp, flags: { ...demoFlags, debug: connectionFlags.debug }, subcommands: [] },
   { name: 'completion', summary: 'shell completion for bash or zsh', help: completionHelp, flags: {}, subcommands: COMPLETION_SHELLS },
 ];

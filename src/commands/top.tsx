@@ -1,7 +1,7 @@
 import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { PostgresSource } from '../sources/postgres.js';
+import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
 import { initialState } from '../store/state.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
@@ -9,7 +9,7 @@ import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { createBouncerActions } from '../actions/bouncer.js';
-import { audit } from '../actions/audit.js';
+import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI]
@@ -54,7 +54,7 @@ export async function runTop(argv: string[]): Promise<number> {
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
-  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: Math.max(2000, intervalSeconds * 2000) });
+  const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: monitorTimeoutMs(intervalSeconds) });
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? openBouncer(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
@@ -99,11 +99,12 @@ export interface ScreenOptions {
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
 export async function runScreen(options: ScreenOptions): Promise<number> {
   forgetCiEnvironment();
-  const [{ render }, { App }, { Controller }, { FrameWriter }] = await Promise.all([
+  const [{ render }, { App }, { Controller }, { FrameWriter }, { redirectConsole }] = await Promise.all([
     import('ink'),
     import('../ui/App.js'),
     import('../ui/controller.js'),
     import('../ui/frame-writer.js'),
+    import('../ui/console-log.js'),
   ]);
   const { createElement } = await import('react');
   const stdout = process.stdout;
@@ -126,9 +127,10 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     { source: options.source, bouncer: options.bouncer, settings: options.source.settings, onQuit: () => end(0) },
   );
   enterAlternateScreen(stdout);
+  const restoreConsole = redirectConsole();
   const writer = new FrameWriter(stdout);
-  // Ink reads the keys and runs the React tree; the frame itself is drawn by the FrameWriter.
-  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
+  // Ink reads the keys; the frames are drawn by the FrameWriter.
+  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
   const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
@@ -152,6 +154,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       // already unmounted
     }
     leaveAlternateScreen(stdout);
+    restoreConsole();
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()

@@ -1,45 +1,9 @@
+import type { ActionCommand } from '../actions/commands.js';
+import type { StateCommand } from '../store/commands.js';
 import type { ViewId } from '../store/state.js';
 
-export type CommandId =
-  | 'view.sessions'
-  | 'view.locks'
-  | 'view.pools'
-  | 'view.migrations'
-  | 'view.backups'
-  | 'view.next'
-  | 'view.previous'
-  | 'move.up'
-  | 'move.down'
-  | 'move.pageUp'
-  | 'move.pageDown'
-  | 'move.home'
-  | 'move.end'
-  | 'filter.open'
-  | 'filter.clear'
-  | 'sort.left'
-  | 'sort.right'
-  | 'sort.reverse'
-  | 'idle.toggle'
-  | 'detail.open'
-  | 'tag.toggle'
-  | 'session.cancel'
-  | 'session.terminate'
-  | 'refresh.pause'
-  | 'refresh.slower'
-  | 'refresh.faster'
-  | 'pooled.toggle'
-  | 'pool.pause'
-  | 'pool.resume'
-  | 'pool.reconnect'
-  | 'pool.disable'
-  | 'pool.enable'
-  | 'session.killClient'
-  | 'migrations.apply'
-  | 'backups.start'
-  | 'backups.cancel'
-  | 'backups.verify'
-  | 'help'
-  | 'quit';
+/** What a binding does: a change of the screen's state, or an action (actions/commands.ts). */
+export type CommandId = StateCommand | ActionCommand;
 
 /** One row of the keymap: the keys, what they do, where, and whether it changes anything on a server. */
 export interface Binding {
@@ -97,13 +61,14 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['+'], command: 'refresh.slower', description: 'refresh less often' },
   { keys: ['-'], command: 'refresh.faster', description: 'refresh more often' },
   { keys: ['?'], command: 'help', description: 'this help', hint: 'help' },
+  { keys: ['m'], command: 'messages', description: 'the last messages in full (the footer cuts long ones)' },
   { keys: ['q', 'ctrl-c'], command: 'quit', description: 'quit', hint: 'quit' },
 ];
 
-export function bindingsFor(view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): Binding[] {
-  return all.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
+export function bindingsFor(view: ViewId, readOnly: boolean): Binding[] {
+  return BINDINGS.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
 }
 
-export function commandFor(key: string, view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): CommandId | undefined {
-  return bindingsFor(view, readOnly, all).find((b) => b.keys.includes(key))?.command;
+export function commandFor(key: string, view: ViewId, readOnly: boolean): CommandId | undefined {
+  return bindingsFor(view, readOnly).find((b) => b.keys.includes(key))?.command;
 }

@@ -6,21 +6,21 @@ import { keyLabel } from './keys.js';
 export const keysOf = (b: Binding): string => b.keys.map(keyLabel).join(' ');
 
 /** The help overlay's lines for a view: every key that works there. */
-export function helpEntries(view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): { keys: string; description: string }[] {
-  return bindingsFor(view, readOnly, all).map((b) => ({ keys: keysOf(b), description: b.description }));
+export function helpEntries(view: ViewId, readOnly: boolean): { keys: string; description: string }[] {
+  return bindingsFor(view, readOnly).map((b) => ({ keys: keysOf(b), description: b.description }));
 }
 
 /** The footer's hints: the keys with a short label that work in this view. */
-export function footerHints(view: ViewId, readOnly: boolean, all: readonly Binding[] = BINDINGS): { keys: string; label: string }[] {
-  return bindingsFor(view, readOnly, all)
+export function footerHints(view: ViewId, readOnly: boolean): { keys: string; label: string }[] {
+  return bindingsFor(view, readOnly)
     .filter((b) => b.hint)
     .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '' }));
 }
 
 /** The README's key table, generated from the same bindings. */
-export function keysMarkdownTable(all: readonly Binding[] = BINDINGS): string {
+export function keysMarkdownTable(): string {
   const where = (b: Binding): string =>
     !b.views ? 'all' : b.views.length === VIEWS.length ? 'all' : b.views.map((v) => VIEW_TITLES[v]).join(', ');
-  const rows = all.map((b) => `| ${b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ')} | ${b.description} | ${where(b)} | ${b.dangerous ? 'yes' : ''} |`);
+  const rows = BINDINGS.map((b) => `| ${b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ')} | ${b.description} | ${where(b)} | ${b.dangerous ? 'yes' : ''} |`);
   return ['| key | does | views | changes the server (absent with `--read-only`) |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -15,6 +15,9 @@ export type TickOutcome<T> =
   /** The previous tick is still running: this one is skipped, not queued. */
   | { kind: 'skipped' };
 
+/** The monitoring queries' statement timeout for a refresh interval: two intervals, at least 2 s. */
+export const monitorTimeoutMs = (intervalSeconds: number): number => Math.max(2000, intervalSeconds * 2000);
+
 export interface PostgresSourceOptions {
   statementTimeoutMs?: number;
   /** Prompt for a password on the terminal if the server asks for one. */
@@ -32,11 +35,16 @@ export class PostgresSource {
   private readonly backoff = new Backoff(500, 15_000);
   private lastError: ConnectionError | undefined;
   private ownPid: number | undefined;
+  /** The statement timeout wanted, and the one the connection has (undefined: none yet). */
+  private timeoutMs: number;
+  private appliedTimeoutMs: number | undefined;
 
   constructor(
     readonly settings: ConnectionSettings,
     private readonly options: PostgresSourceOptions = {},
-  ) {}
+  ) {
+    this.timeoutMs = options.statementTimeoutMs ?? 5000;
+  }
 
   get target(): string {
     return describeTarget(this.settings);
@@ -47,12 +55,21 @@ export class PostgresSource {
     return this.ownPid;
   }
 
+  /** The statement timeout of the monitoring queries (the interval changed); applied from the next tick on. */
+  setStatementTimeout(ms: number): void {
+    this.timeoutMs = ms;
+  }
+
+  get statementTimeoutMs(): number {
+    return this.timeoutMs;
+  }
+
   /** Connects now, throwing a ConnectionError: used at start-up, where a failure ends the program. */
   async open(): Promise<void> {
     if (this.client) return;
     const client = await connect(this.settings, {
       applicationName: 'pgtop',
-      statementTimeoutMs: this.options.statementTimeoutMs ?? 5000,
+      statementTimeoutMs: this.timeoutMs,
       interactive: this.options.interactive,
     });
     try {
@@ -63,6 +80,7 @@ export class PostgresSource {
       this.sql = monitorSql(Number(row?.version_num ?? 0));
       this.ownPid = row?.pid;
       this.client = client;
+      this.appliedTimeoutMs = this.timeoutMs;
       this.backoff.reset();
     } catch (error) {
       await closeQuietly(client);
@@ -95,6 +113,11 @@ export class PostgresSource {
     const client = this.client;
     const sql = this.sql;
     if (!client || !sql) throw new Error('not connected');
+    if (this.timeoutMs !== this.appliedTimeoutMs) {
+      const timeout = this.timeoutMs;
+      await client.query(`SET statement_timeout = ${Math.round(timeout)}`);
+      this.appliedTimeoutMs = timeout;
+    }
     const statements = [sql.server, sql.activity, sql.waitingLocks, ...(detailPid ? sql.detail(detailPid) : [])];
     const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
     const [server, activity, locks, detailLocks, detailProgress] = results;

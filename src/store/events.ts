@@ -4,7 +4,7 @@ import type { MigrationStatus } from '../migrate/status.js';
 import type { MigrationEvent } from '../migrate/types.js';
 import type { ListedBackup } from '../backup/list.js';
 import type { BackupEvent } from '../backup/progress.js';
-import type { CommandId } from '../keymap/bindings.js';
+import type { StateCommand } from './commands.js';
 import type { Dialog, Message } from './state.js';
 
 /** Everything that changes the state. Reducers are pure: (state, event) => state. */
@@ -13,8 +13,10 @@ export type AppEvent =
   | { type: 'pg-error'; message: string; retryInMs: number; at: number }
   | { type: 'resize'; columns: number; rows: number }
   | { type: 'clock'; now: number }
-  | { type: 'command'; command: CommandId }
-  | { type: 'filter-key'; key: string; input: string }
+  | { type: 'command'; command: StateCommand }
+  /** The filter being typed; undefined closes the prompt and keeps the filter as it was. */
+  | { type: 'filter-draft'; text: string | undefined }
+  | { type: 'filter-apply'; text: string }
   | { type: 'dialog-open'; dialog: Dialog }
   | { type: 'dialog-close' }
   | { type: 'message'; text: string; tone: Message['tone']; at: number }

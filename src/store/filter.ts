@@ -1,4 +1,4 @@
-import type { ColumnSpec } from '../ui/columns/types.js';
+import type { FieldSpec } from './fields.js';
 
 export interface ParsedFilter {
   /** `key=value` terms: the column and the lower-cased text its value must contain. */
@@ -10,7 +10,7 @@ export interface ParsedFilter {
 }
 
 /** Parses `app=api state=active update orders` into column terms and free text. */
-export function parseFilter<Row>(filter: string, columns: readonly ColumnSpec<Row>[]): ParsedFilter {
+export function parseFilter<Row>(filter: string, columns: readonly FieldSpec<Row>[]): ParsedFilter {
   const terms: ParsedFilter['terms'] = [];
   const free: string[] = [];
   const unknownKeys: string[] = [];
@@ -23,8 +23,7 @@ export function parseFilter<Row>(filter: string, columns: readonly ColumnSpec<Ro
     const key = (match[1] ?? '').toLowerCase();
     const column =
       columns.find((c) => c.id.toLowerCase() === key) ??
-      columns.find((c) => c.aliases?.includes(key)) ??
-      columns.find((c) => c.title.toLowerCase() === key);
+      columns.find((c) => c.names.includes(key));
     if (column) terms.push({ columnId: column.id, needle: (match[2] ?? '').toLowerCase() });
     else {
       unknownKeys.push(key);
@@ -40,7 +39,7 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  * A row predicate for a parsed filter. `freeText` gives the fields free text is looked for in; they are
  * searched case-insensitively as they are, without lower-cased copies (thousands of long queries a tick).
  */
-export function makeRowFilter<Row>(parsed: ParsedFilter, columns: readonly ColumnSpec<Row>[], freeText: (row: Row) => readonly (string | null | undefined)[]): (row: Row) => boolean {
+export function makeRowFilter<Row>(parsed: ParsedFilter, columns: readonly FieldSpec<Row>[], freeText: (row: Row) => readonly (string | null | undefined)[]): (row: Row) => boolean {
   const termColumns = parsed.terms.map((t) => ({ column: columns.find((c) => c.id === t.columnId), needle: t.needle }));
   const text = parsed.text === '' ? undefined : new RegExp(escapeRegExp(parsed.text), 'i');
   return (row) => {

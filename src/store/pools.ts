@@ -1,7 +1,7 @@
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import { poolOfBackend, clientOfBackend } from '../sources/pgbouncer-model.js';
 import type { SocketRecord } from '../sources/pgbouncer-parse.js';
-import { poolColumns, type PoolRow } from '../ui/columns/pool-columns.js';
+import { poolFields, type PoolRow } from './pool-fields.js';
 import { sortRows } from './filter.js';
 import { RingBuffer } from './history.js';
 import type { BouncerState, PoolHistory } from './state.js';
@@ -39,7 +39,7 @@ export function poolRows(bouncer: BouncerState): PoolRow[] {
       waitHistory: history?.longestWait.toArray() ?? [],
     };
   });
-  const column = poolColumns.find((c) => c.id === bouncer.sortColumn) ?? poolColumns[0];
+  const column = poolFields.find((c) => c.id === bouncer.sortColumn) ?? poolFields[0];
   if (!column) return rows;
   const indexed = new Map(rows.map((r, i) => [r, i]));
   return sortRows(rows, column.sortValue, bouncer.sortDescending, (r) => indexed.get(r) ?? 0);

@@ -1,18 +1,23 @@
-import { sessionColumns } from '../ui/columns/session-columns.js';
-import type { CommandId } from '../keymap/bindings.js';
+import { sessionFieldIds } from './session-fields.js';
+import type { StateCommand } from './commands.js';
 import type { AppEvent } from './events.js';
 import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
 import { moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolRows } from './pools.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
-import { poolColumns, type PoolRow } from '../ui/columns/pool-columns.js';
-import { pageHeight, pidsOf, sessionsViewModel } from './selectors.js';
+import type { PoolRow } from './pool-fields.js';
+import { poolFields } from './pool-fields.js';
+import { pidsOf, sessionsViewModel } from './selectors.js';
+import { tableRows } from './layout.js';
 import { VIEWS, type AppState } from './state.js';
+
+/** How many messages the messages overlay keeps. */
+const MESSAGES_KEPT = 20;
 
 export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
 
-const MOVES: Partial<Record<CommandId, Movement>> = {
+const MOVES: Partial<Record<StateCommand, Movement>> = {
   'move.up': -1,
   'move.down': 1,
   'move.pageUp': 'pageUp',
@@ -56,14 +61,18 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, now: event.now };
     case 'command':
       return reduceCommand(state, event.command);
-    case 'filter-key':
-      return reduceFilterKey(state, event.key, event.input);
+    case 'filter-draft':
+      return { ...state, sessions: { ...state.sessions, filterDraft: event.text } };
+    case 'filter-apply':
+      return { ...state, sessions: { ...state.sessions, filter: event.text, filterDraft: undefined } };
     case 'dialog-open':
       return { ...state, dialog: event.dialog };
     case 'dialog-close':
       return { ...state, dialog: undefined };
-    case 'message':
-      return { ...state, message: { text: event.text, tone: event.tone, at: event.at } };
+    case 'message': {
+      const message = { text: event.text, tone: event.tone, at: event.at };
+      return { ...state, message, messages: [...state.messages, message].slice(-MESSAGES_KEPT) };
+    }
     case 'busy':
       return { ...state, busy: event.text };
     case 'bouncer-data':
@@ -85,7 +94,7 @@ export function reduce(state: AppState, event: AppEvent): AppState {
   }
 }
 
-function reduceCommand(state: AppState, command: CommandId): AppState {
+function reduceCommand(state: AppState, command: StateCommand): AppState {
   const movement = MOVES[command];
   if (movement !== undefined) return move(state, movement);
   switch (command) {
@@ -108,12 +117,12 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
     case 'sort.left':
     case 'sort.right': {
       if (state.view === 'pools') {
-        const ids = poolColumns.map((c) => c.id);
+        const ids = poolFields.map((c) => c.id);
         const at = ids.indexOf(state.bouncer.sortColumn);
         const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'database';
         return { ...state, bouncer: { ...state.bouncer, sortColumn: next } };
       }
-      const ids = sessionColumns.map((c) => c.id);
+      const ids = sessionFieldIds(state.bouncer.configured);
       const at = ids.indexOf(state.sessions.sortColumn);
       const next = ids[(at + (command === 'sort.right' ? 1 : ids.length - 1)) % ids.length] ?? 'pid';
       return { ...state, sessions: { ...state.sessions, sortColumn: next } };
@@ -141,41 +150,21 @@ function reduceCommand(state: AppState, command: CommandId): AppState {
     case 'refresh.faster':
       return { ...state, intervalSeconds: stepInterval(state.intervalSeconds, command === 'refresh.slower' ? 1 : -1) };
     case 'help':
-      return { ...state, dialog: state.dialog?.kind === 'help' ? undefined : { kind: 'help' } };
-    case 'session.cancel':
-    case 'session.terminate':
-    case 'session.killClient':
-    case 'pool.pause':
-    case 'pool.resume':
-    case 'pool.reconnect':
-    case 'pool.disable':
-    case 'pool.enable':
-    case 'migrations.apply':
-    case 'backups.start':
-    case 'backups.cancel':
-    case 'backups.verify':
-    case 'quit':
+    case 'messages':
+      return { ...state, dialog: state.dialog?.kind === command ? undefined : { kind: command } };
+    case 'move.up':
+    case 'move.down':
+    case 'move.pageUp':
+    case 'move.pageDown':
+    case 'move.home':
+    case 'move.end':
       return state;
   }
-  return state;
 }
 
 export function stepInterval(current: number, direction: 1 | -1): number {
   if (direction > 0) return INTERVAL_STEPS.find((s) => s > current) ?? INTERVAL_STEPS[INTERVAL_STEPS.length - 1] ?? current;
   return [...INTERVAL_STEPS].reverse().find((s) => s < current) ?? INTERVAL_STEPS[0] ?? current;
-}
-
-function reduceFilterKey(state: AppState, key: string, input: string): AppState {
-  const draft = state.sessions.filterDraft;
-  if (draft === undefined) return state;
-  if (key === 'enter') return { ...state, sessions: { ...state.sessions, filter: draft.trim(), filterDraft: undefined } };
-  if (key === 'escape') return { ...state, sessions: { ...state.sessions, filterDraft: undefined } };
-  if (key === 'backspace') return { ...state, sessions: { ...state.sessions, filterDraft: draft.slice(0, -1) } };
-  if (key === 'ctrl-u') return { ...state, sessions: { ...state.sessions, filterDraft: '' } };
-  if (key.startsWith('ctrl-')) return state;
-  const printable = key === 'space' ? ' ' : input;
-  if (printable && /^[^\p{C}]+$/u.test(printable)) return { ...state, sessions: { ...state.sessions, filterDraft: draft + printable } };
-  return state;
 }
 
 /** The pid under the cursor in the current view. */
@@ -196,25 +185,25 @@ export function selectedPid(state: AppState): number | undefined {
 /** The pool under the cursor in the Pools view. */
 export function selectedPool(state: AppState): PoolRow | undefined {
   const rows = poolRows(state.bouncer);
-  return rows[resolveSelection(rows.map((r) => r.key), state.bouncer.selection, pageHeight(state)).index];
+  return rows[resolveSelection(rows.map((r) => r.key), state.bouncer.selection, tableRows(state, 'pools')).index];
 }
 
 function move(state: AppState, movement: Movement): AppState {
   if (state.view === 'locks') {
     const keys = lockTreeRows(state.pg.snapshot).map((r) => r.pid);
-    return { ...state, locks: { selection: moveSelection(keys, state.locks.selection, movement, pageHeight(state)) } };
+    return { ...state, locks: { selection: moveSelection(keys, state.locks.selection, movement, tableRows(state, 'locks')) } };
   }
   if (state.view === 'pools') {
     const keys = poolRows(state.bouncer).map((r) => r.key);
-    return { ...state, bouncer: { ...state.bouncer, selection: moveSelection(keys, state.bouncer.selection, movement, pageHeight(state)) } };
+    return { ...state, bouncer: { ...state.bouncer, selection: moveSelection(keys, state.bouncer.selection, movement, tableRows(state, 'pools')) } };
   }
   if (state.view === 'migrations') {
     const keys = (state.migrations.status?.entries ?? []).map((e) => e.version);
-    return { ...state, migrations: { ...state.migrations, selection: moveSelection(keys, state.migrations.selection, movement, pageHeight(state)) } };
+    return { ...state, migrations: { ...state.migrations, selection: moveSelection(keys, state.migrations.selection, movement, tableRows(state, 'migrations')) } };
   }
   if (state.view === 'backups') {
     const keys = (state.backups.list ?? []).map((e) => e.file);
-    return { ...state, backups: { ...state.backups, selection: moveSelection(keys, state.backups.selection, movement, pageHeight(state)) } };
+    return { ...state, backups: { ...state.backups, selection: moveSelection(keys, state.backups.selection, movement, tableRows(state, 'backups')) } };
   }
   if (state.view === 'sessions') {
     const model = sessionsViewModel(state);

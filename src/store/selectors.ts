@@ -1,17 +1,10 @@
 import type { Session } from '../sources/types.js';
-import { sessionColumns, type SessionRow } from '../ui/columns/session-columns.js';
+import { sessionFields, type SessionRow } from './session-fields.js';
 import { makeRowFilter, parseFilter, sortRows } from './filter.js';
 import { resolveSelection } from './selection.js';
 import type { AppState } from './state.js';
 import { poolLookup } from './pools.js';
-
-/** Rows of chrome around a table: header (2), tabs (1), column titles (1), footer (1), and the last row, never written. */
-export const CHROME_ROWS = 6;
-
-export function pageHeight(state: AppState, extraChrome = 0): number {
-  const bouncerLine = state.bouncer.configured ? 1 : 0;
-  return Math.max(1, state.terminal.rows - CHROME_ROWS - bouncerLine - extraChrome);
-}
+import { tableRows } from './layout.js';
 
 export function isIdleLike(s: Session): boolean {
   if (s.hidden) return false;
@@ -28,10 +21,10 @@ export function sessionRows(sessions: readonly Session[], poolOf?: (pid: number)
 
 /** The sessions the Sessions view lists: idle ones unless shown, filtered, sorted. */
 export function visibleSessions(rows: readonly SessionRow[], ui: AppState['sessions']): SessionRow[] {
-  const parsed = parseFilter(ui.filterDraft ?? ui.filter, sessionColumns);
-  const matches = makeRowFilter(parsed, sessionColumns, freeText);
+  const parsed = parseFilter(ui.filterDraft ?? ui.filter, sessionFields);
+  const matches = makeRowFilter(parsed, sessionFields, freeText);
   const kept = rows.filter((s) => (ui.showIdle || !isIdleLike(s)) && (!ui.onlyPooled || (s.pool ?? null) !== null) && matches(s));
-  const column = sessionColumns.find((c) => c.id === ui.sortColumn) ?? sessionColumns[0];
+  const column = sessionFields.find((c) => c.id === ui.sortColumn) ?? sessionFields[0];
   if (!column) return kept;
   return sortRows(kept, column.sortValue, ui.sortDescending, (s) => s.pid);
 }
@@ -80,7 +73,7 @@ export interface SessionsViewModel {
 }
 
 /** What the Sessions view lists and where its cursor is; `height` is the rows the table has. */
-export function sessionsViewModel(state: AppState, height: number = pageHeight(state)): SessionsViewModel {
+export function sessionsViewModel(state: AppState, height: number = tableRows(state, 'sessions')): SessionsViewModel {
   const { all, rows } = listSessions(state);
   const selection = resolveSelection(pidsOf(rows), state.sessions.selection, height);
   let hiddenIdle = 0;

@@ -1,8 +1,8 @@
 import type { PgSnapshot, Rates } from '../sources/types.js';
-import type { SessionColumnId } from '../ui/columns/session-columns.js';
-import type { PoolColumnId } from '../ui/columns/pool-columns.js';
+import type { SessionColumnId } from './session-fields.js';
+import type { PoolColumnId } from './pool-fields.js';
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
-import type { BouncerAction } from '../actions/bouncer.js';
+import type { BouncerAction } from '../db/admin-commands.js';
 import type { RingBuffer } from './history.js';
 import type { MigrationStatus } from '../migrate/status.js';
 import type { BlockingSession, PlannedStep } from '../migrate/types.js';
@@ -46,7 +46,9 @@ export type Dialog =
   /** Apply pending migrations: confirmed by typing the database's name. */
   | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }
   | { kind: 'backup'; database: string; target: string; dir: string }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  /** The last messages in full: the footer cuts a long one at the terminal's width. */
+  | { kind: 'messages' };
 
 export interface Message {
   text: string;
@@ -160,6 +162,8 @@ export interface AppState {
   readOnly: boolean;
   terminal: { columns: number; rows: number };
   message: Message | undefined;
+  /** The last messages, oldest first, for the messages overlay. */
+  messages: Message[];
   /** Actions under way (signals in flight), for the footer. */
   busy: string | undefined;
   now: number;
@@ -206,6 +210,7 @@ export function initialState(options: InitialStateOptions): AppState {
     readOnly: options.readOnly,
     terminal: { columns: options.columns, rows: options.rows },
     message: undefined,
+    messages: [],
     busy: undefined,
     now: options.now ?? Date.now(),
   };

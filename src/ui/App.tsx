@@ -1,23 +1,29 @@
 import { useInput } from 'ink';
-import { useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo } from 'react';
 import { splitKeys } from '../keymap/keys.js';
 import type { Controller } from './controller.js';
 import type { FrameWriter } from './frame-writer.js';
-import { screenLines } from './screen-lines.js';
+import { Painter } from './painter.js';
 
 export interface AppProps {
   controller: Controller;
   writer: FrameWriter;
 }
 
-/** The root: reads the state, hands every key to the controller, and draws the screen's lines. */
+/** The root: hands every key to the controller; the painter draws the frames, React draws nothing. */
 export function App({ controller, writer }: AppProps) {
-  const state = useSyncExternalStore(controller.subscribe, controller.getState);
+  const painter = useMemo(() => new Painter(controller.getState, writer), [controller, writer]);
+  useEffect(() => {
+    const unsubscribe = controller.subscribe(() => painter.request());
+    painter.request(true);
+    return () => {
+      unsubscribe();
+      painter.stop();
+    };
+  }, [controller, painter]);
   useInput((input, key) => {
     for (const press of splitKeys(input, key)) controller.handleKey(press.name, press.input);
+    painter.request(true);
   });
-  const lines = useMemo(() => screenLines(state), [state]);
-  const { columns, rows } = state.terminal;
-  useLayoutEffect(() => writer.draw(lines, columns, rows), [writer, lines, columns, rows]);
   return null;
 }

@@ -13,6 +13,7 @@ import { migrationsBody } from './views/migrations-view.js';
 import { backupsBody } from './views/backups-view.js';
 import { clientBehind, poolLookup } from '../store/pools.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
+import { MIN_COLUMNS, MIN_ROWS, bodyHeight, tooSmall } from '../store/layout.js';
 
 /** The PgBouncer client behind a session, for its detail. */
 function bouncerDetail(state: AppState, pid: number): string[] {
@@ -26,16 +27,13 @@ function bouncerDetail(state: AppState, pid: number): string[] {
   return [`pgbouncer: pool ${sanitizeOneLine(pool)}  ${who}`];
 }
 
-export const MIN_COLUMNS = 80;
-export const MIN_ROWS = 20;
-
 /**
  * The whole screen as lines: one line fewer than the terminal has rows (the last row is never written, so
  * nothing can make the terminal scroll), each exactly as wide as the terminal.
  */
 export function screenLines(state: AppState): string[] {
   const { columns, rows } = state.terminal;
-  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+  if (tooSmall(state)) {
     const text = `terminal too small: ${columns}×${rows}; pgtop needs at least ${MIN_COLUMNS}×${MIN_ROWS}. Enlarge the window, or press q to quit.`;
     const width = Math.max(1, columns);
     const lines: string[] = [];
@@ -44,7 +42,7 @@ export function screenLines(state: AppState): string[] {
   }
   const header = [...headerLines(state), ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : [])];
   const top = [...header, tabsLine(state)];
-  const height = rows - 1 - top.length - 1;
+  const height = bodyHeight(state);
   const body = withDialog(state, bodyFor(state, height), state.dialog);
   return [...top, ...body, footerLine(state)];
 }
@@ -55,7 +53,7 @@ function bodyFor(state: AppState, height: number): string[] {
   }
   switch (state.view) {
     case 'sessions':
-      return sessionsBody(state, sessionsViewModel(state, height - 1), height);
+      return sessionsBody(state, sessionsViewModel(state), height);
     case 'pools':
       return poolsBody(state, height);
     case 'migrations':

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSettings } from '../../src/config/types.js';
-import { ALL_BINDINGS } from '../../src/keymap/all-bindings.js';
+import { BINDINGS as ALL_BINDINGS } from '../../src/keymap/bindings.js';
 import { bindingsFor, commandFor, type Binding } from '../../src/keymap/bindings.js';
 import { footerHints, helpEntries, keysMarkdownTable, keysOf } from '../../src/keymap/help.js';
 import { keyLabel } from '../../src/keymap/keys.js';
@@ -78,7 +78,7 @@ describe('the keymap table', () => {
   test('no key is bound twice in the same view', () => {
     for (const view of VIEWS) {
       const seen = new Map<string, string>();
-      for (const binding of bindingsFor(view, false, ALL_BINDINGS)) {
+      for (const binding of bindingsFor(view, false)) {
         for (const key of binding.keys) {
           assert.ok(!seen.has(key), `${view}: "${key}" is bound to both ${seen.get(key)} and ${binding.command}`);
           seen.set(key, binding.command);
@@ -89,7 +89,7 @@ describe('the keymap table', () => {
 
   test('the input handler uses the whole table: each key of each view maps to its binding', () => {
     for (const view of VIEWS) {
-      for (const binding of bindingsFor(view, false, ALL_BINDINGS)) {
+      for (const binding of bindingsFor(view, false)) {
         for (const key of binding.keys) assert.equal(commandFor(key, view, false), binding.command, `${view}: ${key}`);
       }
     }
@@ -134,8 +134,8 @@ describe('the keymap table', () => {
 describe('--read-only', () => {
   test('drops every dangerous binding and keeps every other one', () => {
     for (const view of VIEWS) {
-      const all = bindingsFor(view, false, ALL_BINDINGS);
-      const readOnly = bindingsFor(view, true, ALL_BINDINGS);
+      const all = bindingsFor(view, false);
+      const readOnly = bindingsFor(view, true);
       assert.deepEqual(readOnly, all.filter((b) => !b.dangerous), view);
     }
     assert.ok(ALL_BINDINGS.some((b) => b.dangerous), 'the table marks dangerous bindings');
@@ -148,7 +148,7 @@ describe('--read-only', () => {
     for (const binding of ALL_BINDINGS.filter((b) => b.dangerous)) {
       for (const view of viewsOf(binding)) {
         for (const key of binding.keys) {
-          assert.equal(commandFor(key, view, true, ALL_BINDINGS), undefined, `${key} in ${view}`);
+          assert.equal(commandFor(key, view, true), undefined, `${key} in ${view}`);
           const before = stateIn(view, true);
           const { controller } = controllerFor(before);
           controller.handleKey(key, inputOf(key));
@@ -161,9 +161,9 @@ describe('--read-only', () => {
   test('neither the help nor the footer offers a dangerous key', () => {
     const dangerous = ALL_BINDINGS.filter((b) => b.dangerous);
     for (const view of VIEWS) {
-      const help = helpEntries(view, true, ALL_BINDINGS);
+      const help = helpEntries(view, true);
       for (const binding of dangerous) assert.ok(!help.some((e) => e.description === binding.description), `${view} help shows ${binding.command}`);
-      const hints = footerHints(view, true, ALL_BINDINGS);
+      const hints = footerHints(view, true);
       for (const binding of dangerous) {
         assert.ok(!hints.some((h) => h.label === binding.hint && h.keys === keyLabel(binding.keys[0] ?? '')), `${view} footer shows ${binding.command}`);
       }
@@ -176,12 +176,12 @@ describe('help, footer and README come from the same table', () => {
     for (const view of VIEWS) {
       for (const readOnly of [false, true]) {
         assert.deepEqual(
-          helpEntries(view, readOnly, ALL_BINDINGS),
-          bindingsFor(view, readOnly, ALL_BINDINGS).map((b) => ({ keys: keysOf(b), description: b.description })),
+          helpEntries(view, readOnly),
+          bindingsFor(view, readOnly).map((b) => ({ keys: keysOf(b), description: b.description })),
         );
       }
     }
-    const sessions = helpEntries('sessions', false, ALL_BINDINGS);
+    const sessions = helpEntries('sessions', false);
     assert.ok(sessions.some((e) => e.keys === '/' && /filter/.test(e.description)));
     assert.ok(sessions.some((e) => e.keys === 'q Ctrl-C'));
   });
@@ -189,13 +189,13 @@ describe('help, footer and README come from the same table', () => {
   test('the footer hints are the bindings with a hint, with their first key', () => {
     for (const view of VIEWS) {
       assert.deepEqual(
-        footerHints(view, false, ALL_BINDINGS),
-        bindingsFor(view, false, ALL_BINDINGS)
+        footerHints(view, false),
+        bindingsFor(view, false)
           .filter((b) => b.hint)
           .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '' })),
       );
     }
-    const labels = footerHints('sessions', false, ALL_BINDINGS).map((h) => `${h.keys} ${h.label}`);
+    const labels = footerHints('sessions', false).map((h) => `${h.keys} ${h.label}`);
     assert.ok(labels.includes('c cancel') && labels.includes('K terminate') && labels.includes('q quit'), labels.join(', '));
   });
 
@@ -205,6 +205,6 @@ describe('help, footer and README come from the same table', () => {
     const end = readme.indexOf('<!-- keys:end -->');
     assert.ok(start >= 0 && end > start, 'README.md has the keys:start … keys:end block');
     const block = readme.slice(start + '<!-- keys:start -->'.length, end);
-    assert.equal(block, `\n${keysMarkdownTable(ALL_BINDINGS)}\n`, 'README key table is out of date: run npm run readme:keys');
+    assert.equal(block, `\n${keysMarkdownTable()}\n`, 'README key table is out of date: run npm run readme:keys');
   });
 });

@@ -1,11 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CommandId } from '../../src/keymap/bindings.js';
+import type { StateCommand } from '../../src/store/commands.js';
 import type { Session } from '../../src/sources/types.js';
 import { INTERVAL_STEPS, reduce, selectedPid, stepInterval } from '../../src/store/reduce.js';
-import { pageHeight, sessionsViewModel } from '../../src/store/selectors.js';
+import { tableRows } from '../../src/store/layout.js';
+import { sessionsViewModel } from '../../src/store/selectors.js';
 import { VIEWS, initialState, type AppState } from '../../src/store/state.js';
-import { sessionColumns } from '../../src/ui/columns/session-columns.js';
+import { resolveKey } from '../../src/keymap/router.js';
+import { sessionFieldIds } from '../../src/store/session-fields.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -15,9 +17,13 @@ function fresh(rows = 24): AppState {
 }
 
 const data = (state: AppState, sessions: Session[]): AppState => reduce(state, { type: 'pg-data', snapshot: syntheticSnapshot(sessions), ownPid: undefined, at: NOW });
-const command = (state: AppState, id: CommandId): AppState => reduce(state, { type: 'command', command: id });
-const commands = (state: AppState, ...ids: CommandId[]): AppState => ids.reduce(command, state);
-const key = (state: AppState, name: string, input = name.length === 1 ? name : ''): AppState => reduce(state, { type: 'filter-key', key: name, input });
+const command = (state: AppState, id: StateCommand): AppState => reduce(state, { type: 'command', command: id });
+const commands = (state: AppState, ...ids: StateCommand[]): AppState => ids.reduce(command, state);
+/** A key press as the router resolves it; only state changes apply here. */
+const key = (state: AppState, name: string, input = name.length === 1 ? name : name === 'space' ? ' ' : ''): AppState => {
+  const intent = resolveKey(state, name, input);
+  return intent.kind === 'dispatch' ? reduce(state, intent.event) : state;
+};
 const typed = (state: AppState, text: string): AppState => [...text].reduce((s, ch) => key(s, ch === ' ' ? 'space' : ch, ch), state);
 /** The pids as the Sessions view lists them. */
 const listed = (state: AppState): number[] => sessionsViewModel(state).rows.map((r) => r.pid);
@@ -33,7 +39,7 @@ describe('views', () => {
   test('1-5 pick a view, Tab and Shift-Tab cycle through all of them and wrap', () => {
     const state = fresh();
     assert.equal(state.view, 'sessions');
-    const ids: CommandId[] = ['view.sessions', 'view.locks', 'view.pools', 'view.migrations', 'view.backups'];
+    const ids: StateCommand[] = ['view.sessions', 'view.locks', 'view.pools', 'view.migrations', 'view.backups'];
     ids.forEach((id, i) => assert.equal(command(state, id).view, VIEWS[i]));
 
     let cycled = state;
@@ -56,9 +62,25 @@ describe('views', () => {
 });
 
 describe('sort', () => {
+  test('< and > never sort by the POOL column while no PgBouncer is connected (it is not shown)', () => {
+    let right = fresh();
+    let left = fresh();
+    for (let i = 0; i < 30; i++) {
+      right = command(right, 'sort.right');
+      left = command(left, 'sort.left');
+      assert.notEqual(right.sessions.sortColumn, 'pool');
+      assert.notEqual(left.sessions.sortColumn, 'pool');
+    }
+    const pooled = { ...fresh(), bouncer: { ...fresh().bouncer, configured: true } };
+    const visited = new Set<string>();
+    let walked = pooled;
+    for (let i = 0; i < 30; i++) visited.add((walked = command(walked, 'sort.right')).sessions.sortColumn);
+    assert.ok(visited.has('pool'), 'with PgBouncer the POOL column is one of the sort columns');
+  });
+
   test('starts on query age, descending; < and > step through the columns and wrap; r reverses', () => {
     const state = fresh();
-    const ids = sessionColumns.map((c) => c.id);
+    const ids = sessionFieldIds(false);
     assert.equal(state.sessions.sortColumn, 'queryAge');
     assert.equal(state.sessions.sortDescending, true);
     const at = ids.indexOf('queryAge');
@@ -237,7 +259,7 @@ describe('selection', () => {
     const ages: Record<number, number> = {};
     for (let pid = 1; pid <= 50; pid++) ages[pid] = 1000 - pid; // listed 1, 2, … 50
     const state = data(fresh(24), aged(ages));
-    const page = pageHeight(state);
+    const page = tableRows(state);
     assert.equal(page, 24 - 6);
     assert.deepEqual(selection(state), { pid: 1, index: 0, top: 0 });
 

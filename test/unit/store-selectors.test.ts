@@ -4,7 +4,7 @@ import type { Session } from '../../src/sources/types.js';
 import { compareValues, parseFilter, sortRows } from '../../src/store/filter.js';
 import { isIdleLike, sessionRows, visibleSessions } from '../../src/store/selectors.js';
 import { initialState, type AppState } from '../../src/store/state.js';
-import { sessionColumns, type SessionColumnId, type SessionRow } from '../../src/ui/columns/session-columns.js';
+import { sessionFields, type SessionColumnId, type SessionRow } from '../../src/store/session-fields.js';
 import { syntheticSession } from '../helpers/synthetic.js';
 
 const ui = (overrides: Partial<AppState['sessions']> = {}): AppState['sessions'] => ({
@@ -52,7 +52,7 @@ describe('visibleSessions: filtering', () => {
   });
 
   test('a key that names no column is searched as text, and reported', () => {
-    const parsed = parseFilter('colour=red api', sessionColumns);
+    const parsed = parseFilter('colour=red api', sessionFields);
     assert.deepEqual(parsed.unknownKeys, ['colour']);
     assert.equal(parsed.text, 'colour=red api');
     assert.deepEqual(parsed.terms, []);
@@ -104,7 +104,7 @@ describe('visibleSessions: sorting', () => {
 
   test('every column sorts without throwing and keeps every row', () => {
     const sessions = [syntheticSession(1, { blockedBy: [7] }), syntheticSession(2, { state: 'idle in transaction', waitEventType: 'Lock', waitEvent: 'tuple' }), syntheticSession(3, { hidden: true, state: null, query: null })];
-    for (const column of sessionColumns) {
+    for (const column of sessionFields) {
       for (const descending of [false, true]) assert.deepEqual([...sorted(sessions, column.id, descending)].sort(), [1, 2, 3], column.id);
     }
   });

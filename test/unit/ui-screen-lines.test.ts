@@ -2,12 +2,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import chalk from 'chalk';
 import stringWidth from 'string-width';
-import { ALL_BINDINGS } from '../../src/keymap/all-bindings.js';
 import { footerHints, helpEntries } from '../../src/keymap/help.js';
 import type { PgSnapshot, Session, WaitingLock } from '../../src/sources/types.js';
 import { reduce } from '../../src/store/reduce.js';
 import { initialState, type AppState, type SessionTarget } from '../../src/store/state.js';
-import { MIN_COLUMNS, MIN_ROWS, screenLines } from '../../src/ui/screen-lines.js';
+import { MIN_COLUMNS, MIN_ROWS } from '../../src/store/layout.js';
+import { screenLines } from '../../src/ui/screen-lines.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { unsafeCharacters } from '../helpers/terminal-safety.js';
 
@@ -200,11 +200,11 @@ describe('screenLines', () => {
       for (const readOnly of [false, true]) {
         const state = base(200, 50, { view, readOnly, dialog: { kind: 'help' } });
         const text = screenLines(state).join('\n');
-        for (const entry of helpEntries(view, readOnly, ALL_BINDINGS)) {
+        for (const entry of helpEntries(view, readOnly)) {
           assert.ok(text.includes(entry.description), `${view}${readOnly ? ' read-only' : ''}: help lacks "${entry.description}"`);
         }
         const footer = screenLines({ ...state, dialog: undefined }).at(-1) ?? '';
-        for (const hint of footerHints(view, readOnly, ALL_BINDINGS)) {
+        for (const hint of footerHints(view, readOnly)) {
           assert.ok(footer.includes(`${hint.keys} ${hint.label}`), `${view}: footer lacks ${hint.keys} ${hint.label}: ${footer}`);
         }
         if (readOnly) assert.doesNotMatch(`${text}\n${footer}`.replace(/^.*(Cancel the query|Terminate session).*$/gm, ''), /pg_cancel_backend|pg_terminate_backend/);

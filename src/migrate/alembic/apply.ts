@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { audit } from '../../actions/audit.js';
+import { audit } from '../../audit/log.js';
 import { writePassfile, type Passfile } from '../../backup/passfile.js';
 import { describeTarget } from '../../config/resolve.js';
 import { closeQuietly, connect } from '../../db/connect.js';

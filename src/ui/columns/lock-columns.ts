@@ -1,7 +1,8 @@
 import { treePrefix, type LockTreeRow } from '../../store/lock-tree.js';
 import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
-import { queryLabel, stateLabel } from './session-columns.js';
+import { stateLabel } from '../../store/session-fields.js';
+import { queryLabel } from './session-columns.js';
 import type { ColumnSpec } from './types.js';
 
 export type LockColumnId = 'pid' | 'user' | 'database' | 'state' | 'waiting' | 'lockType' | 'mode' | 'relation' | 'blocks' | 'xactAge' | 'query';
@@ -15,23 +16,22 @@ function lockTarget(row: LockTreeRow): string {
 }
 
 export const lockColumns: readonly ColumnSpec<LockTreeRow, LockColumnId>[] = [
-  { id: 'pid', title: 'PID', width: 18, align: 'left', priority: 0, sortValue: (r) => r.pid, text: (r) => `${treePrefix(r)}${r.pid}` },
-  { id: 'user', title: 'USER', width: 10, align: 'left', priority: 4, sortValue: (r) => r.session?.user ?? null, text: (r) => str(r.session?.user) },
-  { id: 'database', title: 'DB', width: 10, align: 'left', priority: 7, sortValue: (r) => r.session?.database ?? null, text: (r) => str(r.session?.database) },
-  { id: 'state', title: 'STATE', width: 10, align: 'left', priority: 3, sortValue: (r) => (r.session ? stateLabel(r.session) : null), text: (r) => (r.session ? stateLabel(r.session) : 'gone') },
+  { id: 'pid', title: 'PID', width: 18, align: 'left', priority: 0, text: (r) => `${treePrefix(r)}${r.pid}` },
+  { id: 'user', title: 'USER', width: 10, align: 'left', priority: 4, text: (r) => str(r.session?.user) },
+  { id: 'database', title: 'DB', width: 10, align: 'left', priority: 7, text: (r) => str(r.session?.database) },
+  { id: 'state', title: 'STATE', width: 10, align: 'left', priority: 3, text: (r) => (r.session ? stateLabel(r.session) : 'gone') },
   {
     id: 'waiting',
     title: 'WAITING',
     width: 8,
     align: 'right',
     priority: 1,
-    sortValue: (r) => r.waiting?.waitSeconds ?? null,
     text: (r) => (r.waiting ? formatDuration(r.waiting.waitSeconds ?? r.session?.queryAgeSeconds ?? null) : ''),
   },
-  { id: 'lockType', title: 'LOCK', width: 13, align: 'left', priority: 2, sortValue: (r) => r.waiting?.lockType ?? null, text: (r) => str(r.waiting?.lockType) },
-  { id: 'mode', title: 'MODE', width: 19, align: 'left', priority: 5, sortValue: (r) => r.waiting?.mode ?? null, text: (r) => str(r.waiting?.mode) },
-  { id: 'relation', title: 'ON', width: 20, align: 'left', priority: 6, sortValue: (r) => lockTarget(r) || null, text: lockTarget },
-  { id: 'blocks', title: 'BLOCKS', width: 6, align: 'right', priority: 3, sortValue: (r) => r.blocking, text: (r) => (r.blocking ? String(r.blocking) : '') },
-  { id: 'xactAge', title: 'XACT', width: 7, align: 'right', priority: 8, sortValue: (r) => r.session?.xactAgeSeconds ?? null, text: (r) => formatDuration(r.session?.xactAgeSeconds ?? null) },
-  { id: 'query', title: 'SQL', width: 20, align: 'left', priority: 0, flex: true, sortValue: (r) => r.session?.query ?? null, text: (r) => (r.session ? queryLabel(r.session) : '') },
+  { id: 'lockType', title: 'LOCK', width: 13, align: 'left', priority: 2, text: (r) => str(r.waiting?.lockType) },
+  { id: 'mode', title: 'MODE', width: 19, align: 'left', priority: 5, text: (r) => str(r.waiting?.mode) },
+  { id: 'relation', title: 'ON', width: 20, align: 'left', priority: 6, text: lockTarget },
+  { id: 'blocks', title: 'BLOCKS', width: 6, align: 'right', priority: 3, text: (r) => (r.blocking ? String(r.blocking) : '') },
+  { id: 'xactAge', title: 'XACT', width: 7, align: 'right', priority: 8, text: (r) => formatDuration(r.session?.xactAgeSeconds ?? null) },
+  { id: 'query', title: 'SQL', width: 20, align: 'left', priority: 0, flex: true, text: (r) => (r.session ? queryLabel(r.session) : '') },
 ];

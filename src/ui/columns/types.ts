@@ -1,19 +1,14 @@
-/** How one column of a table is titled, sized, sorted and drawn. Text returned is already sanitised. */
+/** How one column of a table is titled, sized and drawn (its sort value is the store's). Text returned is already sanitised. */
 export interface ColumnSpec<Row, Id extends string = string> {
   id: Id;
   title: string;
-  /** Other names accepted in `key=value` filters. */
-  aliases?: string[];
   width: number;
   align: 'left' | 'right';
   /** Lower comes first when the terminal is too narrow for every column. */
   priority: number;
   /** The column that takes the remaining width. */
   flex?: boolean;
-  sortValue: (row: Row) => number | string | null;
   text: (row: Row) => string;
-  /** Text that a free-text filter matches against (sanitised is fine). */
-  filterText?: (row: Row) => string;
 }
 
 export const SEPARATOR_WIDTH = 1;

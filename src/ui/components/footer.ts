@@ -3,15 +3,22 @@ import type { AppState } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { theme } from '../theme.js';
 import { joinSegments, leftRight, seg, type Segment } from './segments.js';
-import { displayWidth } from '../../text/width.js';
-import type { Binding } from '../../keymap/bindings.js';
+import { displayWidth, truncate } from '../../text/width.js';
 
 const MESSAGE_SHOWN_MS = 30_000;
+/** Ends a message cut at the terminal's width: the whole text is in the messages overlay. */
+const CUT_MARK = 'm shows all';
+
+/** The message as it fits on the footer line (after a leading space), marked when cut. */
+function fitted(text: string, width: number): string {
+  const room = width - 2;
+  return displayWidth(text) <= room ? text : `${truncate(text, room - displayWidth(CUT_MARK) - 1)} ${CUT_MARK}`;
+}
 
 /** The keys that work here, and the result of the last action (or the one under way). */
-export function footerLine(state: AppState, bindings?: readonly Binding[]): string {
+export function footerLine(state: AppState): string {
   const hints: Segment[] = [seg(' ')];
-  for (const hint of footerHints(state.view, state.readOnly, bindings)) {
+  for (const hint of footerHints(state.view, state.readOnly)) {
     hints.push(seg(`${hint.keys} ${hint.label}`));
   }
   if (state.readOnly) hints.push(seg('read-only', theme.dim));
@@ -20,7 +27,7 @@ export function footerLine(state: AppState, bindings?: readonly Binding[]): stri
   else if (state.message && state.now - state.message.at < MESSAGE_SHOWN_MS) {
     const tone = state.message.tone === 'ok' ? theme.ok : state.message.tone === 'error' ? theme.error : theme.dim;
     const mark = state.message.tone === 'ok' ? '✓ ' : state.message.tone === 'error' ? '✗ ' : '';
-    right.push(seg(`${mark}${sanitizeOneLine(state.message.text)}`, tone));
+    right.push(seg(fitted(`${mark}${sanitizeOneLine(state.message.text)}`, state.terminal.columns), tone));
   }
   const width = state.terminal.columns;
   const needed = [...hints, ...right].reduce((n, s) => n + displayWidth(s.text) + 2, 0);

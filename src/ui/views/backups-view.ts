@@ -1,4 +1,5 @@
 import type { ListedBackup } from '../../backup/list.js';
+import { SHOWN, tableRows } from '../../store/layout.js';
 import { resolveSelection } from '../../store/selection.js';
 import type { AppState } from '../../store/state.js';
 import { formatBytes } from '../../text/bytes.js';
@@ -13,12 +14,12 @@ import { padLines } from './sessions-view.js';
 type BackupColumnId = 'takenAt' | 'database' | 'format' | 'size' | 'verified' | 'file';
 
 const backupColumns: readonly ColumnSpec<ListedBackup, BackupColumnId>[] = [
-  { id: 'takenAt', title: 'TAKEN (UTC)', width: 19, align: 'left', priority: 0, sortValue: (b) => b.takenAt, text: (b) => (b.takenAt ?? '').replace('T', ' ').slice(0, 19) },
-  { id: 'database', title: 'DATABASE', width: 14, align: 'left', priority: 1, sortValue: (b) => b.database, text: (b) => sanitizeOneLine(b.database ?? '?') },
-  { id: 'format', title: 'FORMAT', width: 9, align: 'left', priority: 4, sortValue: (b) => b.format, text: (b) => b.format ?? '' },
-  { id: 'size', title: 'SIZE', width: 10, align: 'right', priority: 2, sortValue: (b) => b.sizeBytes, text: (b) => formatBytes(b.sizeBytes) },
-  { id: 'verified', title: 'STATE', width: 14, align: 'left', priority: 0, sortValue: (b) => b.kind, text: (b) => (b.kind === 'dump' ? (b.verified ? 'verified' : 'NOT verified') : b.kind) },
-  { id: 'file', title: 'FILE', width: 20, align: 'left', priority: 0, flex: true, sortValue: (b) => b.file, text: (b) => sanitizeOneLine(b.problem ? `${b.file} — ${b.problem}` : b.file) },
+  { id: 'takenAt', title: 'TAKEN (UTC)', width: 19, align: 'left', priority: 0, text: (b) => (b.takenAt ?? '').replace('T', ' ').slice(0, 19) },
+  { id: 'database', title: 'DATABASE', width: 14, align: 'left', priority: 1, text: (b) => sanitizeOneLine(b.database ?? '?') },
+  { id: 'format', title: 'FORMAT', width: 9, align: 'left', priority: 4, text: (b) => b.format ?? '' },
+  { id: 'size', title: 'SIZE', width: 10, align: 'right', priority: 2, text: (b) => formatBytes(b.sizeBytes) },
+  { id: 'verified', title: 'STATE', width: 14, align: 'left', priority: 0, text: (b) => (b.kind === 'dump' ? (b.verified ? 'verified' : 'NOT verified') : b.kind) },
+  { id: 'file', title: 'FILE', width: 20, align: 'left', priority: 0, flex: true, text: (b) => sanitizeOneLine(b.problem ? `${b.file} — ${b.problem}` : b.file) },
 ];
 
 function bar(fraction: number, width: number): string {
@@ -37,7 +38,7 @@ function jobLines(state: AppState, width: number): string[] {
   };
   if (job.finished) {
     line(`${job.finished.ok ? '✓' : '✗'} ${sanitizeOneLine(job.finished.message.split('\n')[0] ?? '')}`, job.finished.ok ? theme.ok : theme.error);
-    for (const more of job.finished.message.split('\n').slice(1, 4)) line(`  ${sanitizeOneLine(more)}`, theme.dim);
+    for (const more of job.finished.message.split('\n').slice(1, 1 + SHOWN.finishedDetail)) line(`  ${sanitizeOneLine(more)}`, theme.dim);
     return lines;
   }
   const fraction = p.fraction ?? 0;
@@ -45,11 +46,11 @@ function jobLines(state: AppState, width: number): string[] {
     `${p.phase} ${sanitizeOneLine(p.database)} ${bar(fraction, 24)} ${Math.round(fraction * 100)}%  tables ${p.tablesDone}/${p.tablesTotal}  ${formatBytes(p.bytesWritten)}  elapsed ${formatDuration(p.elapsedMs / 1000)}${p.etaMs !== null ? `  ETA ${formatDuration(p.etaMs / 1000)}` : ''}`,
     theme.heading,
   );
-  for (const table of p.currentTables.slice(0, 2)) {
+  for (const table of p.currentTables.slice(0, SHOWN.jobTables)) {
     const rows = table.rowsDone === null ? '' : `${table.rowsDone}${table.rowsEstimated > 0 ? `/${Math.round(table.rowsEstimated)}` : ''} rows`;
     line(`  copying ${sanitizeOneLine(table.table)} ${rows} ${table.bytesDone === null ? '' : formatBytes(table.bytesDone)}`);
   }
-  for (const notice of job.notices.slice(-2)) line(`  ${sanitizeOneLine(notice)}`, theme.dim);
+  for (const notice of job.notices.slice(-SHOWN.jobNotices)) line(`  ${sanitizeOneLine(notice)}`, theme.dim);
   line('  x cancels', theme.dim);
   return lines;
 }
@@ -63,7 +64,7 @@ export function backupsBody(state: AppState, height: number): string[] {
   else top.push(fit(` ${sanitizeOneLine(b.dir)}: ${b.list ? `${b.list.length} file(s)` : 'reading…'}${b.verifying ? `  verifying ${sanitizeOneLine(b.verifying)}…` : ''}`, width));
   top.push(theme.dim(fit(' Logical dumps of one database (pg_dump): not point-in-time recovery, no roles — use pgBackRest, WAL-G or Barman for that.', width)));
   const bottom = jobLines(state, width);
-  const tableHeight = Math.max(2, height - top.length - bottom.length);
+  const tableHeight = tableRows(state, 'backups') + 1;
   const rows = b.list ?? [];
   const selection = resolveSelection(
     rows.map((r) => r.file),

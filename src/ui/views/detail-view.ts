@@ -3,7 +3,8 @@ import type { AppState } from '../../store/state.js';
 import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { fit, wrap } from '../../text/width.js';
-import { HIDDEN_QUERY_TEXT, stateLabel, waitLabel } from '../columns/session-columns.js';
+import { stateLabel, waitLabel } from '../../store/session-fields.js';
+import { HIDDEN_QUERY_TEXT } from '../columns/session-columns.js';
 import { theme } from '../theme.js';
 import { padLines } from './sessions-view.js';
 

@@ -1,10 +1,9 @@
 import { helpEntries } from '../../keymap/help.js';
-import type { Binding } from '../../keymap/bindings.js';
-import type { BouncerAction } from '../../actions/bouncer.js';
+import type { BouncerAction } from '../../db/admin-commands.js';
 import type { AppState, Dialog } from '../../store/state.js';
 import { VIEW_TITLES } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
-import { fit, truncate } from '../../text/width.js';
+import { fit, truncate, wrap } from '../../text/width.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
 import { theme } from '../theme.js';
 import { formatTimeout } from '../../migrate/describe.js';
@@ -18,52 +17,72 @@ const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
   KILL_CLIENT: 'Closes this client connection at once, whatever it is doing.',
 };
 
-/** The body with the open dialog drawn over it. */
-export function withDialog(state: AppState, body: string[], dialog: Dialog | undefined, bindings?: readonly Binding[]): string[] {
-  if (!dialog) return body;
+type DialogOf<K extends Dialog['kind']> = Extract<Dialog, { kind: K }>;
+type DrawDialog<K extends Dialog['kind']> = (state: AppState, body: string[], dialog: DialogOf<K>) => string[];
+
+function helpBox(state: AppState, body: string[]): string[] {
   const width = state.terminal.columns;
-  if (dialog.kind === 'help') {
-    const entries = helpEntries(state.view, state.readOnly, bindings).map((e) => `${fit(e.keys, 11)} ${e.description}`);
-    const room = Math.max(1, body.length - 4);
-    const lines = entries.length <= room ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
-    lines.push('', 'any key closes this help');
-    return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
+  const entries = helpEntries(state.view, state.readOnly).map((e) => `${fit(e.keys, 11)} ${e.description}`);
+  const room = Math.max(1, body.length - 4);
+  const lines = entries.length <= room ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
+  lines.push('', 'any key closes this help');
+  return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
+}
+
+const clock = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
+
+/** The last messages, newest at the bottom, each wrapped in full: as many as fit, the newest first to stay. */
+function messagesBox(state: AppState, body: string[]): string[] {
+  const width = state.terminal.columns;
+  const room = Math.max(1, body.length - 4);
+  const lines: string[] = [];
+  for (const message of [...state.messages].reverse()) {
+    const mark = message.tone === 'ok' ? '✓' : message.tone === 'error' ? '✗' : ' ';
+    const wrapped = wrap(`${clock(message.at)} ${mark} ${sanitizeOneLine(message.text)}`, width - 8);
+    if (lines.length + wrapped.length > room && lines.length > 0) break;
+    lines.unshift(...wrapped.slice(0, room));
   }
-  if (dialog.kind === 'bouncer') {
-    const { action, label } = dialog.command;
-    const lines = [
-      BOUNCER_EXPLAIN[action],
-      '',
-      `y ${action}    n / Esc / any other key: do nothing (default)`,
-    ];
-    return overlayBox(body, width, `${action} ${sanitizeOneLine(label)}?`, lines, dialogStyle);
-  }
-  if (dialog.kind === 'migrate') {
-    const room = Math.max(1, body.length - 8);
-    const steps = dialog.steps.slice(0, room).map(
-      (step) =>
-        `${fit(step.fileName, 36)} ${step.transactional ? 'in a transaction' : 'no transaction  '}  lock_timeout ${formatTimeout(step.lockTimeoutMs)}  statement_timeout ${formatTimeout(step.statementTimeoutMs)}`,
-    );
-    if (dialog.steps.length > room) steps.push(`… and ${dialog.steps.length - room} more`);
-    const lines = [
-      `target ${sanitizeOneLine(dialog.target)} as ${sanitizeOneLine(dialog.role)}`,
-      '',
-      ...steps,
-      '',
-      `Type the database name (${sanitizeOneLine(dialog.database)}) and Enter to apply; Esc cancels.`,
-      `> ${sanitizeOneLine(dialog.typed)}█`,
-    ];
-    return overlayBox(body, width, `Apply ${dialog.steps.length} migration${dialog.steps.length === 1 ? '' : 's'}?`, lines, dialogStyle);
-  }
-  if (dialog.kind === 'backup') {
-    const lines = [
-      `A logical pg_dump of database ${sanitizeOneLine(dialog.database)} (${sanitizeOneLine(dialog.target)}),`,
-      `verified, then written to ${sanitizeOneLine(dialog.dir)}. Not point-in-time recovery; no roles.`,
-      '',
-      'y start    n / Esc / any other key: do nothing (default)',
-    ];
-    return overlayBox(body, width, `Back up ${sanitizeOneLine(dialog.database)}?`, lines, dialogStyle);
-  }
+  if (lines.length === 0) lines.push('no messages yet');
+  lines.push('', 'any key closes this');
+  return overlayBox(body, width, 'Messages', lines, theme.heading);
+}
+
+function bouncerBox(state: AppState, body: string[], dialog: DialogOf<'bouncer'>): string[] {
+  const { action, label } = dialog.command;
+  const lines = [BOUNCER_EXPLAIN[action], '', `y ${action}    n / Esc / any other key: do nothing (default)`];
+  return overlayBox(body, state.terminal.columns, `${action} ${sanitizeOneLine(label)}?`, lines, dialogStyle);
+}
+
+function migrateBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>): string[] {
+  const room = Math.max(1, body.length - 8);
+  const steps = dialog.steps.slice(0, room).map(
+    (step) =>
+      `${fit(step.fileName, 36)} ${step.transactional ? 'in a transaction' : 'no transaction  '}  lock_timeout ${formatTimeout(step.lockTimeoutMs)}  statement_timeout ${formatTimeout(step.statementTimeoutMs)}`,
+  );
+  if (dialog.steps.length > room) steps.push(`… and ${dialog.steps.length - room} more`);
+  const lines = [
+    `target ${sanitizeOneLine(dialog.target)} as ${sanitizeOneLine(dialog.role)}`,
+    '',
+    ...steps,
+    '',
+    `Type the database name (${sanitizeOneLine(dialog.database)}) and Enter to apply; Esc cancels.`,
+    `> ${sanitizeOneLine(dialog.typed)}█`,
+  ];
+  return overlayBox(body, state.terminal.columns, `Apply ${dialog.steps.length} migration${dialog.steps.length === 1 ? '' : 's'}?`, lines, dialogStyle);
+}
+
+function backupBox(state: AppState, body: string[], dialog: DialogOf<'backup'>): string[] {
+  const lines = [
+    `A logical pg_dump of database ${sanitizeOneLine(dialog.database)} (${sanitizeOneLine(dialog.target)}),`,
+    `verified, then written to ${sanitizeOneLine(dialog.dir)}. Not point-in-time recovery; no roles.`,
+    '',
+    'y start    n / Esc / any other key: do nothing (default)',
+  ];
+  return overlayBox(body, state.terminal.columns, `Back up ${sanitizeOneLine(dialog.database)}?`, lines, dialogStyle);
+}
+
+function signalBox(state: AppState, body: string[], dialog: DialogOf<'signal'>): string[] {
+  const width = state.terminal.columns;
   const verb = dialog.signal === 'cancel' ? 'Cancel the query of' : 'Terminate';
   const count = dialog.targets.length;
   const title = `${verb} ${count === 1 ? `session ${dialog.targets[0]?.pid}` : `${count} sessions`}?`;
@@ -74,6 +93,22 @@ export function withDialog(state: AppState, body: string[], dialog: Dialog | und
   if (dialog.targets.length > room) lines.push(`… and ${dialog.targets.length - room} more`);
   lines.push('', `y ${dialog.signal}    n / Esc / any other key: do nothing (default)`);
   return overlayBox(body, width, title, lines, dialogStyle);
+}
+
+/** How each dialog is drawn: a dialog kind without a drawing does not compile. */
+const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
+  help: helpBox,
+  messages: messagesBox,
+  bouncer: bouncerBox,
+  migrate: migrateBox,
+  backup: backupBox,
+  signal: signalBox,
+};
+
+/** The body with the open dialog drawn over it. */
+export function withDialog(state: AppState, body: string[], dialog: Dialog | undefined): string[] {
+  if (!dialog) return body;
+  return (DIALOG_BOXES[dialog.kind] as DrawDialog<Dialog['kind']>)(state, body, dialog);
 }
 
 function twoColumns(entries: string[], columnWidth: number): string[] {

@@ -1,4 +1,5 @@
 import type { LockTreeRow } from '../../store/lock-tree.js';
+import { tableRows } from '../../store/layout.js';
 import { resolveSelection } from '../../store/selection.js';
 import type { AppState } from '../../store/state.js';
 import { fit } from '../../text/width.js';
@@ -13,11 +14,11 @@ export function locksBody(state: AppState, rows: readonly LockTreeRow[], height:
   const selection = resolveSelection(
     rows.map((r) => r.pid),
     state.locks.selection,
-    height - 1,
+    tableRows(state, 'locks'),
   );
   const lines = renderTable(lockColumns, rows, {
     width,
-    height: height - 1,
+    height: tableRows(state, 'locks'),
     top: selection.top,
     selectedIndex: rows.length > 0 ? selection.index : undefined,
     colour: (row) => (row.depth === 0 ? theme.blocker : theme.blocked),

@@ -1,4 +1,5 @@
 import { describeBlocker } from '../../migrate/describe.js';
+import { SHOWN, tableRows } from '../../store/layout.js';
 import { resolveSelection } from '../../store/selection.js';
 import type { AppState, MigrationRun } from '../../store/state.js';
 import { formatDuration } from '../../text/duration.js';
@@ -31,8 +32,8 @@ function runLines(run: MigrationRun, now: number, width: number): string[] {
     const statement = run.statement ? `  statement ${run.statement.index + 1}/${run.statement.count} (line ${run.statement.line}): ${sanitizeOneLine(run.statement.excerpt)}` : '';
     line(`applying ${run.fileIndex + 1}/${run.fileTotal} ${sanitizeOneLine(run.file)}  elapsed ${elapsed}  retries ${run.retries}${statement}`, theme.heading);
   } else line(`starting… ${elapsed}`);
-  for (const blocker of run.blockers.slice(0, 3)) line(`  blocked by ${describeBlocker(blocker)}`, theme.blocked);
-  for (const entry of run.log.slice(-3)) line(`  ${sanitizeOneLine(entry)}`, theme.dim);
+  for (const blocker of run.blockers.slice(0, SHOWN.runBlockers)) line(`  blocked by ${describeBlocker(blocker)}`, theme.blocked);
+  for (const entry of run.log.slice(-SHOWN.runLog)) line(`  ${sanitizeOneLine(entry)}`, theme.dim);
   return lines;
 }
 
@@ -47,15 +48,15 @@ export function migrationsBody(state: AppState, height: number): string[] {
     for (const entry of status.entries) counts.set(entry.state, (counts.get(entry.state) ?? 0) + 1);
     const summary = [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no migration files';
     top.push(fit(` ${sanitizeOneLine(status.dir)} → ${sanitizeOneLine(status.target)}: ${summary}${m.loading ? '  (refreshing…)' : ''}`, width));
-    for (const refusal of status.refusals.slice(0, 3)) top.push(theme.error(fit(` ✗ ${sanitizeOneLine(refusal.message)}`, width)));
-    for (const ignored of status.ignored.slice(0, 2)) top.push(theme.dim(fit(` ignored ${sanitizeOneLine(ignored.fileName)}: ${sanitizeOneLine(ignored.reason)}`, width)));
+    for (const refusal of status.refusals.slice(0, SHOWN.refusals)) top.push(theme.error(fit(` ✗ ${sanitizeOneLine(refusal.message)}`, width)));
+    for (const ignored of status.ignored.slice(0, SHOWN.ignored)) top.push(theme.dim(fit(` ignored ${sanitizeOneLine(ignored.fileName)}: ${sanitizeOneLine(ignored.reason)}`, width)));
   } else if (m.error) {
     top.push(theme.error(fit(` ${sanitizeOneLine(m.error)}`, width)));
   } else {
     top.push(theme.dim(fit(` reading ${sanitizeOneLine(m.dir)}…`, width)));
   }
   const bottom = m.run ? runLines(m.run, state.now, width) : [];
-  const tableHeight = Math.max(2, height - top.length - bottom.length);
+  const tableHeight = tableRows(state, 'migrations') + 1;
   const rows = status?.entries ?? [];
   const selection = resolveSelection(
     rows.map((r) => r.version),

@@ -1,3 +1,4 @@
+import { tableRows } from '../../store/layout.js';
 import { resolveSelection } from '../../store/selection.js';
 import { poolRows } from '../../store/pools.js';
 import type { AppState } from '../../store/state.js';
@@ -26,11 +27,11 @@ export function poolsBody(state: AppState, height: number): string[] {
   const selection = resolveSelection(
     rows.map((r) => r.key),
     bouncer.selection,
-    height - 1,
+    tableRows(state, 'pools'),
   );
   const lines = renderTable(poolColumns, rows, {
     width,
-    height: height - 1,
+    height: tableRows(state, 'pools'),
     top: selection.top,
     selectedIndex: rows.length > 0 ? selection.index : undefined,
     colour: (row) => (row.saturated ? theme.warn : row.disabled || row.paused ? theme.dim : undefined),

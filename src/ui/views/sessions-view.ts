@@ -1,7 +1,8 @@
 import type { AppState } from '../../store/state.js';
 import type { SessionsViewModel } from '../../store/selectors.js';
 import { fit } from '../../text/width.js';
-import { sessionColumnsFor, type SessionRow } from '../columns/session-columns.js';
+import type { SessionRow } from '../../store/session-fields.js';
+import { sessionColumnsFor } from '../columns/session-columns.js';
 import { renderTable } from '../components/data-table.js';
 import { theme } from '../theme.js';
 

@@ -1,0 +1,26 @@
+import type { AuditEntry } from '../audit/log.js';
+import type { ConnectionSettings } from '../config/types.js';
+import type { AppEvent } from '../store/events.js';
+import type { AppState, Message } from '../store/state.js';
+import type { BouncerActions } from './bouncer.js';
+import type { MaintenanceJobs } from './maintenance-jobs.js';
+
+/** What an effect may use: the state, the way to change it, the connections it acts through. */
+export interface EffectContext {
+  getState: () => AppState;
+  dispatch: (event: AppEvent) => void;
+  settings: ConnectionSettings;
+  /** PgBouncer's admin actions, when a PgBouncer is connected. */
+  bouncer: BouncerActions | undefined;
+  jobs: MaintenanceJobs;
+  writeAudit?: (entry: AuditEntry) => string | undefined;
+  now: () => number;
+  quit: () => void;
+  /** Asks every source for fresh data now (after an action changed something). */
+  refresh: () => void;
+}
+
+/** A line in the footer: what happened, or why nothing did. */
+export function tell(ctx: EffectContext, text: string, tone: Message['tone'] = 'info'): void {
+  ctx.dispatch({ type: 'message', text, tone, at: ctx.now() });
+}

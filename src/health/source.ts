@@ -1,0 +1,82 @@
+import type pg from 'pg';
+import { listBackups } from '../backup/list.js';
+import type { ConnectionSettings } from '../config/types.js';
+import { closeQuietly, connect } from '../db/connect.js';
+import { readMigrationStatus } from '../migrate/status.js';
+import type { PgBouncerTick } from '../sources/pgbouncer.js';
+import type { PgSnapshot } from '../sources/types.js';
+import { evaluate } from './checks.js';
+import type { HealthInput } from './input.js';
+import { piece, readServer } from './read.js';
+import type { Thresholds } from './thresholds.js';
+import type { Finding } from './types.js';
+
+export interface HealthSourceOptions {
+  settings: ConnectionSettings;
+  thresholds: Thresholds;
+  migrationsDir?: string;
+  backupDir?: string;
+  deadlineMs?: number;
+}
+
+export interface HealthTick {
+  takenAt: string;
+  findings: Finding[];
+}
+
+/**
+ * The monitor's health checks: the server-side reads on a connection of their own, at the caller's (slow)
+ * cadence, combined with the activity and PgBouncer data the monitor already has. A tick still running
+ * makes the next one return undefined (skipped, not queued).
+ */
+export class HealthSource {
+  private client: pg.Client | undefined;
+  private versionNum = 0;
+  private busy = false;
+
+  constructor(private readonly options: HealthSourceOptions) {}
+
+  async tick(current: { activity: PgSnapshot | undefined; pgbouncer?: PgBouncerTick }): Promise<HealthTick | undefined> {
+    if (this.busy) return undefined;
+    this.busy = true;
+    const deadlineMs = this.options.deadlineMs ?? 10_000;
+    try {
+      const server = await this.readServerSide(deadlineMs);
+      const { migrationsDir, backupDir, settings } = this.options;
+      const input: HealthInput = {
+        thresholds: this.options.thresholds,
+        activity: current.activity ? { ok: true, value: current.activity } : { ok: false, reason: 'no activity data yet' },
+        server,
+        ...(current.pgbouncer ? { pgbouncer: current.pgbouncer } : {}),
+        ...(migrationsDir ? { migrations: { dir: migrationsDir, ...(await piece(() => readMigrationStatus({ settings, dir: migrationsDir }), deadlineMs, 'reading the migrations')) } } : {}),
+        ...(backupDir ? { backups: { dir: backupDir, database: settings.database, ...(await piece(() => listBackups(backupDir), deadlineMs, 'listing the backups')) } } : {}),
+        now: Date.now(),
+      };
+      return { takenAt: new Date().toISOString(), findings: evaluate(input) };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async readServerSide(deadlineMs: number): Promise<HealthInput['server']> {
+    try {
+      if (!this.client) {
+        this.client = await connect(this.options.settings, { applicationName: 'pgtop', statementTimeoutMs: deadlineMs });
+        this.versionNum = Number((await this.client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
+      }
+      const server = await readServer(this.client, this.versionNum, deadlineMs);
+      if (Object.values(server).some((p) => p && !p.ok && /deadline|took longer|terminat|connection/i.test(p.reason))) await this.close();
+      return server;
+    } catch (error) {
+      await this.close();
+      const reason = error instanceof Error ? error.message : String(error);
+      return { connections: { ok: false, reason } };
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await closeQuietly(client);
+  }
+}

@@ -1,0 +1,78 @@
+import type { Intent } from '../actions/intents.js';
+import { isStateCommand } from '../store/commands.js';
+import type { AppEvent } from '../store/events.js';
+import { tooSmall } from '../store/layout.js';
+import type { AppState } from '../store/state.js';
+import { commandFor } from './bindings.js';
+
+/** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
+export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'filter' | 'detail' | 'table';
+
+interface ModeKeys {
+  keys: Record<string, (state: AppState) => Intent>;
+  otherwise: (state: AppState, key: string, input: string) => Intent;
+}
+
+const NONE: Intent = { kind: 'none' };
+const QUIT: Intent = { kind: 'act', command: 'quit' };
+const dispatch = (event: AppEvent): Intent => ({ kind: 'dispatch', event });
+const isPrintable = (text: string): boolean => text !== '' && /^[^\p{C}]+$/u.test(text);
+
+const draftOf = (state: AppState): string => state.sessions.filterDraft ?? '';
+const typedOf = (state: AppState): string => (state.dialog?.kind === 'migrate' ? state.dialog.typed : '');
+
+/** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
+function tableIntent(state: AppState, key: string): Intent {
+  const command = commandFor(key, state.view, state.readOnly);
+  if (!command) return NONE;
+  return isStateCommand(command) ? dispatch({ type: 'command', command }) : { kind: 'act', command };
+}
+
+export const MODES: Record<KeyMode, ModeKeys> = {
+  // Nothing is acted on that the user cannot see: below the minimum size the screen shows only a notice.
+  'too-small': { keys: { q: () => QUIT }, otherwise: (state) => (state.dialog ? { kind: 'dismiss' } : NONE) },
+  confirm: { keys: { y: () => ({ kind: 'confirm' }), Y: () => ({ kind: 'confirm' }) }, otherwise: () => ({ kind: 'decline' }) },
+  'typed-confirm': {
+    keys: {
+      escape: () => ({ kind: 'decline' }),
+      enter: () => ({ kind: 'confirm' }),
+      backspace: (state) => dispatch({ type: 'dialog-typed', text: typedOf(state).slice(0, -1) }),
+    },
+    otherwise: (state, _key, input) => ([...input].length === 1 && isPrintable(input) ? dispatch({ type: 'dialog-typed', text: typedOf(state) + input }) : NONE),
+  },
+  overlay: { keys: { q: () => QUIT }, otherwise: () => dispatch({ type: 'dialog-close' }) },
+  filter: {
+    keys: {
+      enter: (state) => dispatch({ type: 'filter-apply', text: draftOf(state).trim() }),
+      escape: () => dispatch({ type: 'filter-draft', text: undefined }),
+      backspace: (state) => dispatch({ type: 'filter-draft', text: draftOf(state).slice(0, -1) }),
+      'ctrl-u': () => dispatch({ type: 'filter-draft', text: '' }),
+      space: (state) => dispatch({ type: 'filter-draft', text: `${draftOf(state)} ` }),
+    },
+    otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? dispatch({ type: 'filter-draft', text: draftOf(state) + input }) : NONE),
+  },
+  detail: {
+    keys: { escape: () => dispatch({ type: 'command', command: 'filter.clear' }), enter: () => dispatch({ type: 'command', command: 'filter.clear' }) },
+    otherwise: (state, key) => tableIntent(state, key),
+  },
+  table: { keys: {}, otherwise: (state, key) => tableIntent(state, key) },
+};
+
+export function keyMode(state: AppState): KeyMode {
+  if (tooSmall(state)) return 'too-small';
+  const dialog = state.dialog?.kind;
+  if (dialog === 'help' || dialog === 'messages') return 'overlay';
+  if (dialog === 'migrate') return 'typed-confirm';
+  if (dialog) return 'confirm';
+  if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';
+  if (state.detailPid !== undefined) return 'detail';
+  return 'table';
+}
+
+/** What a key press means in this state: Ctrl-C always quits; every other key is looked up in its mode's table. */
+export function resolveKey(state: AppState, key: string, input: string): Intent {
+  if (key === 'ctrl-c') return QUIT;
+  const mode = MODES[keyMode(state)];
+  const bound = mode.keys[key];
+  return bound ? bound(state) : mode.otherwise(state, key, input);
+}
