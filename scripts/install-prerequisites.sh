@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what pgtop's tests and demo need from Debian's packages, when it is missing:
-# PostgreSQL server binaries (initdb, postgres, pg_dump, pg_restore), PgBouncer and tmux.
+# PostgreSQL server binaries (initdb, postgres, pg_dump, pg_restore), PgBouncer, tmux, and Alembic with
+# psycopg2 (the Alembic projects' tests).
 # Packages' services are not started: the tests and the demo start their own servers.
 set -euo pipefail
 
@@ -15,9 +16,11 @@ if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
   missing+=(pgbouncer)
 fi
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v alembic >/dev/null 2>&1 || missing+=(alembic)
+python3 -c 'import psycopg2' >/dev/null 2>&1 || missing+=(python3-psycopg2)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "prerequisites: all present (PostgreSQL server, pg_dump, PgBouncer, tmux)"
+  echo "prerequisites: all present (PostgreSQL server, pg_dump, PgBouncer, tmux, Alembic, psycopg2)"
   exit 0
 fi
 

@@ -12,6 +12,7 @@ import type { RunOptions } from '../migrate/runner.js';
 import { readMigrationStatus } from '../migrate/status.js';
 import type { MigrationEventListener, MigrationRunResult } from '../migrate/types.js';
 import { sanitize, sanitizeOneLine } from '../text/sanitize.js';
+import { alembicStatusCommand, alembicUpCommand, printHistories } from './migrate-alembic.js';
 import { terminalSafeJson } from './snapshot-json.js';
 
 export const migrateHelp = `Usage: pgtop migrate COMMAND [options] [CONNINFO | URI]
@@ -30,6 +31,17 @@ Commands:
                                terminal; --dry-run prints what would be reverted
   baseline V                   record every migration up to V as already present (baseline) without
                                running it, to adopt a database whose schema exists
+  history [--json]             the applied history other tools keep in this database (Flyway,
+                               golang-migrate, node-pg-migrate, dbmate, Rails, Sqitch), read-only,
+                               with a failed Flyway migration or a dirty golang-migrate version flagged
+
+Alembic projects (status and up only):
+  --alembic PATH               the project's directory or alembic.ini (or a directory below it): status
+                               reads alembic_version against the revision files; up runs the project's
+                               own \`alembic upgrade head\` (or --to REV) under pgtop's guards; up --dry-run
+                               prints the SQL of Alembic's offline mode
+  --lock-timeout SECS          lock_timeout of the alembic child's session, via PGOPTIONS (default 2);
+                               a lock timeout rolls the upgrade back and runs it again, 3 times
 
 Options:
   --dir DIR                    the migrations directory (default ./migrations); also --migrations-dir
@@ -57,9 +69,11 @@ export const migrateFlags = {
   json: { type: 'boolean' },
   yes: { type: 'boolean' },
   lockWait: { type: 'string' },
+  alembic: { type: 'string' },
+  lockTimeout: { type: 'string' },
 } as const;
 
-export const MIGRATE_COMMANDS = ['status', 'up', 'down', 'baseline'] as const;
+export const MIGRATE_COMMANDS = ['status', 'up', 'down', 'baseline', 'history'] as const;
 type Subcommand = (typeof MIGRATE_COMMANDS)[number];
 
 /** Where the command reads and writes; the process's streams unless a caller (a test) gives others. */
@@ -173,9 +187,11 @@ export async function runMigrate(argv: string[], io: MigrateIo = processIo()): P
   const command = MIGRATE_COMMANDS.find((name) => name === word);
   if (!command) {
     const what = word === undefined ? 'say what to do' : `unknown command "${sanitizeOneLine(word)}"`;
-    throw new UsageError(`migrate: ${what}: status, up, down --to V or baseline V. ${hint}`);
+    throw new UsageError(`migrate: ${what}: status, up, down --to V, baseline V or history. ${hint}`);
   }
-  onlyWith(parsed, command, { json: ['status'], to: ['up', 'down'], dryRun: ['up', 'down'], yes: ['down'], lockWait: ['up', 'down', 'baseline'] });
+  if (parsed.flags.alembic !== undefined) return runAlembicMigrate(parsed, command, rest, io);
+  if (parsed.flags.lockTimeout !== undefined) throw new UsageError(`--lock-timeout goes with --alembic (SQL migrations set it per file with -- pgtop:lock_timeout). ${hint}`);
+  onlyWith(parsed, command, { json: ['status', 'history'], to: ['up', 'down'], dryRun: ['up', 'down'], yes: ['down'], lockWait: ['up', 'down', 'baseline'] });
   const baselineVersion = command === 'baseline' ? versionArgument(rest[0], 'baseline') : undefined;
   const positionals = command === 'baseline' ? 2 : 1;
   expectNoExtraInput({ ...parsed, input: rest }, positionals, 'pgtop migrate');
@@ -194,6 +210,7 @@ export async function runMigrate(argv: string[], io: MigrateIo = processIo()): P
   const interactive = io.stdin.isTTY === true;
 
   if (command === 'status') return printStatus(settings, dir, interactive, parsed.flags.json === true, io);
+  if (command === 'history') return printHistories(settings, interactive, parsed.flags.json === true, io);
 
   const controller = new AbortController();
   const abort = (): void => controller.abort();
@@ -231,4 +248,40 @@ async function printStatus(settings: ConnectionSettings, dir: string, interactiv
   const status = await readMigrationStatus({ settings, dir, interactive });
   io.stdout.write(json ? `${terminalSafeJson(statusDocument(status), 2)}\n` : `${formatStatus(status)}\n`);
   return 0;
+}
+
+/** Cancels on Ctrl-C (a second one quits at once) and on the caller's signal, for the length of `body`. */
+async function withCancel<T>(io: MigrateIo, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  io.signal?.addEventListener('abort', abort, { once: true });
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    io.stderr.write('pgtop: cancelling: stopping the running statement and releasing the lock (press Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    io.signal?.removeEventListener('abort', abort);
+  }
+}
+
+async function runAlembicMigrate(parsed: ParsedCommand, command: Subcommand, rest: string[], io: MigrateIo): Promise<number> {
+  if (command !== 'status' && command !== 'up') throw new UsageError(`--alembic works with "migrate status" and "migrate up"; revert with the project's own alembic downgrade. ${hint}`);
+  onlyWith(parsed, command, { json: ['status'], to: ['up'], dryRun: ['up'], yes: [], lockWait: ['up'], lockTimeout: ['up'], dir: [], migrationsDir: [] });
+  expectNoExtraInput({ ...parsed, input: rest }, 1, 'pgtop migrate');
+  const alembic = parsed.flags.alembic as string;
+  const { settings, warnings } = connectionFrom(parsed, io.env, rest[0]);
+  for (const warning of warnings) io.stderr.write(`pgtop: ${sanitize(warning)}\n`);
+  const interactive = io.stdin.isTTY === true;
+  if (command === 'status') return alembicStatusCommand({ settings, alembic, interactive, io, json: parsed.flags.json === true });
+  const lockWaitMs = numberFlag('lock-wait', parsed.flags.lockWait as string | undefined, 60, 0, 86_400) * 1000;
+  const lockTimeoutMs = parsed.flags.lockTimeout === undefined ? undefined : numberFlag('lock-timeout', parsed.flags.lockTimeout as string, 2, 0.001, 86_400) * 1000;
+  const to = parsed.flags.to as string | undefined;
+  return withCancel(io, (signal) => alembicUpCommand({ settings, alembic, interactive, io, to, dryRun: parsed.flags.dryRun === true, lockWaitMs, lockTimeoutMs, signal }));
 }

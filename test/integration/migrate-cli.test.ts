@@ -69,10 +69,10 @@ describe('pgtop migrate as a process', () => {
   test('usage errors exit 2 with a message saying what to do', async () => {
     const dir = migrationsDir({ '0001_ok.sql': 'SELECT 1;\n' });
     const cases: [string[], RegExp][] = [
-      [['migrate'], /^pgtop: migrate: say what to do: status, up, down --to V or baseline V\. Try: pgtop migrate --help\n$/],
+      [['migrate'], /^pgtop: migrate: say what to do: status, up, down --to V, baseline V or history\. Try: pgtop migrate --help\n$/],
       [['migrate', 'sideways'], /unknown command "sideways"/],
       [['migrate', 'up', '--frobnicate'], /unknown option --frobnicate\. Try: pgtop migrate --help/],
-      [['migrate', 'up', '--json', '--dir', dir], /--json does not go with "migrate up" \(it works with: status\)/],
+      [['migrate', 'up', '--json', '--dir', dir], /--json does not go with "migrate up" \(it works with: status, history\)/],
       [['migrate', 'up', '--to', 'latest', '--dir', dir], /--to takes a migration version .*not "latest"/],
       [['migrate', 'down', '--dir', dir], /down needs --to V/],
       [['migrate', 'baseline', '--dir', dir], /baseline takes a migration version/],
