@@ -64,3 +64,15 @@ export async function writePassfile(password: string): Promise<Passfile> {
     throw error;
   }
 }
+
+/**
+ * A 0600 password file on disk, in a 0700 directory named with pgtop's pid, for a child that cannot inherit
+ * a descriptor (the Alembic child runs the project's own Python). The caller removes it; if pgtop is killed
+ * first, the next run's removeStalePassfiles removes it.
+ */
+export async function writePassfileOnDisk(password: string): Promise<{ path: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
+  const path = join(dir, 'pgpass');
+  await writeFile(path, passfileLine(password), { mode: 0o600, flag: 'wx' });
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+}

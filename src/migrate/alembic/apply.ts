@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { audit } from '../../audit/log.js';
-import { writePassfile, type Passfile } from '../../backup/passfile.js';
+import { removeStalePassfiles, writePassfileOnDisk } from '../../backup/passfile.js';
+
+type Passfile = Awaited<ReturnType<typeof writePassfileOnDisk>>;
 import { describeTarget } from '../../config/resolve.js';
 import { closeQuietly, connect } from '../../db/connect.js';
 import { describeHolder, maintenanceLockHolder } from '../../db/maintenance-lock.js';
@@ -99,7 +101,10 @@ async function planAndRun(frame: RunFrame, session: MigrationSession, resources:
     emit,
     watcher: async () => (resources.watcher ??= await connect(options.settings, { applicationName: `${MIGRATE_APPLICATION_NAME}-watch`, statementTimeoutMs: 10_000 })),
     childEnv: async (applicationName) => {
-      if (options.settings.password && !resources.passfile) resources.passfile = await writePassfile(options.settings.password);
+      if (options.settings.password && !resources.passfile) {
+        await removeStalePassfiles();
+        resources.passfile = await writePassfileOnDisk(options.settings.password);
+      }
       const timeouts = { ...DEFAULT_CHILD_TIMEOUTS, ...options.timeouts };
       return alembicEnvironment(options.settings, { applicationName, timeouts, passfilePath: resources.passfile?.path, parentPid: process.pid }, options.env ?? process.env);
     },
