@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { connectionHelp, numberFlag } from '../cli/flags.js';
-import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
+import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup } from '../cli/parse.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { CHECK_IDS, evaluate } from '../health/checks.js';
 import { readHealthInput } from '../health/read.js';
 import { formatCheckReport, selectFindings } from '../health/report.js';
-import { THRESHOLD_NAMES, applyThresholdOverrides, defaultThresholds, describeThresholds } from '../health/thresholds.js';
+import { THRESHOLD_NAMES, applyThresholdOverrides, defaultThresholds, describeThresholds } from '../config/health-thresholds.js';
 import { exitCodeFor, worstSeverity } from '../health/types.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
 import { terminalSafeJson } from './snapshot-json.js';
@@ -82,7 +82,8 @@ async function runChecks(argv: string[], io: CheckIo): Promise<number> {
   checkIdsKnown(skip, 'skip');
   let thresholds;
   try {
-    thresholds = applyThresholdOverrides(defaultThresholds(), (parsed.flags.threshold as string[] | undefined) ?? []);
+    const fromProfile = Object.entries(profileSetup(parsed, io.env).profile?.thresholds ?? {}).map(([name, value]) => `${name}=${value}`);
+    thresholds = applyThresholdOverrides(applyThresholdOverrides(defaultThresholds(), fromProfile), (parsed.flags.threshold as string[] | undefined) ?? []);
   } catch (error) {
     throw new UsageError(`--threshold: ${errorMessage(error)}`);
   }

@@ -20,7 +20,7 @@ import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
 import { existsSync } from 'node:fs';
 import { HealthSource } from '../health/source.js';
-import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../health/thresholds.js';
+import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../config/health-thresholds.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
        pgtop snapshot | migrate | backup | check | demo | config | completion  (pgtop COMMAND --help for each)
@@ -111,14 +111,15 @@ export async function runTop(argv: string[]): Promise<number> {
     colour: colourWanted(argv, process.env),
     label: options.profile?.label,
     labelColor: options.profile?.color,
-    thresholds: thresholdsFrom(parsed.flags.threshold),
+    thresholds: thresholdsFrom(options.profile?.thresholds, parsed.flags.threshold),
   });
 }
 
-/** The health checks' thresholds: the defaults with the --threshold overrides. */
-function thresholdsFrom(raw: unknown): Thresholds {
+/** The health checks' thresholds: the defaults, then the profile's, then the --threshold flags. */
+export function thresholdsFrom(profile: Record<string, string> | undefined, raw: unknown): Thresholds {
+  const fromProfile = Object.entries(profile ?? {}).map(([name, value]) => `${name}=${value}`);
   try {
-    return applyThresholdOverrides(defaultThresholds(), Array.isArray(raw) ? raw.map(String) : []);
+    return applyThresholdOverrides(applyThresholdOverrides(defaultThresholds(), fromProfile), Array.isArray(raw) ? raw.map(String) : []);
   } catch (error) {
     throw new UsageError(`--threshold: ${errorMessage(error)}. Try: pgtop --help`);
   }

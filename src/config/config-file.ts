@@ -1,3 +1,4 @@
+import { applyThresholdOverrides, defaultThresholds } from './health-thresholds.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -25,8 +26,8 @@ export interface Profile {
   backupDir?: string;
   readOnly?: boolean;
   intervalSeconds?: number;
-  /** Health thresholds by name: a number, or a duration in seconds. */
-  thresholds: Record<string, number>;
+  /** Health thresholds by name, as written (`5min`, `80%`, `2GiB`): checked when the file is read. */
+  thresholds: Record<string, string>;
   label?: string;
   color?: BaseColor;
   theme?: ThemeName;
@@ -148,7 +149,15 @@ function checkProfile(check: Checker, name: string, raw: unknown): Profile {
       }
       case 'thresholds': {
         const thresholds = check.table(value, at);
-        for (const [threshold, limit] of Object.entries(thresholds)) profile.thresholds[threshold] = check.seconds(limit, [...at, threshold]);
+        for (const [threshold, limit] of Object.entries(thresholds)) {
+          const text = typeof limit === 'number' || typeof limit === 'bigint' || typeof limit === 'string' ? String(limit) : check.fail([...at, threshold], `must be a number or a string such as "5min", "80%" or "2GiB", not ${typeName(limit)}`);
+          try {
+            applyThresholdOverrides(defaultThresholds(), [`${threshold}=${text}`]);
+          } catch (error) {
+            check.fail([...at, threshold], (error as Error).message);
+          }
+          profile.thresholds[threshold] = text;
+        }
         break;
       }
       case 'label': profile.label = check.string(value, at); break;

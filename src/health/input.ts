@@ -3,7 +3,7 @@ import type { MigrationStatus } from '../migrate/status.js';
 import type { PgBouncerTick } from '../sources/pgbouncer.js';
 import type { PgSnapshot } from '../sources/types.js';
 import type { HealthQueries } from './queries.js';
-import type { Thresholds } from './thresholds.js';
+import type { Thresholds } from '../config/health-thresholds.js';
 
 export type RawRow = Record<string, unknown>;
 

@@ -8,7 +8,7 @@ import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { PostgresSource } from '../sources/postgres.js';
 import type { HealthInput, Piece, RawRow } from './input.js';
 import { healthQueries, type HealthQueries } from './queries.js';
-import type { Thresholds } from './thresholds.js';
+import type { Thresholds } from '../config/health-thresholds.js';
 
 export interface ReadOptions {
   settings: ConnectionSettings;

@@ -8,7 +8,7 @@ import type { PgSnapshot } from '../sources/types.js';
 import { evaluate } from './checks.js';
 import type { HealthInput } from './input.js';
 import { piece, readServer } from './read.js';
-import type { Thresholds } from './thresholds.js';
+import type { Thresholds } from '../config/health-thresholds.js';
 import type { Finding } from './types.js';
 
 export interface HealthSourceOptions {

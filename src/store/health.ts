@@ -23,11 +23,20 @@ export function focusedFinding(state: AppState): Finding | undefined {
   return selectedFinding(state);
 }
 
-const VIEW_OF_TARGET: Record<string, ViewId | undefined> = { sessions: 'sessions', locks: 'locks', pools: 'pools', migrations: 'migrations', backups: 'backups' };
+const VIEW_OF_TARGET: Record<string, ViewId | undefined> = {
+  sessions: 'sessions',
+  locks: 'locks',
+  pools: 'pools',
+  migrations: 'migrations',
+  backups: 'backups',
+  statements: 'statements',
+  replication: 'replication',
+  vacuum: 'vacuum',
+};
 
 /**
- * Goes to what a finding is about: the session (selected, its detail open), the pool (selected), or the
- * view that shows it. Undefined when this screen has no place for it.
+ * Goes to what a finding is about: the session (selected, its detail open), the pool or the slot
+ * (selected), or the view that shows it. Undefined when the finding points nowhere.
  */
 export function jumpToFinding(state: AppState, finding: Finding | undefined): AppState | undefined {
   const target = finding?.target;
@@ -52,7 +61,9 @@ export function jumpToFinding(state: AppState, finding: Finding | undefined): Ap
       const view = VIEW_OF_TARGET[target.view];
       return view ? keep(view) : undefined;
     }
-    case 'slot':
-      return undefined;
+    case 'slot': {
+      const next = keep('replication');
+      return { ...next, replication: { ...next.replication, selection: { ...next.replication.selection, key: target.name } } };
+    }
   }
 }

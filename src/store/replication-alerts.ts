@@ -1,4 +1,4 @@
-import { defaultThresholds, type Thresholds as HealthThresholds } from '../health/thresholds.js';
+import { defaultThresholds, type Thresholds as HealthThresholds } from '../config/health-thresholds.js';
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 import { formatBytes } from '../text/bytes.js';

@@ -89,6 +89,30 @@ describe('pgtop check: migrations and backups directories', () => {
     run = await runCheck(sandbox, args, { database, withDirectories: true });
     assert.equal(run.byId('backups.age').severity, 'critical', run.stdout);
     assert.match(run.byId('backups.age').summary, /newest verified dump is 3d/);
+
+    const dumpName = manifestName.replace(/\.manifest\.json$/, '');
+    const dumpPath = join(dir, dumpName);
+    writeFileSync(dumpPath, readFileSync(dumpPath).subarray(0, 200));
+    const verify = await runCli(['backup', 'verify', dumpName, '--dir', dir], { env: sandbox.env(database), timeoutMs: 120_000 });
+    assert.equal(verify.code, 1, verify.stdout + verify.stderr);
+    run = await runCheck(sandbox, args, { database, withDirectories: true });
+    assert.equal(run.byId('backups.verify').severity, 'critical', run.stdout);
+    assert.match(run.byId('backups.verify').evidence.join('\n'), new RegExp(dumpName.replace(/\./g, '\\.')));
+    assert.match(run.byId('backups.age').summary, /no verified dump/, 'a dump that failed verification is not a good backup');
+  });
+
+  it("a profile's thresholds apply, and --threshold beats them", async () => {
+    const database = await freshDatabase(sandbox, 'chkprof');
+    await sandbox.query("CREATE SEQUENCE s AS smallint; SELECT setval('s', 27000)", [], database);
+    const configDir = tempDir('pgtop-check-config-');
+    const config = join(configDir, 'config.toml');
+    writeFileSync(config, '[profiles.calm]\n[profiles.calm.thresholds]\nsequence_warning = "90%"\n');
+    const env = { ...sandbox.env(database), PGTOP_CONFIG: config };
+    let run = await runCli(['check', '--profile', 'calm', '--only', 'schema.sequences'], { env });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    run = await runCli(['check', '--profile', 'calm', '--only', 'schema.sequences', '--threshold', 'sequence_warning=80%'], { env });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /\[warning ≥ 80%, critical ≥ 95%\]/);
   });
 });
 

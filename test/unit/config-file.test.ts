@@ -39,8 +39,8 @@ color = "red"
 theme = "dark"
 
 [profiles.prod.thresholds]
-long_query = "30s"
-connections_pct = 80
+long_query_warning = "30s"
+connections_warning = "80%"
 
 [profiles.staging]
 connection = "postgres://dba@db-staging/shop"
@@ -64,7 +64,7 @@ describe('parseConfig: a valid file', () => {
       label: 'PRODUCTION',
       color: 'red',
       theme: 'dark',
-      thresholds: { long_query: 30, connections_pct: 80 },
+      thresholds: { long_query_warning: '30s', connections_warning: '80%' },
     });
     assert.deepEqual(config.profiles.staging, { name: 'staging', connection: 'postgres://dba@db-staging/shop', color: 'yellow', intervalSeconds: 1.5, thresholds: {} });
   });
@@ -101,9 +101,11 @@ describe('parseConfig: every error names the file, the line and the key', () => 
   });
 
   test('thresholds: numbers or durations, in their own table or inline', () => {
-    rejects(() => parse('[profiles.a]\nlabel = "x"\n[profiles.a.thresholds]\nlong_query = true\n'), '/etc/pgtop/config.toml:4: profiles.a.thresholds.long_query: must be a number of seconds or a duration string, not a boolean');
+    rejects(() => parse('[profiles.a]\nlabel = "x"\n[profiles.a.thresholds]\nlong_query_warning = true\n'), '/etc/pgtop/config.toml:4: profiles.a.thresholds.long_query_warning: must be a number or a string such as "5min", "80%" or "2GiB", not a boolean');
+    rejects(() => parse('[profiles.a]\n[profiles.a.thresholds]\nlong_query = "1min"\n'), /^\/etc\/pgtop\/config\.toml:3: profiles\.a\.thresholds\.long_query: unknown threshold "long_query"; known: connections_warning/);
+    rejects(() => parse('[profiles.a]\n[profiles.a.thresholds]\nconnections_warning = "soon"\n'), /config\.toml:3: profiles\.a\.thresholds\.connections_warning: threshold connections_warning needs a percentage/);
     rejects(() => parse('[profiles.a]\nthresholds = 5\n'), '/etc/pgtop/config.toml:2: profiles.a.thresholds: must be a table, not a number');
-    assert.deepEqual(parse('[profiles.a]\nthresholds = { idle_in_transaction = "2min" }\n').profiles.a?.thresholds, { idle_in_transaction: 120 });
+    assert.deepEqual(parse('[profiles.a]\nthresholds = { idle_in_transaction_warning = "2min", lock_queue_critical = 3 }\n').profiles.a?.thresholds, { idle_in_transaction_warning: '2min', lock_queue_critical: '3' });
   });
 
   test('a dotted key is found on its own line', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sequenceUsage } from '../../src/health/checks/schema.js';
 import { formatCheckReport, selectFindings } from '../../src/health/report.js';
-import { applyThresholdOverrides, defaultThresholds, describeThresholds } from '../../src/health/thresholds.js';
+import { applyThresholdOverrides, defaultThresholds, describeThresholds } from '../../src/config/health-thresholds.js';
 import { exitCodeFor, worstSeverity, type Finding } from '../../src/health/types.js';
 
 const finding = (id: string, severity: Finding['severity']): Finding => ({ id, severity, summary: `${id} is ${severity}`, evidence: ['e1'], why: 'w', action: 'a', threshold: 't' });

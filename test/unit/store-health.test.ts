@@ -41,6 +41,9 @@ describe('the Health view in the store', () => {
     assert.equal(state.bouncer.selection.key, 'shop/api');
     state = reduce(withFindings([finding('m', 'warning', { kind: 'view', view: 'migrations' })]), { type: 'command', command: 'health.jump' });
     assert.equal(state.view, 'migrations');
+    state = reduce(withFindings([finding('r', 'warning', { kind: 'slot', name: 'idle_slot' })]), { type: 'command', command: 'health.jump' });
+    assert.equal(state.view, 'replication');
+    assert.equal(state.replication.selection.key, 'idle_slot');
     const stay = withFindings([finding('n', 'ok')]);
     assert.equal(reduce(stay, { type: 'command', command: 'health.jump' }), stay, 'a finding without a target goes nowhere');
   });

@@ -1,7 +1,7 @@
 import { formatPercent } from '../../text/bytes.js';
 import { finding, num, rowsOr, str } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { pairText, severityOf } from '../thresholds.js';
+import { pairText, severityOf } from '../../config/health-thresholds.js';
 import type { Finding } from '../types.js';
 
 interface Limit {

@@ -2,7 +2,7 @@ import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { finding, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { pairText, severityOf } from '../thresholds.js';
+import { pairText, severityOf } from '../../config/health-thresholds.js';
 import type { Finding } from '../types.js';
 
 /** Migrations in the configured directory: dirty is critical; drifted, missing, out-of-order and pending are warnings. */

@@ -3,7 +3,7 @@ import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { finding, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { pairText, severityOf } from '../thresholds.js';
+import { pairText, severityOf } from '../../config/health-thresholds.js';
 import type { Finding } from '../types.js';
 
 /** PgBouncer: reachable, pools not saturated, clients not waiting long, client connections below max_client_conn. */

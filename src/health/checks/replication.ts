@@ -3,7 +3,7 @@ import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { finding, num, rowsOr, str, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { pairText, severityOf } from '../thresholds.js';
+import { pairText, severityOf } from '../../config/health-thresholds.js';
 import type { Finding, Severity } from '../types.js';
 
 /** Standbys' replay lag (time, from pg_stat_replication on the primary). */

@@ -2,7 +2,7 @@ import { formatPercent } from '../../text/bytes.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { finding, rowsOr, str, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { pairText, severityOf } from '../thresholds.js';
+import { pairText, severityOf } from '../../config/health-thresholds.js';
 import type { Finding } from '../types.js';
 
 /** INVALID indexes: left by a failed CREATE INDEX CONCURRENTLY (or REINDEX CONCURRENTLY). */

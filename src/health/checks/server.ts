@@ -1,7 +1,7 @@
 import { formatPercent } from '../../text/bytes.js';
 import { finding, num, rowsOr, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { formatThreshold } from '../thresholds.js';
+import { formatThreshold } from '../../config/health-thresholds.js';
 import type { Finding } from '../types.js';
 
 /** pg_stat_statements preloaded and installed in the connected database (a warning when not: it is how you find costly queries). */

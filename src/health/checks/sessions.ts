@@ -4,7 +4,7 @@ import { sanitizeOneLine } from '../../text/sanitize.js';
 import { truncate } from '../../text/width.js';
 import { finding, rowsOr } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { pairText, severityOf } from '../thresholds.js';
+import { pairText, severityOf } from '../../config/health-thresholds.js';
 import type { FindingText } from '../finding.js';
 import type { Finding } from '../types.js';
 

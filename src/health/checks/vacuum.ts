@@ -3,7 +3,7 @@ import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { finding, num, rowsOr, str, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
-import { formatThreshold, pairText, severityOf } from '../thresholds.js';
+import { formatThreshold, pairText, severityOf } from '../../config/health-thresholds.js';
 import type { Finding, FindingTarget } from '../types.js';
 
 const WRAPAROUND_LIMIT = 2 ** 31;
