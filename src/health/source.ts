@@ -61,7 +61,7 @@ export class HealthSource {
   private async readServerSide(deadlineMs: number): Promise<HealthInput['server']> {
     try {
       if (!this.client) {
-        this.client = await connect(this.options.settings, { applicationName: 'pgtop', statementTimeoutMs: deadlineMs });
+        this.client = await connect(this.options.settings, { applicationName: 'pgtop-health', statementTimeoutMs: deadlineMs });
         this.versionNum = Number((await this.client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
       }
       const server = await readServer(this.client, this.versionNum, deadlineMs);

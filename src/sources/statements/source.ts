@@ -93,7 +93,7 @@ export class StatementsSource {
 
   private async ready(): Promise<{ client: pg.Client; prepared: Prepared }> {
     if (!this.client) {
-      this.client = await connect(this.settings, { applicationName: 'pgtop', statementTimeoutMs: this.statementTimeoutMs });
+      this.client = await connect(this.settings, { applicationName: 'pgtop-statements', statementTimeoutMs: this.statementTimeoutMs });
     }
     if (!this.prepared) this.prepared = await this.probe(this.client);
     return { client: this.client, prepared: this.prepared };
