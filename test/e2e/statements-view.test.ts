@@ -32,7 +32,7 @@ const rowIndex = (screen: string, marker: string): number => screen.split('\n').
 
 describe('the Statements view', () => {
   test('sorts, filters, opens a statement with its counters and its plan', { timeout: 120_000 }, async () => {
-    const terminal = startPgtop(['--interval', '1', sandbox.uri()], { columns: 160, rows: 40 });
+    const terminal = startPgtop(['--interval', '1', sandbox.uri()], { columns: 160, rows: 60 });
     try {
       await terminal.waitForFrame('[1 Sessions]', { what: 'the monitor', timeoutMs: 30_000 });
       terminal.sendKeys('6');
