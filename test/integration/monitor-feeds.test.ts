@@ -83,7 +83,8 @@ describe('each source feeds the monitor on its own schedule', () => {
       await locker.query('LOCK TABLE pg_catalog.pg_database IN ACCESS EXCLUSIVE MODE');
       controller.start();
       const error = await waitUntil(() => controller.getState().pg.error, { what: 'the monitoring query to time out at the new, short timeout', timeoutMs: 20_000 });
-      assert.match(error.message, /timeout|cancel/i);
+      // The server cancels at the new timeout, or the client's deadline (that timeout plus a margin) gives up first.
+      assert.match(error.message, /timeout|cancel|no answer .* within [1-9](\.\d)? s/i);
       assert.equal(source.statementTimeoutMs, monitorTimeoutMs(0.5));
     } finally {
       await controller.shutdown();
