@@ -179,7 +179,7 @@ describe('screenLines', () => {
       for (const [name, state] of scenarios(columns, rows)) {
         const lines = screenLines(state);
         assert.match(lines[0] ?? '', /^ pgtop/, `${name}: header`);
-        assert.ok(lines.slice(0, 4).some((l) => /\b1\b.*\b2 Locks.*\b3 Pools.*\b4\b.*\b5\b.*\b9\b/.test(l)), `${name}: tabs`);
+        assert.ok(lines.slice(0, 4).some((l) => /\b1\b.*\b2\b.*\b3\b.*\b4\b.*\b5\b.*\b9\b/.test(l)), `${name}: tabs`);
         assert.match(lines.at(-1) ?? '', /\S/, `${name}: footer`);
       }
     }
