@@ -1,6 +1,6 @@
 import type { StateCommand } from './commands.js';
 import type { AppEvent } from './events.js';
-import { moveSelection, type Movement } from './selection.js';
+import { MOVES_BY_COMMAND, moveSelection, type Movement } from './selection.js';
 import { computeStatementRates } from './statement-rates.js';
 import { statementFields } from './statement-fields.js';
 import { statementOfSession, statementsViewModel } from './statements-selectors.js';
@@ -9,15 +9,6 @@ import { sessionsViewModel } from './selectors.js';
 import type { StatementsState } from './statements-state.js';
 import { tableRows } from './layout.js';
 import type { AppState } from './state.js';
-
-const MOVES: Partial<Record<StateCommand, Movement>> = {
-  'move.up': -1,
-  'move.down': 1,
-  'move.pageUp': 'pageUp',
-  'move.pageDown': 'pageDown',
-  'move.home': 'home',
-  'move.end': 'end',
-};
 
 const withStatements = (state: AppState, change: Partial<StatementsState>): AppState => ({ ...state, statements: { ...state.statements, ...change } });
 
@@ -56,7 +47,7 @@ function reduceStatementsCommand(state: AppState, command: StateCommand): AppSta
   if (command === 'statement.ofSession') return jumpFromSession(state);
   if (state.view !== 'statements') return undefined;
   const height = tableRows(state, 'statements');
-  const movement = MOVES[command];
+  const movement = MOVES_BY_COMMAND[command];
   if (movement !== undefined) {
     if (ui.detailKey !== undefined) return withStatements(state, { detailScroll: scrolled(ui.detailScroll, movement, height) });
     const model = statementsViewModel(ui, height);

@@ -3,7 +3,7 @@ import type { StateCommand } from './commands.js';
 import type { AppEvent } from './events.js';
 import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
-import { moveSelection, resolveSelection, type Movement } from './selection.js';
+import { MOVES_BY_COMMAND, moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolRows } from './pools.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
 import { reduceStatements } from './reduce-statements.js';
@@ -19,15 +19,6 @@ import { receiveReplication } from './replication-history.js';
 const MESSAGES_KEPT = 20;
 
 export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
-
-const MOVES: Partial<Record<StateCommand, Movement>> = {
-  'move.up': -1,
-  'move.down': 1,
-  'move.pageUp': 'pageUp',
-  'move.pageDown': 'pageDown',
-  'move.home': 'home',
-  'move.end': 'end',
-};
 
 export function reduce(state: AppState, event: AppEvent): AppState {
   const maintenance = reduceMaintenance(state, event);
@@ -114,7 +105,7 @@ export function reduce(state: AppState, event: AppEvent): AppState {
 }
 
 function reduceCommand(state: AppState, command: StateCommand): AppState {
-  const movement = MOVES[command];
+  const movement = MOVES_BY_COMMAND[command];
   if (movement !== undefined) return move(state, movement);
   switch (command) {
     case 'view.sessions':

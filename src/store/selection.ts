@@ -1,3 +1,4 @@
+import type { StateCommand } from './commands.js';
 import type { SelectionKey, SelectionState } from './state.js';
 
 export type Movement = number | 'home' | 'end' | 'pageUp' | 'pageDown';
@@ -31,3 +32,13 @@ function scrollTop(index: number, top: number, count: number, pageHeight: number
   if (index >= next + page) next = index - page + 1;
   return Math.max(0, Math.min(next, Math.max(0, count - page)));
 }
+
+/** The movement each move command makes, in every list view. */
+export const MOVES_BY_COMMAND: Partial<Record<StateCommand, Movement>> = {
+  'move.up': -1,
+  'move.down': 1,
+  'move.pageUp': 'pageUp',
+  'move.pageDown': 'pageDown',
+  'move.home': 'home',
+  'move.end': 'end',
+};
