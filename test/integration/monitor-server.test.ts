@@ -197,8 +197,13 @@ describeEachMajor('monitoring a real server', (major) => {
       await waitUntil(async () => (await standby.query("SELECT to_regclass('replay_target') AS t")).rows[0]?.t, { what: 'the table on the standby', timeoutMs: 20_000 });
       const holder = await open(sandbox.superuser, 'replay-lock-holder');
       await holder.client.query('BEGIN; LOCK TABLE replay_target IN ACCESS EXCLUSIVE MODE');
+      // The lock's WAL record is not flushed (nor so sent to the standby) until something flushes WAL past it:
+      // a transaction that commits on the primary does, where otherwise it may wait for a full WAL page.
       await waitUntil(
-        async () => (await standby.query("SELECT 1 FROM pg_locks WHERE relation = 'replay_target'::regclass AND mode = 'AccessExclusiveLock' AND granted")).rows.length > 0,
+        async () => {
+          await sandbox.query('SELECT txid_current()');
+          return (await standby.query("SELECT 1 FROM pg_locks WHERE relation = 'replay_target'::regclass AND mode = 'AccessExclusiveLock' AND granted")).rows.length > 0;
+        },
         { what: 'the standby to replay the lock', timeoutMs: 20_000 },
       );
       const reader = await openSession(standby, standby.superuser, 'standby-reader');
