@@ -4,7 +4,7 @@ import { pgActivityCommand, pgActivityReady } from './pg-activity.js';
 import { cpuSeconds, memoryMb } from './proc.js';
 import { repoRoot } from './product.js';
 import { pgtopFrameReady } from './screens.js';
-import { diffStatements, PG_ACTIVITY_ROLE, PGTOP_PASSWORD, PGTOP_ROLE, readStatements, serverCost, type ServerCost, type ServerLog } from './server-cost.js';
+import { diffStatements, PG_ACTIVITY_ROLE, PGTOP_PASSWORD, PGTOP_ROLE, readStatements, serverCost, type ServerCost, type ServerLog, type StatementRow } from './server-cost.js';
 import { round } from './stats.js';
 import { BenchTerminal } from './tmux.js';
 
@@ -28,6 +28,8 @@ export interface SideBySide {
   sessions: number;
   pgtop: ClientFigures;
   pgActivity: ClientFigures | { skipped: string };
+  /** What each statement added on the server over the window, both monitors. */
+  statements?: StatementRow[];
 }
 
 interface Watched {
@@ -108,7 +110,7 @@ export async function runSideBySide(options: {
     });
     const pgtop = figures.find((f) => f.program === 'pgtop') as ClientFigures;
     const pgActivity = figures.find((f) => f.program === 'pg_activity') ?? { skipped: typeof options.withPgActivity === 'string' ? options.withPgActivity : 'not run' };
-    return { sessions: options.sessions, pgtop, pgActivity };
+    return { sessions: options.sessions, pgtop, pgActivity, statements };
   } finally {
     for (const watched of terminals) watched.terminal.kill();
   }

@@ -8,6 +8,8 @@ import type { DemoStartupFigures } from './demo-startup.js';
 import type { StartupFigures } from './startup.js';
 import type { StatementsRefreshFigures } from './statements-cost.js';
 import { round } from './stats.js';
+import type { FloorFigures, ServerTargetRun } from './targets.js';
+import { targetRows } from './target-rows.js';
 
 export type SourceTicks = ServerCost & { sessions: number; ticks: number; clientMsMedian: number };
 
@@ -28,6 +30,9 @@ export interface Results {
   startup?: StartupFigures;
   demoStartup?: DemoStartupFigures;
   statements?: StatementsRefreshFigures;
+  /** The floor (reading pg_stat_activity at the least) at each size, and pgtop's source beside it. */
+  floors?: FloorFigures[];
+  serverTargets?: ServerTargetRun[];
   table: Row[];
   durationSeconds?: number;
 }
@@ -41,11 +46,11 @@ export interface Row {
   ratio: string;
 }
 
-const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? String(round(n, digits)) : '-');
-const holds = (ok: boolean): Row['holds'] => (ok ? 'yes' : 'no');
+export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? String(round(n, digits)) : '-');
+export const holds = (ok: boolean): Row['holds'] => (ok ? 'yes' : 'no');
 const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}x` : '');
-const row = (figure: string, value: string, extra: Partial<Row> = {}): Row => ({ figure, value, budget: '', holds: '', pgActivity: '', ratio: '', ...extra });
-const count = (n: number): string => n.toLocaleString('en-US');
+export const row = (figure: string, value: string, extra: Partial<Row> = {}): Row => ({ figure, value, budget: '', holds: '', pgActivity: '', ratio: '', ...extra });
+export const count = (n: number): string => n.toLocaleString('en-US');
 
 export const FRAME_BUDGET_MS = 16;
 export const FRAME_BUDGET_SESSIONS = 5000;
@@ -165,6 +170,7 @@ export function buildTable(r: Results): Row[] {
     );
     rows.push(row(`  texts of one screen (${s.textsCount} rows), client time per refresh`, `${fmt(s.textsServerMs, 2)} ms, ${fmt(s.clientMsMedian, 1)} ms (median)`));
   }
+  rows.push(...targetRows(r));
   return rows;
 }
 

@@ -3,7 +3,7 @@
  * budget beside each, and written to bench/results.json; pg_activity measured beside pgtop on the same work.
  *
  * Settings (environment): BENCH_SECONDS (default 60) per side-by-side run, BENCH_TICKS (default 10000) for
- * the memory run, BENCH_SESSIONS (default 100,500,1000) for the side-by-side runs, BENCH_ONLY (a list of
+ * the memory run, BENCH_SESSIONS (default 170,1000; at most 2000) for the server and side-by-side runs, BENCH_ONLY (a list of
  * frames, memory, server, startup, clients, demo, statements) to run part of it.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { fillStatements, measureStatementsRefresh, STATEMENTS_ENTRIES, statement
 import { round } from './stats.js';
 import { tmuxVersion } from './tmux.js';
 import { Workload } from './workload.js';
+import { measureFloor, prepareFloorRole, statementShares } from './targets.js';
 
 const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo', 'statements'] as const;
 type Phase = (typeof PHASES)[number];
@@ -33,7 +34,7 @@ const SOURCE_TICKS = 200;
 const STARTUP_RUNS = 5;
 const STARTUP_SESSIONS = 100;
 const DEMO_RUNS = 3;
-const SOURCE_SIZES = [10, 100, 500];
+const FLOOR_CALLS = 100;
 const MIN_GIB_FOR_1000 = 8;
 /** The budgeted size under both views; the others under the filtered one (the budget's). */
 const FRAME_RUNS: { sessions: number; view: 'filtered' | 'all' }[] = [
@@ -64,7 +65,7 @@ function listSetting(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
   if (!raw) return fallback;
   const values = raw.split(',').map((v) => Number(v.trim()));
-  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 1000)) throw new Error(`${name}=${raw}: expected session counts from 1 to 1000, comma-separated`);
+  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 2000)) throw new Error(`${name}=${raw}: expected session counts from 1 to 2000, comma-separated`);
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
@@ -88,8 +89,8 @@ async function main(): Promise<number> {
   const phases = phasesToRun();
   const machine = describeMachine();
   const notes: string[] = [];
-  let sessions = listSetting('BENCH_SESSIONS', [100, 500, 1000]);
-  if (machine.memoryGiB < MIN_GIB_FOR_1000 && sessions.includes(1000)) {
+  let sessions = listSetting('BENCH_SESSIONS', [170, 1000]);
+  if (machine.memoryGiB < MIN_GIB_FOR_1000 && sessions.some((n) => n >= 1000)) {
     sessions = sessions.filter((n) => n < 1000);
     notes.push(`1,000 sessions skipped: ${machine.memoryGiB} GiB of memory (at least ${MIN_GIB_FOR_1000} wanted); set BENCH_SESSIONS to choose`);
   }
@@ -102,6 +103,8 @@ async function main(): Promise<number> {
     frames: [],
     sourceTicks: [],
     sideBySide: [],
+    floors: [],
+    serverTargets: [],
     table: [],
   };
   const note = (text: string): void => {
@@ -220,8 +223,9 @@ async function serverPhases(
 ): Promise<void> {
   const { startPostgres } = await loadSandbox();
   const PostgresSource = await loadPostgresSource();
-  const settings = serverSettings(1100);
-  say('server: starting a sandbox PostgreSQL (max_connections 1100, pg_stat_statements)');
+  const maxConnections = Math.max(1100, Math.max(...sessions) + 100);
+  const settings = serverSettings(maxConnections);
+  say(`server: starting a sandbox PostgreSQL (max_connections ${maxConnections}, pg_stat_statements)`);
   let sandbox: PostgresSandbox;
   try {
     sandbox = await startPostgres({ settings });
@@ -236,6 +240,7 @@ async function serverPhases(
     const superuser = await sandbox.connect();
     try {
       await prepareServer(superuser);
+      await prepareFloorRole(superuser);
       results.machine.postgres = (await superuser.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v;
     } finally {
       await superuser.end();
@@ -245,24 +250,15 @@ async function serverPhases(
     workload = new Workload(sandbox, admin);
     const log = ServerLog.of(sandbox);
     const sourceSettings = { host: '127.0.0.1', port: sandbox.port, user: PGTOP_ROLE, password: PGTOP_PASSWORD, database: 'postgres', sslmode: 'disable' as const, extra: {} };
-    const sizes = [...new Set([...(phases.has('server') ? SOURCE_SIZES : []), ...(phases.has('clients') ? sessions : []), ...(phases.has('startup') ? [STARTUP_SESSIONS] : [])])].sort((a, b) => a - b);
+    const sizes = [...new Set([...(phases.has('server') || phases.has('clients') ? sessions : []), ...(phases.has('startup') ? [STARTUP_SESSIONS] : [])])].sort((a, b) => a - b);
     for (const size of sizes) {
       const t0 = performance.now();
       await workload.grow(size);
       say(`${size} sessions open (${workload.counts.idle} idle, ${workload.counts.active} in pg_sleep, ${workload.counts.idleInTransaction} idle in transaction, a lock chain of ${workload.counts.lockChain}) in ${round((performance.now() - t0) / 1000, 1)} s`);
       const load = workload;
       const client = admin;
-      if (phases.has('server')) {
-        await attempt(results, `server ${size}`, async () => {
-          const source = new PostgresSource(sourceSettings, { statementTimeoutMs: 5000 });
-          try {
-            const cost = await measureSourceTicks(source, client, log, SOURCE_TICKS, 30);
-            results.sourceTicks.push({ ...cost, sessions: size });
-            say(`  pgtop's source: ${cost.serverMsPerRefresh} ms of server time and ${cost.roundTripsPerRefresh} round trips per tick (${cost.ticks} ticks)`);
-          } finally {
-            await source.close();
-          }
-        });
+      if (phases.has('server') && sessions.includes(size)) {
+        await attempt(results, `server ${size}`, () => serverTargetRuns(results, { sandbox, admin: client, workload: load, log, size, sourceSettings, PostgresSource }));
       }
       if (phases.has('startup') && size === STARTUP_SESSIONS) {
         await attempt(results, 'startup', async () => {
@@ -272,7 +268,8 @@ async function serverPhases(
         });
       }
       if (phases.has('clients') && sessions.includes(size)) {
-        say(`  side by side for ${seconds} s: pgtop${'version' in pgActivity ? ' and pg_activity' : ''} at a 1 s interval`);
+        await load.releaseLockChain();
+        say(`  side by side (no session waiting on a lock) for ${seconds} s: pgtop${'version' in pgActivity ? ' and pg_activity' : ''} at a 1 s interval`);
         await attempt(results, `clients ${size}`, async () => {
           const run = await runSideBySide({
             sandbox,
@@ -287,7 +284,11 @@ async function serverPhases(
           const pga = 'program' in run.pgActivity ? run.pgActivity : undefined;
           say(`  pgtop: ${run.pgtop.cpuPercent} % CPU, peak RSS ${run.pgtop.peakRssMb} MB, ${run.pgtop.server.serverMsPerRefresh} ms server time per refresh`);
           if (pga) say(`  pg_activity: ${pga.cpuPercent} % CPU, peak RSS ${pga.peakRssMb} MB, ${pga.server.serverMsPerRefresh} ms server time per refresh`);
+          for (const share of statementShares(run.statements ?? [], PGTOP_ROLE, run.pgtop.server.refreshes)) {
+            say(`    ${share.msPerRefresh} ms/refresh (${round(share.share * 100, 1)} %, ${share.callsPerRefresh} calls): ${share.statement}`);
+          }
         });
+        await load.restoreLockChain();
       }
     }
     if (!existsSync(join(sandbox.dir, 'postgres.log'))) note('the server log was not found: round trips not counted');
@@ -296,6 +297,39 @@ async function serverPhases(
     await admin?.end().catch(() => undefined);
     await sandbox.stop();
   }
+}
+
+/** The floor, then pgtop's source with a session waiting on a lock and without, at one size. */
+async function serverTargetRuns(
+  results: Results,
+  on: {
+    sandbox: PostgresSandbox;
+    admin: pg.Client;
+    workload: Workload;
+    log: ServerLog;
+    size: number;
+    sourceSettings: ConstructorParameters<Awaited<ReturnType<typeof loadPostgresSource>>>[0];
+    PostgresSource: Awaited<ReturnType<typeof loadPostgresSource>>;
+  },
+): Promise<void> {
+  const floor = await measureFloor(on.sandbox, on.admin, on.size, FLOOR_CALLS);
+  results.floors?.push(floor);
+  say(`  floor (${FLOOR_CALLS} calls each): count(*) ${floor.ms.floor} ms, SELECT * ${floor.ms.all} ms, non-idle rows ${floor.ms.nonIdle} ms, pg_locks NOT granted ${floor.ms.lockWaits} ms`);
+  for (const lockWaits of [true, false]) {
+    if (!lockWaits) await on.workload.releaseLockChain();
+    const source = new on.PostgresSource(on.sourceSettings, { statementTimeoutMs: 5000 });
+    try {
+      const { statements, ...cost } = await measureSourceTicks(source, on.admin, on.log, SOURCE_TICKS, 30);
+      if (lockWaits) results.sourceTicks.push({ ...cost, sessions: on.size });
+      const shares = statementShares(statements, PGTOP_ROLE, cost.refreshes);
+      results.serverTargets?.push({ sessions: on.size, floor, lockWaits, serverMsPerTick: cost.serverMsPerRefresh, ticks: cost.ticks, shares });
+      say(`  pgtop's source, ${lockWaits ? 'two sessions waiting on a lock' : 'no lock waits'}: ${cost.serverMsPerRefresh} ms of server time (${round(cost.serverMsPerRefresh / floor.ms.floor, 2)}x the floor), ${cost.roundTripsPerRefresh} round trips per tick (${cost.ticks} ticks)`);
+      for (const share of shares) say(`    ${share.msPerRefresh} ms (${round(share.share * 100, 1)} %): ${share.statement}`);
+    } finally {
+      await source.close();
+    }
+  }
+  await on.workload.restoreLockChain();
 }
 
 async function attempt(results: Results, name: string, body: () => Promise<void>): Promise<void> {

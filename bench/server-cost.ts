@@ -160,7 +160,7 @@ export async function measureSourceTicks(
   log: ServerLog,
   ticks: number,
   maxSeconds: number,
-): Promise<ServerCost & { ticks: number; clientMsMedian: number }> {
+): Promise<ServerCost & { ticks: number; clientMsMedian: number; statements: StatementRow[] }> {
   await source.open();
   await source.tick();
   const before = await readStatements(admin, [PGTOP_ROLE]);
@@ -179,5 +179,6 @@ export async function measureSourceTicks(
   const after = await readStatements(admin, [PGTOP_ROLE]);
   const trips = log.roundTrips(from, to).get(PGTOP_ROLE) ?? 0;
   durations.sort((a, b) => a - b);
-  return { ...serverCost(PGTOP_ROLE, diffStatements(before, after), trips), ticks: done, clientMsMedian: round(durations[Math.floor(durations.length / 2)] ?? Number.NaN, 3) };
+  const statements = diffStatements(before, after);
+  return { ...serverCost(PGTOP_ROLE, statements, trips), ticks: done, clientMsMedian: round(durations[Math.floor(durations.length / 2)] ?? Number.NaN, 3), statements };
 }

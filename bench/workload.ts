@@ -40,6 +40,8 @@ export class Workload {
   private readonly pending: Promise<unknown>[] = [];
   private readonly pids: number[] = [];
   private chain = false;
+  /** The lock chain's holder and its two waiters, once opened. */
+  private chainClients: pg.Client[] = [];
   counts: WorkloadMix = { idle: 0, active: 0, idleInTransaction: 0, lockChain: 0 };
 
   constructor(
@@ -135,18 +137,35 @@ export class Workload {
   }
 
   private async lockChain(): Promise<void> {
-    const holder = await this.open('bench-lock-holder');
+    if (this.chainClients.length === 0) {
+      this.chainClients.push(await this.open('bench-lock-holder'));
+      for (const name of ['bench-lock-waiter-1', 'bench-lock-waiter-2']) this.chainClients.push(await this.open(name));
+    }
+    const [holder, ...waiters] = this.chainClients;
+    if (!holder) throw new Error('no lock holder');
     await holder.query('BEGIN');
     await holder.query('UPDATE bench_accounts SET balance = balance + 1 WHERE id = 1');
-    for (const name of ['bench-lock-waiter-1', 'bench-lock-waiter-2']) {
-      const waiter = await this.open(name);
+    for (const [i, waiter] of waiters.entries()) {
       this.launch(waiter, 'UPDATE bench_accounts SET balance = balance + 1 WHERE id = 1');
       await this.waitUntil(
-        `SELECT count(*) >= ${name.endsWith('1') ? 1 : 2} AS ok FROM pg_stat_activity WHERE usename = '${LOAD_ROLE}' AND wait_event_type = 'Lock'`,
-        `${name} to wait on the lock`,
+        `SELECT count(*) >= ${i + 1} AS ok FROM pg_stat_activity WHERE usename = '${LOAD_ROLE}' AND wait_event_type = 'Lock'`,
+        `waiter ${i + 1} to wait on the lock`,
       );
     }
     this.chain = true;
+  }
+
+  /** Ends the lock chain (its holder rolls back, the waiters finish): no session waits on a lock. */
+  async releaseLockChain(): Promise<void> {
+    if (!this.chain) return;
+    await this.chainClients[0]?.query('ROLLBACK');
+    await this.waitUntil(`SELECT count(*) = 0 AS ok FROM pg_stat_activity WHERE usename = '${LOAD_ROLE}' AND wait_event_type = 'Lock'`, 'the lock waits to end');
+    this.chain = false;
+  }
+
+  /** Puts the lock chain back after releaseLockChain. */
+  async restoreLockChain(): Promise<void> {
+    if (!this.chain && this.chainClients.length > 0) await this.lockChain();
   }
 
   /**

@@ -12,6 +12,19 @@ export interface MonitorSql {
 
 const PG14 = 140000;
 
+/** Whether the monitoring role sees every session's details (wait events, queries). */
+const SEES_ALL = `(pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
+         OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))`;
+
+/**
+ * Whether some session waits on a heavyweight lock, read from the backends' status without building
+ * pg_stat_activity's rows. Wait events are hidden from a role that does not see every session: for it the
+ * answer is always yes. Without a Var, the planner evaluates it once and skips reading pg_locks when false.
+ */
+const LOCK_WAIT_POSSIBLE = `(NOT ${SEES_ALL}
+         OR EXISTS (SELECT 1 FROM pg_stat_get_backend_idset() b
+                     WHERE pg_stat_get_backend_wait_event_type(b) = 'Lock'))`;
+
 export interface MonitorSqlOptions {
   /**
    * The most characters of each session's query the activity statement fetches (the rest is left on the
@@ -35,8 +48,7 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        current_setting('max_connections')::int AS max_connections,
        d.xacts::text AS xacts, d.hit::text AS hit, d.read::text AS read,
        now() AS now, current_user AS current_user,
-       (pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
-         OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)) AS sees_all
+       ${SEES_ALL} AS sees_all
   FROM (SELECT sum(xact_commit + xact_rollback) AS xacts, sum(blks_hit) AS hit, sum(blks_read) AS read
           FROM pg_stat_database) d`,
     activity: `SELECT a.pid, a.datname, a.usename, a.application_name,
@@ -50,8 +62,8 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        ${queryText} AS query, length(a.query) AS query_length, ${queryId} AS query_id, a.leader_pid,
        CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
   FROM pg_stat_activity a
-  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not.
-  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted) w ON w.pid = a.pid
+  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
+  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid
  WHERE a.pid <> pg_backend_pid()`,
     waitingLocks: `SELECT l.pid, l.locktype, l.mode,
        ${relationName('l')} AS relation,
@@ -59,7 +71,7 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        ${waitStart} AS wait_start,
        EXTRACT(EPOCH FROM now() - ${waitStart})::float8 AS wait_seconds
   FROM pg_locks l
- WHERE NOT l.granted`,
+ WHERE NOT l.granted AND ${LOCK_WAIT_POSSIBLE}`,
     detail: (pid: number) => {
       if (!Number.isInteger(pid) || pid <= 0) throw new Error(`invalid pid ${pid}`);
       const progressViews = ['vacuum', 'analyze', 'create_index', 'cluster', 'basebackup', ...(versionNum >= PG14 ? ['copy'] : [])];

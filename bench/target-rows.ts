@@ -1,0 +1,68 @@
+import type { ClientFigures } from './client-cost.js';
+import { count, fmt, holds, row, type Results, type Row } from './report.js';
+import { CPU_FACTOR, RSS_TARGET_MB, SERVER_FLOOR_FACTOR, SERVER_FLOOR_FACTOR_LOCK_WAITS } from './targets.js';
+
+const times = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}x` : '-');
+
+/**
+ * The second round's targets: server time against the floor (reading pg_stat_activity at the least, timed
+ * the same way), client CPU against pg_activity's, RSS against a fixed figure. A target without a figure
+ * is printed as not measured, not left out.
+ */
+export function targetRows(r: Results): Row[] {
+  const rows: Row[] = [];
+  for (const t of r.serverTargets ?? []) {
+    const factor = t.lockWaits ? SERVER_FLOOR_FACTOR_LOCK_WAITS : SERVER_FLOOR_FACTOR;
+    const floor = t.floor.ms.floor;
+    rows.push(
+      row(`server time per tick, ${count(t.sessions)} sessions, ${t.lockWaits ? 'lock waits' : 'no lock waits'} (sessions source, ${t.ticks} ticks)`, `${fmt(t.serverMsPerTick, 2)} ms`, {
+        budget: `<= ${factor}x floor ${fmt(floor, 2)} ms`,
+        holds: holds(t.serverMsPerTick <= factor * floor),
+        ratio: `${times(t.serverMsPerTick, floor)} floor`,
+      }),
+    );
+  }
+  for (const f of r.floors ?? []) {
+    rows.push(row(`  ${count(f.sessions)} sessions: SELECT * / non-idle rows / pg_locks NOT granted`, `${fmt(f.ms.all, 2)} / ${fmt(f.ms.nonIdle, 2)} / ${fmt(f.ms.lockWaits, 2)} ms`));
+  }
+  for (const run of r.sideBySide) {
+    const floor = r.floors?.find((f) => f.sessions === run.sessions)?.ms.floor ?? Number.NaN;
+    const pga: ClientFigures | undefined = 'program' in run.pgActivity ? run.pgActivity : undefined;
+    const n = count(run.sessions);
+    const server = run.pgtop.server.serverMsPerRefresh;
+    rows.push(
+      row(`server time per tick, ${n} sessions, whole monitor, no lock waits (side by side)`, `${fmt(server, 2)} ms`, {
+        budget: `<= ${SERVER_FLOOR_FACTOR}x floor ${fmt(floor, 2)} ms`,
+        holds: Number.isFinite(floor) ? holds(server <= SERVER_FLOOR_FACTOR * floor) : '',
+        pgActivity: pga ? `${fmt(pga.server.serverMsPerRefresh, 2)} ms` : '',
+        ratio: `${times(server, floor)} floor`,
+      }),
+    );
+    rows.push(
+      row(`client CPU, ${n} sessions, 1 s refresh`, `${fmt(run.pgtop.cpuPercent, 2)} %`, {
+        budget: `<= ${CPU_FACTOR}x pg_activity`,
+        holds: pga ? holds(run.pgtop.cpuPercent <= CPU_FACTOR * pga.cpuPercent) : '',
+        pgActivity: pga ? `${fmt(pga.cpuPercent, 2)} %` : 'not measured',
+        ratio: pga ? times(run.pgtop.cpuPercent, pga.cpuPercent) : '',
+      }),
+    );
+    rows.push(
+      row(`RSS, ${n} sessions: first second / last second / peak (${fmt(run.pgtop.windowSeconds, 0)} s)`, `${fmt(run.pgtop.rssFirstMb, 0)} / ${fmt(run.pgtop.rssLastMb, 0)} / ${fmt(run.pgtop.peakRssMb, 0)} MB`, {
+        budget: run.sessions >= 1000 ? `<= ${RSS_TARGET_MB} MB` : '',
+        holds: run.sessions >= 1000 ? holds(run.pgtop.peakRssMb <= RSS_TARGET_MB) : '',
+        pgActivity: pga ? `${fmt(pga.peakRssMb, 0)} MB` : '',
+      }),
+    );
+  }
+  for (const missing of notMeasured(r)) rows.push(row(missing, 'not measured', { holds: 'no' }));
+  return rows;
+}
+
+function notMeasured(r: Results): string[] {
+  const missing: string[] = [];
+  if (!r.sideBySide.some((run) => run.sessions >= 2000)) missing.push('scale: 2,000 real sessions (server time, CPU, frame time)');
+  missing.push('scale: 5,000 synthetic sessions with 1 MB query texts (frame <= 16 ms, key to frame p95 <= 50 ms)');
+  missing.push('idle cost: frozen or unchanged data, wake-ups per second and bytes drawn');
+  if (!r.sideBySide.some((run) => run.sessions === 1000)) missing.push('RSS at 1,000 sessions after 10,000 ticks (<= 100 MB, flat)');
+  return missing;
+}
