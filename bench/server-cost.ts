@@ -72,7 +72,7 @@ export function diffStatements(before: readonly StatementRow[], after: readonly 
 
 /** How a monitor's refreshes are counted: the calls of its one statement on pg_stat_activity. */
 export const REFRESH_MARKERS: Record<string, string> = {
-  [PGTOP_ROLE]: 'backend_start_us',
+  [PGTOP_ROLE]: 'query_start_us',
   [PG_ACTIVITY_ROLE]: 'convert_from(replace(a.query',
 };
 

@@ -95,7 +95,7 @@ export function describeStatement(query: string): string {
     [/FROM pg_locks l WHERE NOT l\.granted/, 'lock waits (pg_locks, guarded)'],
     [/FROM pg_stat_database\)/, 'server and pg_stat_database sums'],
     [/pg_stat_statements/, 'statements (pg_stat_statements)'],
-    [/pg_stat_replication|pg_stat_wal_receiver|pg_replication_slots/, 'replication'],
+    [/pg_stat_get_wal_senders|pg_stat_wal_receiver|pg_replication_slots|pg_stat_archiver/, 'replication'],
     [/pg_stat_progress_vacuum|n_dead_tup|autovacuum/, 'vacuum'],
   ];
   for (const [pattern, name] of known) if (pattern.test(text)) return name;

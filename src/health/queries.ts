@@ -1,3 +1,5 @@
+import { WAL_SENDERS } from '../db/stat-views.js';
+
 /**
  * What the health checks read beyond the monitor's activity tick, one statement per piece so that a piece a
  * role may not read, or a version lacks, makes only its own checks UNKNOWN.
@@ -49,7 +51,7 @@ export function healthQueries(versionNum: number): HealthQueries {
     replication: `SELECT application_name AS name, host(client_addr) AS client, state, sync_state,
        CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END AS replay_lag_bytes,
        EXTRACT(EPOCH FROM replay_lag)::float8 AS replay_lag_seconds
-  FROM pg_stat_replication ORDER BY 1`,
+  FROM ${WAL_SENDERS} r ORDER BY 1`,
     slots: `SELECT slot_name AS name, slot_type AS type, active, wal_status,
        CASE WHEN pg_is_in_recovery() OR restart_lsn IS NULL THEN NULL
             ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8 END AS retained_bytes
@@ -69,7 +71,7 @@ SELECT 'slot', slot_name, NULL, greatest(age(xmin), age(catalog_xmin))::float8, 
   FROM pg_replication_slots WHERE xmin IS NOT NULL OR catalog_xmin IS NOT NULL
 UNION ALL
 SELECT 'standby', coalesce(nullif(application_name, ''), host(client_addr), pid::text), NULL, age(backend_xmin)::float8, NULL, pid
-  FROM pg_stat_replication WHERE backend_xmin IS NOT NULL
+  FROM ${WAL_SENDERS} r WHERE backend_xmin IS NOT NULL
 ORDER BY 4 DESC NULLS LAST`,
     wraparound: `SELECT datname AS name, age(datfrozenxid)::float8 AS xid_age, mxid_age(datminmxid)::float8 AS mxid_age,
        current_setting('autovacuum_freeze_max_age')::float8 AS freeze_max_age,

@@ -6,6 +6,7 @@ import { describeTarget } from '../config/resolve.js';
 import { ConnectionError } from '../errors.js';
 import { Backoff } from '../db/backoff.js';
 import { monitorSql, type MonitorSql } from './sql.js';
+import { lostPreparedStatement, prepareTickStatements, tickStatements } from './prepared.js';
 import { parseDetailQuery, parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
 import type { PgSnapshot } from './types.js';
 
@@ -44,6 +45,8 @@ export interface PostgresSourceOptions {
 export class PostgresSource {
   private client: pg.Client | undefined;
   private sql: MonitorSql | undefined;
+  /** Whether the connection holds the tick's statements prepared. */
+  private prepared = false;
   private versionNum = 0;
   private busy = false;
   private readonly backoff = new Backoff(500, 15_000);
@@ -100,6 +103,8 @@ export class PostgresSource {
         queryChars: this.options.queryChars === undefined ? QUERY_PREVIEW_CHARS : this.options.queryChars,
       });
       this.ownPid = row?.pid;
+      this.prepared = await prepareTickStatements(client, this.sql);
+      if (generation !== this.generation) throw new Error('the connection attempt was abandoned');
       this.client = client;
       this.appliedTimeoutMs = this.timeoutMs;
       this.backoff.reset();
@@ -184,8 +189,18 @@ export class PostgresSource {
       await client.query(`SET statement_timeout = ${Math.round(timeout)}`);
       this.appliedTimeoutMs = timeout;
     }
-    const statements = [sql.server, sql.activity, sql.waitingLocks, ...(detailPid ? sql.detail(detailPid) : [])];
-    const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
+    const send = async (prepared: boolean): Promise<pg.QueryResult<RawRow>[]> => {
+      const statements = [...tickStatements(sql, prepared), ...(detailPid ? sql.detail(detailPid) : [])];
+      return (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
+    };
+    let results: pg.QueryResult<RawRow>[];
+    try {
+      results = await send(this.prepared);
+    } catch (error) {
+      if (!this.prepared || !lostPreparedStatement(error)) throw error;
+      this.prepared = false;
+      results = await send(false);
+    }
     const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;
     const serverRow = server?.rows[0];
     if (!serverRow || !activity || !locks) throw new Error('the monitoring query returned no rows');

@@ -10,6 +10,8 @@ export interface MonitorSql {
   detail(pid: number): string[];
 }
 
+import { SOME_LOCK_WAIT } from '../db/stat-views.js';
+
 const PG14 = 140000;
 
 /** Whether the monitoring role sees every session's details (wait events, queries). */
@@ -22,8 +24,7 @@ const SEES_ALL = `(pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
  * answer is always yes. Without a Var, the planner evaluates it once and skips reading pg_locks when false.
  */
 const LOCK_WAIT_POSSIBLE = `(NOT ${SEES_ALL}
-         OR EXISTS (SELECT 1 FROM pg_stat_get_backend_idset() b
-                     WHERE pg_stat_get_backend_wait_event_type(b) = 'Lock'))`;
+         OR ${SOME_LOCK_WAIT})`;
 
 export interface MonitorSqlOptions {
   /**

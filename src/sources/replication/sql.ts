@@ -1,3 +1,5 @@
+import { WAL_SENDERS } from '../../db/stat-views.js';
+
 /**
  * Replication SQL for PostgreSQL 14 to 18, chosen from server_version_num. One round trip, on a primary or a
  * standby alike: functions that fail during recovery (pg_current_wal_lsn) are only reached outside it.
@@ -43,10 +45,11 @@ export function replicationSql(versionNum: number): ReplicationSql {
        EXTRACT(EPOCH FROM r.flush_lag)::float8 AS flush_lag,
        EXTRACT(EPOCH FROM r.replay_lag)::float8 AS replay_lag,
        r.backend_xmin::text AS backend_xmin, age(r.backend_xmin) AS backend_xmin_age, r.reply_time
-  FROM pg_stat_replication r
+  FROM ${WAL_SENDERS} r
  ORDER BY r.application_name, r.pid`,
     slots: `SELECT s.slot_name, s.slot_type, s.plugin, s.database, s.temporary, s.active, s.active_pid,
-       a.application_name || coalesce(' @' || host(a.client_addr), '') AS active_by,
+       CASE WHEN s.active_pid IS NOT NULL THEN
+         (SELECT a.application_name || coalesce(' @' || host(a.client_addr), '') FROM pg_stat_get_activity(s.active_pid) a) END AS active_by,
        s.restart_lsn::text AS restart_lsn,
        pg_wal_lsn_diff(${CURRENT_LSN}, s.restart_lsn)::text AS retained_bytes,
        s.wal_status, s.safe_wal_size::text AS safe_wal_size,
@@ -56,7 +59,6 @@ export function replicationSql(versionNum: number): ReplicationSql {
        s.catalog_xmin::text AS catalog_xmin, age(s.catalog_xmin) AS catalog_xmin_age,
        ${invalidation} AS invalidation_reason
   FROM pg_replication_slots s
-  LEFT JOIN pg_stat_activity a ON a.pid = s.active_pid
  ORDER BY s.slot_name`,
     archiver: `SELECT current_setting('archive_mode') AS archive_mode,
        archived_count, failed_count, last_archived_wal, last_archived_time, last_failed_wal, last_failed_time,

@@ -1,3 +1,5 @@
+import { SOME_LOCK_WAIT, WAL_SENDERS } from '../../db/stat-views.js';
+
 /** Vacuum SQL for PostgreSQL 14 to 18, chosen from server_version_num: one round trip per reading. */
 export interface VacuumSql {
   settings: string;
@@ -61,7 +63,7 @@ export function vacuumSql(versionNum: number): VacuumSql {
        'waiting for lock' AS phase,
        ${sessionColumns('a')}
   FROM pg_stat_activity a
- WHERE a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()
+ WHERE ${SOME_LOCK_WAIT} AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()
    AND (a.backend_type = 'autovacuum worker' OR a.query ~* '^\\s*(vacuum|analyze|cluster)')
    AND a.pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum UNION ALL SELECT pid FROM pg_stat_progress_cluster
                      UNION ALL SELECT pid FROM pg_stat_progress_analyze)`,
@@ -91,7 +93,7 @@ SELECT 'slot-catalog', s.slot_name::text, s.active_pid, NULL, s.catalog_xmin::te
 UNION ALL
 SELECT 'standby', r.application_name::text, r.pid, NULL, r.backend_xmin::text, age(r.backend_xmin), NULL, NULL, r.usename::text,
        'hot_standby_feedback of standby ' || r.application_name || coalesce(' @' || host(r.client_addr), '')
-  FROM pg_stat_replication r WHERE r.backend_xmin IS NOT NULL
+  FROM ${WAL_SENDERS} r WHERE r.backend_xmin IS NOT NULL
 ) h ORDER BY age_xids DESC, kind, id`,
     wraparound: `SELECT d.datname, age(d.datfrozenxid) AS xid_age, mxid_age(d.datminmxid) AS mxid_age, d.datallowconn,
        current_setting('autovacuum_freeze_max_age')::bigint AS freeze_max_age,
