@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { PostgresSource } from '../../src/sources/postgres.js';
+import type { PgSnapshot } from '../../src/sources/types.js';
+import { describeEachMajor } from '../helpers/majors.js';
+import { openSession, roleSettings, type TestSession } from '../helpers/server-sessions.js';
+
+describeEachMajor('the tick statements', (major) => {
+  let sandbox: PostgresSandbox;
+  let source: PostgresSource;
+  const opened: TestSession[] = [];
+
+  before(async () => {
+    sandbox = await startPostgres({ major });
+    await sandbox.query('CREATE TABLE tick_locks (id int)');
+    source = new PostgresSource(roleSettings(sandbox));
+  });
+
+  after(async () => {
+    await source?.close();
+    await Promise.all(opened.map((session) => session.end()));
+    await sandbox?.stop();
+  });
+
+  const tick = async (): Promise<PgSnapshot> => {
+    const outcome = await source.tick();
+    if (outcome.kind !== 'data') throw new Error(`no snapshot: ${outcome.kind === 'error' ? outcome.error.message : 'skipped'}`);
+    return outcome.data;
+  };
+
+  const onMonitoringConnection = async (sql: string): Promise<string[]> => {
+    const outcome = await source.read(async (client) => (await client.query<{ name: string }>(sql)).rows.map((r) => r.name));
+    if (outcome.kind !== 'data') throw new Error('the monitoring connection did not answer');
+    return outcome.data;
+  };
+
+  it('are prepared once on the monitoring connection, and no lock is listed while nothing waits', async () => {
+    const snapshot = await tick();
+    assert.deepEqual(snapshot.waitingLocks, []);
+    const names = await onMonitoringConnection("SELECT name FROM pg_prepared_statements WHERE name LIKE 'pgtop_%' ORDER BY name");
+    assert.deepEqual(names, ['pgtop_activity', 'pgtop_server', 'pgtop_waiting_locks']);
+  });
+
+  it('still read everything, lock waits included, once the prepared statements are gone', async () => {
+    await onMonitoringConnection('DEALLOCATE ALL');
+    const holder = await openSession(sandbox, sandbox.superuser, 'tick-holder');
+    opened.push(holder);
+    await holder.client.query('BEGIN; LOCK TABLE tick_locks IN ACCESS EXCLUSIVE MODE');
+    const waiter = await openSession(sandbox, sandbox.superuser, 'tick-waiter');
+    opened.push(waiter);
+    await waiter.start('SELECT count(*) FROM tick_locks');
+    const snapshot = await tick();
+    assert.deepEqual(snapshot.sessions.find((s) => s.pid === waiter.pid)?.blockedBy, [holder.pid]);
+    assert.deepEqual(
+      snapshot.waitingLocks.filter((l) => l.pid === waiter.pid).map((l) => `${l.lockType} ${l.relation}`),
+      ['relation tick_locks'],
+    );
+  });
+});
