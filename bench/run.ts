@@ -26,6 +26,7 @@ import { round } from './stats.js';
 import { tmuxVersion } from './tmux.js';
 import { Workload } from './workload.js';
 import { measureFloor, prepareFloorRole, statementShares } from './targets.js';
+import { targetNotes } from './target-rows.js';
 
 const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo', 'statements'] as const;
 type Phase = (typeof PHASES)[number];
@@ -180,6 +181,7 @@ async function main(): Promise<number> {
   machine.loadEnd = loadNow();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);
   results.table = buildTable(results);
+  notes.push(...targetNotes(results.table));
   const path = join(repoRoot, 'bench', 'results.json');
   writeResults(path, results);
   process.stdout.write(`\n${formatTable(results.table)}\n\n${formatMachine(machine, results.reactBuild)}\n`);

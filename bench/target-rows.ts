@@ -66,3 +66,19 @@ function notMeasured(r: Results): string[] {
   if (!r.sideBySide.some((run) => run.sessions === 1000)) missing.push('RSS at 1,000 sessions after 10,000 ticks (<= 100 MB, flat)');
   return missing;
 }
+
+/** Why a target is not met, and what would get there: printed under the table when its row says no. */
+export function targetNotes(rows: readonly Row[]): string[] {
+  const failed = (pattern: RegExp): boolean => rows.some((r) => pattern.test(r.figure) && r.holds === 'no');
+  const notes: string[] = [];
+  if (failed(/^server time per tick, .*sessions source/)) {
+    notes.push('sessions source above the floor: its statement builds every row (idle ones with their query text, ages, addresses) where the floor only counts them; sending idle sessions\' texts only when they change and reading pg_stat_database less often would narrow it');
+  }
+  if (failed(/^server time per tick, .*whole monitor/)) {
+    notes.push('whole monitor above the floor: the vacuum (every 5 s) and health (every 15 s) readings each read pg_stat_activity again; taking their counts and horizons from the tick\'s own rows would remove most of that');
+  }
+  if (failed(/^client CPU/)) notes.push('client CPU: parsing and diffing every row every second in JavaScript; not yet profiled');
+  if (failed(/^RSS/)) notes.push('RSS: Node.js with React and Ink loaded starts near 100 MB; a smaller V8 young generation (--max-semi-space-size) and loading the views on first use are not yet measured');
+  if (rows.some((r) => r.value === 'not measured')) notes.push('targets printed as not measured have no measurement in the bench yet');
+  return notes;
+}

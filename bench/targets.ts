@@ -92,7 +92,7 @@ export function describeStatement(query: string): string {
   const text = query.replace(/\s+/g, ' ').trim();
   const known: [RegExp, string][] = [
     [/backend_start_us/, 'sessions (pg_stat_activity)'],
-    [/FROM pg_locks l WHERE NOT l\.granted/, 'lock waits (pg_locks, guarded)'],
+    [/FROM pg_locks l WHERE NOT l\.granted/, 'lock waits (pg_locks)'],
     [/FROM pg_stat_database\)/, 'server and pg_stat_database sums'],
     [/pg_stat_statements/, 'statements (pg_stat_statements)'],
     [/pg_stat_get_wal_senders|pg_stat_wal_receiver|pg_replication_slots|pg_stat_archiver/, 'replication'],

@@ -11,6 +11,9 @@ export const WAL_SENDERS = `(SELECT s.pid, s.usesysid, u.rolname AS usename, s.a
      CROSS JOIN LATERAL pg_stat_get_activity(w.pid) s
      LEFT JOIN pg_roles u ON u.oid = s.usesysid)`;
 
-/** Whether some session waits on a heavyweight lock, from the backends' wait events alone (no rows built). */
+/**
+ * Whether some session waits on a heavyweight lock, from the backends' wait events alone (no rows built).
+ * Each lookup searches the process array: with a thousand sessions it costs about what pg_locks does.
+ */
 export const SOME_LOCK_WAIT = `EXISTS (SELECT 1 FROM pg_stat_get_backend_idset() b
                      WHERE pg_stat_get_backend_wait_event_type(b) = 'Lock')`;

@@ -10,21 +10,11 @@ export interface MonitorSql {
   detail(pid: number): string[];
 }
 
-import { SOME_LOCK_WAIT } from '../db/stat-views.js';
-
 const PG14 = 140000;
 
 /** Whether the monitoring role sees every session's details (wait events, queries). */
 const SEES_ALL = `(pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
          OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))`;
-
-/**
- * Whether some session waits on a heavyweight lock, read from the backends' status without building
- * pg_stat_activity's rows. Wait events are hidden from a role that does not see every session: for it the
- * answer is always yes. Without a Var, the planner evaluates it once and skips reading pg_locks when false.
- */
-const LOCK_WAIT_POSSIBLE = `(NOT ${SEES_ALL}
-         OR ${SOME_LOCK_WAIT})`;
 
 export interface MonitorSqlOptions {
   /**
@@ -72,7 +62,7 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        ${waitStart} AS wait_start,
        EXTRACT(EPOCH FROM now() - ${waitStart})::float8 AS wait_seconds
   FROM pg_locks l
- WHERE NOT l.granted AND ${LOCK_WAIT_POSSIBLE}`,
+ WHERE NOT l.granted`,
     detail: (pid: number) => {
       if (!Number.isInteger(pid) || pid <= 0) throw new Error(`invalid pid ${pid}`);
       const progressViews = ['vacuum', 'analyze', 'create_index', 'cluster', 'basebackup', ...(versionNum >= PG14 ? ['copy'] : [])];

@@ -100,21 +100,25 @@ SELECT 'standby', r.application_name::text, r.pid, NULL, r.backend_xmin::text, a
        current_setting('autovacuum_multixact_freeze_max_age')::bigint AS mxid_freeze_max_age
   FROM pg_database d
  ORDER BY age(d.datfrozenxid) DESC, d.datname`,
-    freezeTables: `SELECT t.table_name, t.xid_age, t.mxid_age, t.freeze_max_age, t.bytes, t.last_vacuum, t.last_autovacuum
-  FROM (SELECT format('%I.%I', n.nspname, c.relname) AS table_name,
+    // The sizes (a stat of every file) only for the tables shown, after the limit.
+    freezeTables: `SELECT t.table_name, t.xid_age, t.mxid_age, t.freeze_max_age, pg_total_relation_size(t.oid) AS bytes,
+       t.last_vacuum, t.last_autovacuum
+  FROM (SELECT * FROM (
+        SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS table_name,
                greatest(age(c.relfrozenxid), age(toast.relfrozenxid)) AS xid_age,
                mxid_age(c.relminmxid) AS mxid_age,
                least(current_setting('autovacuum_freeze_max_age')::bigint,
                      (SELECT o.option_value::bigint FROM pg_options_to_table(c.reloptions) o
                        WHERE o.option_name = 'autovacuum_freeze_max_age')) AS freeze_max_age,
-               pg_total_relation_size(c.oid) AS bytes, s.last_vacuum, s.last_autovacuum
+               s.last_vacuum, s.last_autovacuum
           FROM pg_class c
           JOIN pg_namespace n ON n.oid = c.relnamespace
           LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid
           LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
-         WHERE c.relkind IN ('r', 'm')) t
- ORDER BY t.xid_age::float8 / t.freeze_max_age DESC, t.table_name
- LIMIT ${TABLE_LIMIT}`,
+         WHERE c.relkind IN ('r', 'm')) a
+         ORDER BY a.xid_age::float8 / a.freeze_max_age DESC, a.table_name
+         LIMIT ${TABLE_LIMIT}) t
+ ORDER BY t.xid_age::float8 / t.freeze_max_age DESC, t.table_name`,
     deadTupleTables: `SELECT format('%I.%I', s.schemaname, s.relname) AS table_name, s.n_dead_tup, s.n_live_tup, s.n_mod_since_analyze,
        s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze
   FROM pg_stat_all_tables s
