@@ -1,0 +1,45 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Results } from '../../bench/report.js';
+import { PGTOP_ROLE, type StatementRow } from '../../bench/server-cost.js';
+import { targetNotes, targetRows } from '../../bench/target-rows.js';
+import { describeStatement, statementShares, type ServerTargetRun } from '../../bench/targets.js';
+
+const statement = (query: string, execMs: number, calls = 10): StatementRow => ({ queryid: query, role: PGTOP_ROLE, query, calls, execMs, planMs: 0 });
+
+function results(serverTargets: ServerTargetRun[]): Results {
+  return {
+    generatedAt: '',
+    settings: { seconds: 30, ticks: 100, sessions: [170], sourceTicks: 200, startupRuns: 5 },
+    machine: { cpu: 'x', cores: 2, memoryGiB: 1, node: 'v20', kernel: 'Linux', loadStart: 0 },
+    notes: [],
+    errors: {},
+    frames: [],
+    sourceTicks: [],
+    sideBySide: [],
+    serverTargets,
+    table: [],
+  };
+}
+
+describe('bench targets', () => {
+  test('statement shares: per refresh, largest first, named by what they read', () => {
+    const shares = statementShares([statement('SELECT 1 FROM pg_locks l WHERE NOT l.granted', 10), statement('SELECT query_start_us, backend_start_us FROM x', 30)], PGTOP_ROLE, 10);
+    assert.deepEqual(shares.map((s) => [s.statement, s.msPerRefresh, s.share]), [
+      ['sessions (pg_stat_activity)', 3, 0.75],
+      ['lock waits (pg_locks)', 1, 0.25],
+    ]);
+    assert.equal(describeStatement(`SELECT ${'x'.repeat(100)}`).length, 60);
+  });
+
+  test('server time is judged against the floor of its size, 1.3x without lock waits and 2x with', () => {
+    const floor = { sessions: 170, calls: 100, ms: { floor: 1, all: 3, nonIdle: 2, lockWaits: 0.5 } };
+    const rows = targetRows(results([
+      { sessions: 170, floor, lockWaits: false, serverMsPerTick: 1.3, ticks: 200, shares: [] },
+      { sessions: 170, floor, lockWaits: true, serverMsPerTick: 2.1, ticks: 200, shares: [] },
+    ]));
+    assert.deepEqual(rows.slice(0, 2).map((r) => [r.holds, r.ratio]), [['yes', '1.3x floor'], ['no', '2.1x floor']]);
+    assert.ok(rows.some((r) => r.value === 'not measured' && r.holds === 'no'), 'a target without a figure is printed as not met');
+    assert.ok(targetNotes(rows).some((n) => n.startsWith('sessions source above the floor')));
+  });
+});
