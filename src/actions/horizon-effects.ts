@@ -12,7 +12,7 @@ import { dropSlot, rollbackPrepared, type HorizonOutcome } from './horizon.js';
 export type ReleaseStep = { dialog: Dialog } | { message: string; tone: 'info' | 'error' };
 
 const activeSlotMessage = (name: string, pid: number | null): string =>
-  `slot ${name} is active (its consumer is pid ${pid ?? '?'}): a slot in use cannot be dropped; stop its consumer (the standby or the subscriber) first`;
+  `slot ${name} is active (pid ${pid ?? '?'}): a slot in use cannot be dropped; stop its consumer (standby or subscriber) first`;
 
 /** The drop dialog for a slot, or why it cannot be dropped: an active slot is refused before any dialog. */
 export function dropSlotStep(state: AppState, name: string, fallback: Omit<SlotTarget, 'name'>, activePid: number | null, target: string): ReleaseStep {
@@ -54,12 +54,12 @@ export function releaseStep(state: AppState, holder: HorizonHolder, target: stri
     case 'drop-slot':
       // Only a standby's hot_standby_feedback sets a physical slot's xmin: the standby is where it is released.
       if (holder.kind === 'slot' && holder.pid !== null) {
-        return { message: `slot ${holder.id}'s xmin is the hot_standby_feedback of the standby streaming through it (pid ${holder.pid}): on the standby, end its long queries or transactions (or turn hot_standby_feedback off there)`, tone: 'info' };
+        return { message: `slot ${holder.id}'s xmin is its standby's hot_standby_feedback: end the long queries on the standby (or turn the feedback off there)`, tone: 'info' };
       }
       return dropSlotStep(state, holder.id, { type: null, database: holder.database, retainedBytes: null }, holder.pid, target);
     case 'standby':
       return {
-        message: `standby ${holder.id} holds the horizon through hot_standby_feedback: on the standby, end its long queries or transactions (or turn hot_standby_feedback off there); nothing to do here`,
+        message: `standby ${holder.id}'s hot_standby_feedback holds it: end the long queries on the standby (or turn the feedback off there)`,
         tone: 'info',
       };
   }

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type pg from 'pg';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { createLogicalSlot, PRIMARY_SETTINGS, startStandby, waitForStreaming } from '../../src/sandbox/standby.js';
+import { footer } from '../helpers/e2e-views-screen.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';
 
 let primary: PostgresSandbox;
@@ -38,6 +39,13 @@ test('7 shows the streaming standby and the slots; 8 shows the horizon holders a
   assert.match(replication, /Primary at \d+\/[0-9A-F]+ +WAL/);
   assert.match(replication, /replica_one +physical +replica_one @127\.0\.0\.1/);
   assert.match(replication, /archiver: archive_mode is off/);
+
+  // Slots are listed by name: idle_cdc, then the standby's own slot, which is in use.
+  pgtop.sendKeys('j', 'D');
+  const refused = await pgtop.waitFor((s) => /slot replica_one is active/.test(footer(s)), { what: 'D refused on the active slot' });
+  assert.match(footer(refused), /✗ slot replica_one is active \(pid \d+\): a slot in use cannot be dropped; stop its consumer/, footer(refused));
+  assert.doesNotMatch(refused, /Drop replication slot/, 'no dialog for an active slot');
+  assert.equal((await primary.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'replica_one'")).rows.length, 1);
 
   pgtop.sendKeys('8');
   const vacuum = await pgtop.waitForFrame((s) => /\[8 Vacuum\]/.test(s) && /prepared +forgotten_tx/.test(s) && /slot-catalog +idle_cdc/.test(s), {
