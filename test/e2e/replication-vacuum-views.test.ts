@@ -56,4 +56,25 @@ test('7 shows the streaming standby and the slots; 8 shows the horizon holders a
   assert.match(vacuum, /slot-catalog +idle_cdc .*drop the slot/);
   assert.match(vacuum, /Vacuum now \(autovacuum on, workers \d+ of 3\)/);
   assert.match(vacuum, /postgres +\d+ +0\.0%/);
+
+  // The standby's feedback sets its slot's xmin: it is released on the standby, and X says so.
+  const withFeedback = await pgtop.waitForFrame(/\n *slot +replica_one .*on the standby/, { what: "the standby's slot as a holder released on the standby", timeoutMs: 30_000 });
+  const holders = holderRows(withFeedback);
+  const index = holders.findIndex((row) => /^ *slot +replica_one /.test(row));
+  pgtop.sendKeys('Home', ...Array<string>(index).fill('j'), 'X');
+  const said = await pgtop.waitFor((s) => /hot_standby_feedback/.test(footer(s)), { what: 'X on the feedback holder to say where it is released' });
+  assert.match(footer(said), /slot replica_one's xmin is its standby's hot_standby_feedback: end the long queries on the standby/, footer(said));
+  assert.doesNotMatch(said, /Drop replication slot/, 'no dialog');
 });
+
+/** The rows of view 8's xmin horizon table, in screen order. */
+function holderRows(screen: string): string[] {
+  const lines = screen.split('\n');
+  const title = lines.findIndex((line) => /HOLDER +ID +AGE XIDS/.test(line));
+  const rows: string[] = [];
+  for (const line of lines.slice(title + 1)) {
+    if (!/^ *(session|prepared|slot|slot-catalog|standby) /.test(line)) break;
+    rows.push(line);
+  }
+  return rows;
+}
