@@ -6,7 +6,7 @@ import { describeTarget } from '../config/resolve.js';
 import { ConnectionError } from '../errors.js';
 import { Backoff } from '../db/backoff.js';
 import { monitorSql, type MonitorSql } from './sql.js';
-import { lostPreparedStatement, prepareTickStatements, tickStatements } from './prepared.js';
+import { preparedStatementTrouble, tickStatements, type TickMode } from './prepared.js';
 import { parseDetailQuery, parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
 import type { PgSnapshot } from './types.js';
 
@@ -45,8 +45,8 @@ export interface PostgresSourceOptions {
 export class PostgresSource {
   private client: pg.Client | undefined;
   private sql: MonitorSql | undefined;
-  /** Whether the connection holds the tick's statements prepared. */
-  private prepared = false;
+  /** How the tick sends its statements on this connection. */
+  private mode: TickMode = 'prepare';
   private versionNum = 0;
   private busy = false;
   private readonly backoff = new Backoff(500, 15_000);
@@ -103,8 +103,7 @@ export class PostgresSource {
         queryChars: this.options.queryChars === undefined ? QUERY_PREVIEW_CHARS : this.options.queryChars,
       });
       this.ownPid = row?.pid;
-      this.prepared = await prepareTickStatements(client, this.sql);
-      if (generation !== this.generation) throw new Error('the connection attempt was abandoned');
+      this.mode = 'prepare';
       this.client = client;
       this.appliedTimeoutMs = this.timeoutMs;
       this.backoff.reset();
@@ -189,17 +188,25 @@ export class PostgresSource {
       await client.query(`SET statement_timeout = ${Math.round(timeout)}`);
       this.appliedTimeoutMs = timeout;
     }
-    const send = async (prepared: boolean): Promise<pg.QueryResult<RawRow>[]> => {
-      const statements = [...tickStatements(sql, prepared), ...(detailPid ? sql.detail(detailPid) : [])];
-      return (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
+    const send = async (mode: TickMode): Promise<pg.QueryResult<RawRow>[]> => {
+      const { statements, skip } = tickStatements(sql, mode);
+      const all = [...statements, ...(detailPid ? sql.detail(detailPid) : [])];
+      return ((await client.query(all.join(';\n'))) as unknown as pg.QueryResult<RawRow>[]).slice(skip);
     };
     let results: pg.QueryResult<RawRow>[];
     try {
-      results = await send(this.prepared);
+      results = await send(this.mode);
+      if (this.mode === 'prepare') this.mode = 'execute';
     } catch (error) {
-      if (!this.prepared || !lostPreparedStatement(error)) throw error;
-      this.prepared = false;
-      results = await send(false);
+      const trouble = preparedStatementTrouble(error);
+      if (this.mode === 'text' || !trouble) throw error;
+      // Prepared by an earlier tick that failed after its PREPAREs (they outlive the failed transaction).
+      this.mode = this.mode === 'prepare' && trouble === 'duplicate' ? 'execute' : 'text';
+      results = await send(this.mode).catch((again: unknown) => {
+        if (this.mode !== 'execute' || !preparedStatementTrouble(again)) throw again;
+        this.mode = 'text';
+        return send('text');
+      });
     }
     const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;
     const serverRow = server?.rows[0];

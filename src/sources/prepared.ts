@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { MonitorSql } from './sql.js';
 
 /** The tick's statements, prepared once per connection under these names. */
@@ -7,25 +6,24 @@ type TickStatement = keyof typeof PREPARED_NAMES;
 const TICK_STATEMENTS: TickStatement[] = ['server', 'activity', 'waitingLocks'];
 
 /**
- * Prepares the tick's statements on the connection, so that the server plans them once rather than every
- * tick (planning costs as much as running them). Returns false when the connection does not keep them
- * (a pooler in front of the server), and the tick then sends the statements' text.
+ * How the tick sends its statements: `prepare` (the first tick of a connection) prepares them and runs their
+ * text in the same message, `execute` runs the prepared ones (the server planned them once: planning cost as
+ * much as running them), `text` sends their text (a pooler in front of the server lost them).
  */
-export async function prepareTickStatements(client: pg.Client, sql: MonitorSql): Promise<boolean> {
-  try {
-    await client.query(TICK_STATEMENTS.map((name) => `PREPARE ${PREPARED_NAMES[name]} AS ${sql[name]}`).join(';\n'));
-    return true;
-  } catch {
-    return false;
-  }
+export type TickMode = 'prepare' | 'execute' | 'text';
+
+/** The statements of a tick in `mode`, and how many leading results are not the tick's. */
+export function tickStatements(sql: MonitorSql, mode: TickMode): { statements: string[]; skip: number } {
+  const prepares = mode === 'prepare' ? TICK_STATEMENTS.map((name) => `PREPARE ${PREPARED_NAMES[name]} AS ${sql[name]}`) : [];
+  const tick = TICK_STATEMENTS.map((name) => (mode === 'execute' ? `EXECUTE ${PREPARED_NAMES[name]}` : sql[name]));
+  return { statements: [...prepares, ...tick], skip: prepares.length };
 }
 
-/** The tick's statements as sent: EXECUTEs of the prepared ones, or their text. */
-export function tickStatements(sql: MonitorSql, prepared: boolean): string[] {
-  return TICK_STATEMENTS.map((name) => (prepared ? `EXECUTE ${PREPARED_NAMES[name]}` : sql[name]));
-}
-
-/** The server lost the prepared statements (a pooler switched server connections): text from now on. */
-export function lostPreparedStatement(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '26000';
+/**
+ * Trouble with the prepared statements: `missing` (the server lost them: a pooler switched server
+ * connections), `duplicate` (they exist already), or none.
+ */
+export function preparedStatementTrouble(error: unknown): 'missing' | 'duplicate' | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '26000' ? 'missing' : code === '42P05' ? 'duplicate' : undefined;
 }

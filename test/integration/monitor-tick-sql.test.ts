@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
-import { PostgresSource } from '../../src/sources/postgres.js';
+import { PostgresSource, QUERY_PREVIEW_CHARS } from '../../src/sources/postgres.js';
+import { tickStatements } from '../../src/sources/prepared.js';
+import { monitorSql } from '../../src/sources/sql.js';
 import type { PgSnapshot } from '../../src/sources/types.js';
 import { describeEachMajor } from '../helpers/majors.js';
 import { openSession, roleSettings, type TestSession } from '../helpers/server-sessions.js';
@@ -56,5 +58,21 @@ describeEachMajor('the tick statements', (major) => {
       snapshot.waitingLocks.filter((l) => l.pid === waiter.pid).map((l) => `${l.lockType} ${l.relation}`),
       ['relation tick_locks'],
     );
+  });
+
+  it('read everything when the connection holds the statements already (an earlier tick failed after preparing them)', async () => {
+    const other = new PostgresSource(roleSettings(sandbox));
+    try {
+      const prepared = await other.read(async (client, versionNum) => {
+        const { statements, skip } = tickStatements(monitorSql(versionNum, { queryChars: QUERY_PREVIEW_CHARS }), 'prepare');
+        await client.query(statements.slice(0, skip).join(';\n'));
+      });
+      assert.equal(prepared.kind, 'data');
+      const outcome = await other.tick();
+      assert.equal(outcome.kind, 'data');
+      assert.ok(outcome.kind === 'data' && outcome.data.sessions.length > 0);
+    } finally {
+      await other.close();
+    }
   });
 });
