@@ -78,7 +78,8 @@ export type Dialog =
   | { kind: 'backup'; database: string; target: string; dir: string }
   /** pg_stat_statements_reset(): every statement of every database starts counting again. */
   | { kind: 'statements-reset'; target: string }
-  | { kind: 'help' }
+  /** The keys of the view; `page` counts from 0 when they take more than one page. */
+  | { kind: 'help'; page?: number }
   /** The last messages in full: the footer cuts a long one at the terminal's width. */
   | { kind: 'messages' };
 
