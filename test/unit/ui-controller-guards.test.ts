@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { ProgressTracker, type BackupEvent } from '../../src/backup/progress.js';
+import { ProgressTracker, type BackupEvent } from '../../src/backup/job/progress.js';
 import type { ConnectionSettings } from '../../src/config/types.js';
 import { PostgresSource } from '../../src/sources/postgres.js';
 import type { Session } from '../../src/sources/types.js';
