@@ -39,10 +39,10 @@ export const sessionColumns: readonly ColumnSpec<SessionRow, SessionColumnId>[] 
  */
 export const sessionSqlMinWidth = (width: number): number => Math.max(14, Math.floor(width * 0.3) - 10);
 
-/** The columns for this screen: the pool column only with a PgBouncer connected, and then high in priority. */
+/** The columns for this screen: the pool column only with a PgBouncer connected, and then right after the user. */
 export function sessionColumnsFor(bouncerConfigured: boolean): readonly ColumnSpec<SessionRow, SessionColumnId>[] {
   return bouncerConfigured ? pooledColumns : unpooledColumns;
 }
 
-const pooledColumns = sessionColumns.map((c) => (c.id === 'pool' ? { ...c, priority: 5.5 } : c));
+const pooledColumns = sessionColumns.map((c) => (c.id === 'pool' ? { ...c, priority: 6.5 } : c));
 const unpooledColumns = sessionColumns.filter((c) => c.id !== 'pool');
