@@ -32,11 +32,14 @@ export function helpPage(state: AppState): { entries: { keys: string; descriptio
 /** The hints a footer keeps at any width: how to find every other key, and how to leave. */
 const ESSENTIAL_HINTS = new Set<Binding['command']>(['help', 'quit']);
 
-/** The footer's hints: the keys with a short label that work in this view; essential ones are never dropped. */
-export function footerHints(view: ViewId, readOnly: boolean): { keys: string; label: string; essential: boolean }[] {
+/**
+ * The footer's hints: the keys with a short label that work in this view. Essential ones are never dropped;
+ * `acts` marks the view's actions on a server, kept before the other hints when the line is short.
+ */
+export function footerHints(view: ViewId, readOnly: boolean): { keys: string; label: string; essential: boolean; acts: boolean }[] {
   return bindingsFor(view, readOnly)
     .filter((b) => b.hint)
-    .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '', essential: ESSENTIAL_HINTS.has(b.command) }));
+    .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '', essential: ESSENTIAL_HINTS.has(b.command), acts: b.dangerous === true }));
 }
 
 /** The README's key table, generated from the same bindings. */

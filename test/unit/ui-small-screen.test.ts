@@ -111,6 +111,13 @@ describe('at 80 and 100 columns', () => {
     assert.match(line2, /^ active 2 {2}idle 0 {2}idle-in-xact 1 {2}waiting 1 {2}⚠ disconnected/, line2);
   });
 
+  test("the footer keeps the view's actions before its other hints", () => {
+    const footer = plain(screenLines(state(80, 24))).at(-1) ?? '';
+    assert.match(footer, /c cancel {2}K terminate {2}.*\? help {2}q quit/, footer);
+    const backups = plain(screenLines(state(80, 24, { view: 'backups', message: { text: 'backup verified: shop.dump', tone: 'ok', at: NOW } }))).at(-1) ?? '';
+    assert.match(backups, /b backup {2}x cancel {2}.*\? help {2}q quit +✓ backup verified: shop\.dump/, backups);
+  });
+
   test('a message in the footer leaves ? help and q quit on the line', () => {
     const message = { text: `backup verified: /var/backups/postgresql/pgtop/shop-20240501T120000Z-${'x'.repeat(40)}.dump`, tone: 'ok' as const, at: NOW };
     for (const view of VIEWS) {

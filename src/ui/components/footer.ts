@@ -30,13 +30,13 @@ function messageText(state: AppState): { text: string; tone: (s: string) => stri
 
 /**
  * The keys that work here, and the result of the last action. By priority when the line is short: the
- * essential hints (help, quit, read-only) always, then the message (cut, the rest under m), then the other
- * hints in their order while they fit.
+ * essential hints (help, quit, read-only) always, then the message (cut, the rest under m), then the view's
+ * actions, then the other hints, each where it still fits; all drawn in the keymap's order.
  */
 export function footerLine(state: AppState): string {
   const width = state.terminal.columns;
-  const all = footerHints(state.view, state.readOnly).map((h) => ({ segment: seg(`${h.keys} ${h.label}`), essential: h.essential }));
-  if (state.readOnly) all.push({ segment: seg('read-only', theme.dim), essential: true });
+  const all = footerHints(state.view, state.readOnly).map((h) => ({ segment: seg(`${h.keys} ${h.label}`), essential: h.essential, acts: h.acts }));
+  if (state.readOnly) all.push({ segment: seg('read-only', theme.dim), essential: true, acts: false });
   const essentials = all.filter((h) => h.essential).map((h) => h.segment);
   const message = messageText(state);
   // The leading space, the right margin, and the gap before a message.
@@ -48,10 +48,10 @@ export function footerLine(state: AppState): string {
     room -= displayWidth(text);
   }
   const kept = new Set(essentials);
-  for (const hint of all) {
-    if (hint.essential) continue;
+  const optional = [...all.filter((h) => !h.essential && h.acts), ...all.filter((h) => !h.essential && !h.acts)];
+  for (const hint of optional) {
     const cost = displayWidth(hint.segment.text) + GAP;
-    if (cost > room) break;
+    if (cost > room) continue;
     kept.add(hint.segment);
     room -= cost;
   }
