@@ -6,7 +6,7 @@ import { resolveKey } from '../../src/keymap/router.js';
 import type { Session } from '../../src/sources/types.js';
 import { MIN_COLUMNS, MIN_ROWS } from '../../src/store/layout.js';
 import { reduce } from '../../src/store/reduce.js';
-import { VIEWS, initialState, type AppState, type SessionTarget } from '../../src/store/state.js';
+import { VIEWS, initialState, type AppState, type Dialog, type SessionTarget } from '../../src/store/state.js';
 import { shortTarget } from '../../src/ui/components/header.js';
 import { screenLines } from '../../src/ui/screen-lines.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
@@ -31,19 +31,33 @@ const shown = (lines: string[]): string => plain(lines).join('\n');
 const target = (pid: number): SessionTarget => ({ pid, backendStartUs: '1', queryStartUs: '2', pool: null, user: 'api', database: 'shop', queryExcerpt: 'UPDATE orders SET paid = true' });
 const step = (version: number) => ({ direction: 'up' as const, version, fileName: `00${version}_add_a_rather_long_index_name.sql`, transactional: true, lockTimeoutMs: 5000, statementTimeoutMs: 60000, statementCount: 2 });
 
-/** Every overlay and dialog, each over the view it opens in. */
-const OVERLAYS: [string, Partial<AppState>][] = [
-  ...VIEWS.map((view): [string, Partial<AppState>] => [`help, ${view}`, { view, dialog: { kind: 'help' } }]),
-  ['help, sessions, read-only', { readOnly: true, dialog: { kind: 'help' } }],
-  ['messages', { messages: Array.from({ length: 30 }, (_, i) => ({ text: `message ${i} ${'word '.repeat(i)}`, tone: 'info' as const, at: NOW })), dialog: { kind: 'messages' } }],
-  ['cancel many', { dialog: { kind: 'signal', signal: 'cancel', targets: Array.from({ length: 40 }, (_, i) => target(100 + i)) } }],
-  ['terminate one', { dialog: { kind: 'signal', signal: 'terminate', targets: [target(4290)] } }],
-  ['bouncer', { view: 'pools', dialog: { kind: 'bouncer', command: { action: 'PAUSE', target: 'shop', label: 'database shop' } } }],
-  ['migrate', { view: 'migrations', dialog: { kind: 'migrate', database: 'shop', target: 'db1:5432/shop', role: 'owner', steps: Array.from({ length: 20 }, (_, i) => step(i + 1)), typed: 'sh' } }],
-  ['backup', { view: 'backups', dialog: { kind: 'backup', database: 'shop', target: 'db1:5432/shop', dir: '/var/backups/postgresql/pgtop' } }],
-  ['quit', { view: 'backups', dialog: { kind: 'quit', running: 'a backup' } }],
-  ['statements reset', { view: 'statements', dialog: { kind: 'statements-reset', target: 'db1:5432/shop' } }],
-];
+/** Every overlay and dialog, each over the view it opens in: a dialog kind missing here does not compile. */
+const OVERLAYS_BY_KIND: { [K in Dialog['kind']]: [string, Partial<AppState>][] } = {
+  help: [
+    ...VIEWS.map((view): [string, Partial<AppState>] => [`help, ${view}`, { view, dialog: { kind: 'help' } }]),
+    ['help, sessions, read-only', { readOnly: true, dialog: { kind: 'help' } }],
+  ],
+  messages: [['messages', { messages: Array.from({ length: 30 }, (_, i) => ({ text: `message ${i} ${'word '.repeat(i)}`, tone: 'info' as const, at: NOW })), dialog: { kind: 'messages' } }]],
+  signal: [
+    ['cancel many', { dialog: { kind: 'signal', signal: 'cancel', targets: Array.from({ length: 40 }, (_, i) => target(100 + i)) } }],
+    ['terminate one', { dialog: { kind: 'signal', signal: 'terminate', targets: [target(4290)] } }],
+  ],
+  bouncer: [['bouncer', { view: 'pools', dialog: { kind: 'bouncer', command: { action: 'PAUSE', target: 'shop', label: 'database shop' } } }]],
+  migrate: [['migrate', { view: 'migrations', dialog: { kind: 'migrate', database: 'shop', target: 'db1:5432/shop', role: 'owner', steps: Array.from({ length: 20 }, (_, i) => step(i + 1)), typed: 'sh' } }]],
+  backup: [['backup', { view: 'backups', dialog: { kind: 'backup', database: 'shop', target: 'db1:5432/shop', dir: '/var/backups/postgresql/pgtop' } }]],
+  quit: [['quit', { view: 'backups', dialog: { kind: 'quit', running: 'a backup' } }]],
+  'statements-reset': [['statements reset', { view: 'statements', dialog: { kind: 'statements-reset', target: 'db1:5432/shop' } }]],
+  'drop-slot': [
+    [
+      'drop slot',
+      { view: 'vacuum', dialog: { kind: 'drop-slot', slot: { name: 'a_rather_long_logical_slot_name', type: 'logical', database: 'shop', retainedBytes: 12 * 1024 ** 3 }, target: 'db1:5432/shop', typed: 'a_' } },
+    ],
+  ],
+  'rollback-prepared': [
+    ['rollback prepared', { view: 'vacuum', dialog: { kind: 'rollback-prepared', prepared: { gid: 'order-4312-payment', database: 'shop', owner: 'api', ageXids: 1_200_000, ageSeconds: 86400 * 3 }, target: 'db1:5432/shop' } }],
+  ],
+};
+const OVERLAYS = Object.values(OVERLAYS_BY_KIND).flat();
 
 describe(`at the minimum size, ${MIN_COLUMNS}×${MIN_ROWS}`, () => {
   for (const [name, overrides] of OVERLAYS) {
