@@ -161,6 +161,53 @@ export interface ScreenOptions {
   onExit?: () => Promise<void> | void;
 }
 
+/** The health checks read the directories only when they exist: a monitor started elsewhere has none. */
+function healthSourceFor(options: ScreenOptions): HealthSource {
+  return new HealthSource({
+    settings: options.source.settings,
+    thresholds: options.thresholds ?? defaultThresholds(),
+    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
+    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
+  });
+}
+
+/** The screen's first state, sized to the terminal. */
+function firstState(options: ScreenOptions, stdout: NodeJS.WriteStream): ReturnType<typeof initialState> {
+  return initialState({
+    intervalSeconds: options.intervalSeconds,
+    readOnly: options.readOnly,
+    columns: stdout.columns ?? 80,
+    rows: stdout.rows ?? 24,
+    target: options.source.target,
+    bouncerTarget: options.bouncer?.target,
+    migrationsDir: options.migrationsDir,
+    backupDir: options.backupDir,
+    label: options.label,
+    labelColor: options.labelColor,
+    alertThresholds: alertThresholds(options.thresholds),
+  });
+}
+
+/** Ends the screen on SIGTERM, SIGHUP and SIGINT (with the shell's exit codes) and on a crash; returns the undo. */
+function endOnSignalsAndCrashes(end: (code: number, message?: string) => void, debug: boolean | undefined): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
+  const onCrash = (error: unknown): void => {
+    end(1, `pgtop: unexpected error: ${errorMessage(error)}${debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  };
+}
+
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
 export async function runScreen(options: ScreenOptions): Promise<number> {
   forgetCiEnvironment();
@@ -183,30 +230,16 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     finish = resolve;
   });
   let ending = false;
-  // The health checks read the directories only when they exist: a monitor started elsewhere has none.
-  const health = new HealthSource({
-    settings: options.source.settings,
-    thresholds: options.thresholds ?? defaultThresholds(),
-    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
-    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
-  });
+  const health = healthSourceFor(options);
   const statements = new StatementsSource(options.source.settings);
-  const controller = new Controller(
-    initialState({
-      intervalSeconds: options.intervalSeconds,
-      readOnly: options.readOnly,
-      columns: stdout.columns ?? 80,
-      rows: stdout.rows ?? 24,
-      target: options.source.target,
-      bouncerTarget: options.bouncer?.target,
-      migrationsDir: options.migrationsDir,
-      backupDir: options.backupDir,
-      label: options.label,
-      labelColor: options.labelColor,
-      alertThresholds: alertThresholds(options.thresholds),
-    }),
-    { source: options.source, bouncer: options.bouncer, health, statements, settings: options.source.settings, onQuit: () => end(0) },
-  );
+  const controller = new Controller(firstState(options, stdout), {
+    source: options.source,
+    bouncer: options.bouncer,
+    health,
+    statements,
+    settings: options.source.settings,
+    onQuit: () => end(0),
+  });
   enterAlternateScreen(stdout);
   const restoreConsole = redirectConsole();
   const writer = new FrameWriter(stdout);
@@ -214,15 +247,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
   const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
-  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
-  const onCrash = (error: unknown): void => {
-    end(1, `pgtop: unexpected error: ${errorMessage(error)}${options.debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
+  const stopListening = endOnSignalsAndCrashes(end, options.debug);
 
   function end(code: number, message?: string): void {
     if (ending) return;
@@ -247,10 +272,6 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
 
   controller.start();
   const code = await finished;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
-  process.off('SIGINT', onSignal);
-  process.off('uncaughtException', onCrash);
-  process.off('unhandledRejection', onCrash);
+  stopListening();
   return code;
 }
