@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { alembicProject } from '../helpers/alembic-project.js';
@@ -17,13 +18,12 @@ after(async () => {
   await sandbox?.stop();
 });
 
-const REVISIONS = [
-  { id: 'a1', down: null, message: 'create accounts', upgrade: ['op.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL DEFAULT 0)")'] },
-  { id: 'b2', down: 'a1', message: 'add note', upgrade: ['op.execute("ALTER TABLE accounts ADD COLUMN note text")'] },
-];
+const CREATE_ACCOUNTS = { id: 'a1', down: null, message: 'create accounts', upgrade: ['op.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL DEFAULT 0)")'] };
+const ADD_NOTE = { id: 'b2', down: 'a1', message: 'add note', upgrade: ['op.execute("ALTER TABLE accounts ADD COLUMN note text")'] };
+const REVISIONS = [CREATE_ACCOUNTS, ADD_NOTE];
 
 function startMonitor(database: string, dir: string, extra: string[] = []): PgtopTerminal {
-  return startPgtop(['--interval', '1', '--alembic', dir, ...extra, sandbox.uri(database)], { columns: 160, rows: 40 });
+  return startPgtop(['--interval', '1', ...(extra.includes('--migrations-dir') ? [] : ['--alembic', dir]), ...extra, sandbox.uri(database)], { columns: 160, rows: 40 });
 }
 
 async function openMigrationsView(terminal: PgtopTerminal): Promise<string> {
@@ -86,7 +86,8 @@ describe('the Migrations view with an Alembic project', () => {
   });
 
   test('a session holding the table is shown as the blocker while the child waits, and x cancels the run', { timeout: 120_000 }, async () => {
-    const dir = alembicProject(REVISIONS);
+    // The revision turns lock_timeout off for itself, so that it waits until x however slow the machine is.
+    const dir = alembicProject([CREATE_ACCOUNTS, { ...ADD_NOTE, upgrade: ['op.execute("SET LOCAL lock_timeout = 0")', ...ADD_NOTE.upgrade] }]);
     const blocker = new pg.Client({ connectionString: sandbox.uri('blocked'), application_name: 'test-blocker' });
     blocker.on('error', () => undefined);
     await blocker.connect();
@@ -106,7 +107,7 @@ describe('the Migrations view with an Alembic project', () => {
       terminal.sendKeys('Enter');
       const blocked = await terminal.waitFor(new RegExp(`blocked by pid ${blockerPid}\\b`), { what: 'the blocker shown while the child waits', timeoutMs: 30_000 });
       assert.match(blocked, /test-blocker/);
-      assert.match(blocked, /alembic upgrade running \(attempt \d of 4/);
+      assert.match(blocked, /alembic upgrade running \(attempt 1 of 4/);
 
       terminal.sendKeys('x');
       await terminal.waitFor(/✗ cancelled; the database is at a1/, { what: 'the run cancelled', timeoutMs: 30_000 });
@@ -120,9 +121,9 @@ describe('the Migrations view with an Alembic project', () => {
     }
   });
 
-  test('--read-only: a and x are not offered and do nothing; d still shows the SQL', { timeout: 90_000 }, async () => {
+  test('found from --migrations-dir (alembic.ini above it); --read-only: a and x are not offered and do nothing; d still shows the SQL', { timeout: 90_000 }, async () => {
     const dir = alembicProject(REVISIONS);
-    const terminal = startMonitor('watched', dir, ['--read-only']);
+    const terminal = startMonitor('watched', dir, ['--read-only', '--migrations-dir', join(dir, 'migrations', 'versions')]);
     try {
       const status = await openMigrationsView(terminal);
       assert.doesNotMatch(footer(status), /apply|cancel/, footer(status));
