@@ -24,5 +24,7 @@ export type ActionCommand =
   | 'backups.cancel'
   | 'backups.verify'
   | 'statements.reset'
+  | 'replication.dropSlot'
+  | 'vacuum.release'
   | 'plan.show'
   | 'quit';

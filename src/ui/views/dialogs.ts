@@ -8,6 +8,7 @@ import { dialogStyle, overlayBox } from '../components/overlay.js';
 import { theme } from '../theme.js';
 import { formatTimeout } from '../../migrate/describe.js';
 import { DEFAULT_CHILD_TIMEOUTS } from '../../migrate/alembic/child-env.js';
+import { dropSlotBox, rollbackPreparedBox } from './horizon-dialogs.js';
 
 const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
   PAUSE: 'PgBouncer waits for its transactions to finish, then holds new queries until RESUME.',
@@ -148,6 +149,8 @@ const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   signal: signalBox,
   quit: quitBox,
   'statements-reset': statementsResetBox,
+  'drop-slot': dropSlotBox,
+  'rollback-prepared': rollbackPreparedBox,
 };
 
 /** The body with the open dialog drawn over it. */
