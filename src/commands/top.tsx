@@ -33,6 +33,8 @@ Options:
   --interval SECS         refresh every SECS seconds (0.5 to 60, default 2)
   --read-only             offer and run no action that changes anything
   --migrations-dir DIR    the Migrations view's directory (default ./migrations)
+  --alembic PATH          the Migrations view shows this Alembic project (its directory or alembic.ini;
+                          default: an alembic.ini in or above the migrations directory)
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
@@ -107,6 +109,7 @@ export async function runTop(argv: string[]): Promise<number> {
     readOnly: options.readOnly,
     debug: parsed.flags.debug === true,
     migrationsDir: options.migrationsDir,
+    alembic: options.alembic,
     backupDir: options.backupDir,
     theme: options.theme,
     colour: colourWanted(argv, process.env),
@@ -148,6 +151,8 @@ export interface ScreenOptions {
   debug: boolean;
   /** Where the Migrations and Backups views look (default ./migrations and ./backups). */
   migrationsDir?: string;
+  /** The Alembic project the Migrations view shows instead of pgtop's own files. */
+  alembic?: string;
   backupDir?: string;
   /** The health checks' thresholds (the defaults when absent). */
   thresholds?: Thresholds;
@@ -181,6 +186,7 @@ function firstState(options: ScreenOptions, stdout: NodeJS.WriteStream): ReturnT
     target: options.source.target,
     bouncerTarget: options.bouncer?.target,
     migrationsDir: options.migrationsDir,
+    ...(options.alembic !== undefined ? { alembic: options.alembic } : {}),
     backupDir: options.backupDir,
     label: options.label,
     labelColor: options.labelColor,

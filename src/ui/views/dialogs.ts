@@ -1,12 +1,13 @@
 import { helpPage } from '../../keymap/help.js';
 import type { BouncerAction } from '../../db/admin-commands.js';
-import type { AppState, Dialog } from '../../store/state.js';
+import type { AlembicPlan, AppState, Dialog } from '../../store/state.js';
 import { VIEW_TITLES } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { fit, truncate, wrap } from '../../text/width.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
 import { theme } from '../theme.js';
 import { formatTimeout } from '../../migrate/describe.js';
+import { DEFAULT_CHILD_TIMEOUTS } from '../../migrate/alembic/child-env.js';
 import { dropSlotBox, rollbackPreparedBox } from './horizon-dialogs.js';
 
 const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
@@ -55,7 +56,25 @@ function bouncerBox(state: AppState, body: string[], dialog: DialogOf<'bouncer'>
   return overlayBox(body, state.terminal.columns, `${action} ${sanitizeOneLine(label)}?`, lines, dialogStyle);
 }
 
+function alembicBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>, plan: AlembicPlan): string[] {
+  const room = Math.max(1, body.length - 10);
+  const revisions = plan.revisions.slice(0, room).map((r) => `${fit(sanitizeOneLine(r.revision), 14)} ${sanitizeOneLine(r.message)}`);
+  if (plan.revisions.length > room) revisions.push(`… and ${plan.revisions.length - room} more`);
+  const lines = [
+    `target ${sanitizeOneLine(dialog.target)} as ${sanitizeOneLine(dialog.role)}`,
+    `alembic upgrade ${sanitizeOneLine(plan.upgradeTo)} in ${sanitizeOneLine(plan.project)}, from ${sanitizeOneLine(plan.from.join(', ') || '<base>')}`,
+    `under the maintenance lock, lock_timeout ${formatTimeout(DEFAULT_CHILD_TIMEOUTS.lockTimeoutMs)}, statement_timeout ${formatTimeout(DEFAULT_CHILD_TIMEOUTS.statementTimeoutMs)}; x cancels`,
+    '',
+    ...revisions,
+    '',
+    `Type the database name (${sanitizeOneLine(dialog.database)}) and Enter to upgrade; Esc cancels.`,
+    `> ${sanitizeOneLine(dialog.typed)}█`,
+  ];
+  return overlayBox(body, state.terminal.columns, `Run ${plan.revisions.length} Alembic revision${plan.revisions.length === 1 ? '' : 's'}?`, lines, dialogStyle);
+}
+
 function migrateBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>): string[] {
+  if (dialog.alembic) return alembicBox(state, body, dialog, dialog.alembic);
   const room = Math.max(1, body.length - 8);
   const steps = dialog.steps.slice(0, room).map(
     (step) =>
