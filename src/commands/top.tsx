@@ -33,6 +33,8 @@ Options:
   --interval SECS         refresh every SECS seconds (0.5 to 60, default 2)
   --read-only             offer and run no action that changes anything
   --migrations-dir DIR    the Migrations view's directory (default ./migrations)
+  --alembic PATH          the Migrations view shows this Alembic project (its directory or alembic.ini;
+                          default: an alembic.ini in or above the migrations directory)
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
@@ -107,6 +109,7 @@ export async function runTop(argv: string[]): Promise<number> {
     readOnly: options.readOnly,
     debug: parsed.flags.debug === true,
     migrationsDir: options.migrationsDir,
+    alembic: options.alembic,
     backupDir: options.backupDir,
     theme: options.theme,
     colour: colourWanted(argv, process.env),
@@ -148,6 +151,8 @@ export interface ScreenOptions {
   debug: boolean;
   /** Where the Migrations and Backups views look (default ./migrations and ./backups). */
   migrationsDir?: string;
+  /** The Alembic project the Migrations view shows instead of pgtop's own files. */
+  alembic?: string;
   backupDir?: string;
   /** The health checks' thresholds (the defaults when absent). */
   thresholds?: Thresholds;
@@ -159,6 +164,54 @@ export interface ScreenOptions {
   labelColor?: BaseColor;
   /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
+}
+
+/** The health checks read the directories only when they exist: a monitor started elsewhere has none. */
+function healthSourceFor(options: ScreenOptions): HealthSource {
+  return new HealthSource({
+    settings: options.source.settings,
+    thresholds: options.thresholds ?? defaultThresholds(),
+    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
+    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
+  });
+}
+
+/** The screen's first state, sized to the terminal. */
+function firstState(options: ScreenOptions, stdout: NodeJS.WriteStream): ReturnType<typeof initialState> {
+  return initialState({
+    intervalSeconds: options.intervalSeconds,
+    readOnly: options.readOnly,
+    columns: stdout.columns ?? 80,
+    rows: stdout.rows ?? 24,
+    target: options.source.target,
+    bouncerTarget: options.bouncer?.target,
+    migrationsDir: options.migrationsDir,
+    ...(options.alembic !== undefined ? { alembic: options.alembic } : {}),
+    backupDir: options.backupDir,
+    label: options.label,
+    labelColor: options.labelColor,
+    alertThresholds: alertThresholds(options.thresholds),
+  });
+}
+
+/** Ends the screen on SIGTERM, SIGHUP and SIGINT (with the shell's exit codes) and on a crash; returns the undo. */
+function endOnSignalsAndCrashes(end: (code: number, message?: string) => void, debug: boolean | undefined): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
+  const onCrash = (error: unknown): void => {
+    end(1, `pgtop: unexpected error: ${errorMessage(error)}${debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  };
 }
 
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
@@ -183,30 +236,16 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     finish = resolve;
   });
   let ending = false;
-  // The health checks read the directories only when they exist: a monitor started elsewhere has none.
-  const health = new HealthSource({
-    settings: options.source.settings,
-    thresholds: options.thresholds ?? defaultThresholds(),
-    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
-    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
-  });
+  const health = healthSourceFor(options);
   const statements = new StatementsSource(options.source.settings);
-  const controller = new Controller(
-    initialState({
-      intervalSeconds: options.intervalSeconds,
-      readOnly: options.readOnly,
-      columns: stdout.columns ?? 80,
-      rows: stdout.rows ?? 24,
-      target: options.source.target,
-      bouncerTarget: options.bouncer?.target,
-      migrationsDir: options.migrationsDir,
-      backupDir: options.backupDir,
-      label: options.label,
-      labelColor: options.labelColor,
-      alertThresholds: alertThresholds(options.thresholds),
-    }),
-    { source: options.source, bouncer: options.bouncer, health, statements, settings: options.source.settings, onQuit: () => end(0) },
-  );
+  const controller = new Controller(firstState(options, stdout), {
+    source: options.source,
+    bouncer: options.bouncer,
+    health,
+    statements,
+    settings: options.source.settings,
+    onQuit: () => end(0),
+  });
   enterAlternateScreen(stdout);
   const restoreConsole = redirectConsole();
   const writer = new FrameWriter(stdout);
@@ -214,15 +253,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
   const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
-  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
-  const onCrash = (error: unknown): void => {
-    end(1, `pgtop: unexpected error: ${errorMessage(error)}${options.debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
+  const stopListening = endOnSignalsAndCrashes(end, options.debug);
 
   function end(code: number, message?: string): void {
     if (ending) return;
@@ -247,10 +278,6 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
 
   controller.start();
   const code = await finished;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
-  process.off('SIGINT', onSignal);
-  process.off('uncaughtException', onCrash);
-  process.off('unhandledRejection', onCrash);
+  stopListening();
   return code;
 }
