@@ -6,6 +6,7 @@ import { applyIfNamed, cancelBackup, confirmApply, confirmBackup, verifySelected
 import { confirmPoolAction, runBouncer } from './pool-effects.js';
 import { confirmKillClient, confirmSignal, runSignal } from './session-effects.js';
 import { confirmStatementsReset, runStatementsReset, showPlan } from './statements-effects.js';
+import { switchTarget } from './target-effects.js';
 
 type Handler = (ctx: EffectContext) => void;
 
@@ -77,6 +78,7 @@ const INTENT_HANDLERS: { [K in IntentKind]: (ctx: EffectContext, intent: Extract
     ctx.dispatch({ type: 'dialog-close' });
     tell(ctx, 'the terminal is too small to show the dialog: nothing was done');
   },
+  'switch-target': (ctx) => switchTarget(ctx),
   none: () => undefined,
 };
 

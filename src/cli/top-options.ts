@@ -1,6 +1,6 @@
 import { THEMES, type Profile, type ThemeName } from '../config/config-file.js';
 import { UsageError } from '../errors.js';
-import { resolveReadOnly } from '../config/profile.js';
+import { profileBouncer, resolveReadOnly } from '../config/profile.js';
 import { numberFlag } from './flags.js';
 import { profileSetup, type ParsedCommand } from './parse.js';
 
@@ -42,7 +42,7 @@ export function resolveTopOptions(parsed: ParsedCommand, argv: readonly string[]
     profile,
     intervalSeconds: numberFlag('interval', str(parsed.flags.interval), profile?.intervalSeconds ?? 2, 0.5, 60),
     readOnly: resolveReadOnly(readOnlyFlag, profile),
-    bouncerTarget: str(parsed.flags.pgbouncer) ?? profile?.pgbouncer ?? (env.PGTOP_PGBOUNCER || undefined),
+    bouncerTarget: str(parsed.flags.pgbouncer) ?? profileBouncer(profile) ?? (env.PGTOP_PGBOUNCER || undefined),
     migrationsDir: str(parsed.flags.migrationsDir) ?? profile?.migrationsDir ?? 'migrations',
     backupDir: str(parsed.flags.backupDir) ?? profile?.backupDir ?? 'backups',
     theme: (themeFlag as ThemeName | undefined) ?? profile?.theme ?? config.theme ?? 'dark',
