@@ -22,5 +22,7 @@ export type ActionCommand =
   | 'backups.cancel'
   | 'backups.verify'
   | 'statements.reset'
+  | 'replication.dropSlot'
+  | 'vacuum.release'
   | 'plan.show'
   | 'quit';

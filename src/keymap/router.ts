@@ -2,9 +2,10 @@ import type { Intent } from '../actions/intents.js';
 import { isStateCommand } from '../store/commands.js';
 import type { AppEvent } from '../store/events.js';
 import { tooSmall } from '../store/layout.js';
-import type { AppState } from '../store/state.js';
+import { TYPED_DIALOGS, type AppState } from '../store/state.js';
 import { commandFor } from './bindings.js';
 import { completeTarget } from '../store/targets.js';
+import { keyLabel } from './keys.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
 export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'picker' | 'filter' | 'detail' | 'table';
@@ -23,13 +24,21 @@ const isPrintable = (text: string): boolean => text !== '' && /^[^\p{C}]+$/u.tes
 const detailPage = (state: AppState): number => Math.max(1, state.terminal.rows - 14);
 const draftOf = (state: AppState): string => (state.view === 'statements' ? state.statements.filterDraft : state.sessions.filterDraft) ?? '';
 const pickerDraftOf = (state: AppState): string => state.targets.pickerDraft ?? '';
-const typedOf = (state: AppState): string => (state.dialog?.kind === 'migrate' ? state.dialog.typed : '');
+const typedOf = (state: AppState): string => (state.dialog && 'typed' in state.dialog ? state.dialog.typed : '');
+const isTypedDialog = (kind: string): boolean => (TYPED_DIALOGS as readonly string[]).includes(kind);
 
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
 function tableIntent(state: AppState, key: string): Intent {
   const command = commandFor(key, state.view, state.readOnly);
-  if (!command) return NONE;
+  if (!command) return state.readOnly ? readOnlyRefusal(state, key) : NONE;
   return isStateCommand(command) ? dispatch({ type: 'command', command }) : { kind: 'act', command };
+}
+
+/** A key that would change the server, pressed in read-only mode: nothing is done, and the footer says why. */
+function readOnlyRefusal(state: AppState, key: string): Intent {
+  if (!commandFor(key, state.view, false)) return NONE;
+  const text = `${keyLabel(key)}: pgtop is read-only (--read-only, or read_only in the profile): keys that change the server are off`;
+  return dispatch({ type: 'message', text, tone: 'info', at: state.now });
 }
 
 export const MODES: Record<KeyMode, ModeKeys> = {
@@ -85,7 +94,7 @@ export function keyMode(state: AppState): KeyMode {
   if (tooSmall(state)) return 'too-small';
   const dialog = state.dialog?.kind;
   if (dialog === 'help' || dialog === 'messages') return 'overlay';
-  if (dialog === 'migrate') return 'typed-confirm';
+  if (isTypedDialog(dialog ?? '')) return 'typed-confirm';
   if (dialog) return 'confirm';
   if (state.targets.pickerDraft !== undefined) return 'picker';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';

@@ -1,4 +1,4 @@
-import { alertThresholds, replicationAlerts } from './replication-alerts.js';
+import { replicationAlerts } from './replication-alerts.js';
 import type { AppState, ViewId } from './state.js';
 import { targetLineCount } from './targets.js';
 
@@ -91,9 +91,7 @@ export function tableRows(state: AppState, view: ViewId = state.view): number {
   }
 }
 
-const thresholds = alertThresholds();
-
 /** What in replication and vacuum is wrong now: the header's warning line, when there is any. */
 export function replicationFindings(state: AppState): string[] {
-  return replicationAlerts(state.replication.snapshot, state.vacuum.snapshot, thresholds);
+  return replicationAlerts(state.replication.snapshot, state.vacuum.snapshot, state.replication.thresholds);
 }

@@ -61,3 +61,6 @@ export function pickerLine(state: AppState): string {
     '   ',
   );
 }
+
+/** ` on replica1` when pgtop watches several servers: every confirmation names the target it acts on. */
+export const onTarget = (state: AppState): string => (state.targets.current === undefined ? '' : ` on ${sanitizeOneLine(state.targets.current)}`);

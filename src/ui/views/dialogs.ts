@@ -5,8 +5,10 @@ import { VIEW_TITLES } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { fit, truncate, wrap } from '../../text/width.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
+import { onTarget } from '../components/target-lines.js';
 import { theme } from '../theme.js';
 import { formatTimeout } from '../../migrate/describe.js';
+import { dropSlotBox, rollbackPreparedBox } from './horizon-dialogs.js';
 
 const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
   PAUSE: 'PgBouncer waits for its transactions to finish, then holds new queries until RESUME.',
@@ -28,9 +30,6 @@ function helpBox(state: AppState, body: string[]): string[] {
   lines.push('', 'any key closes this help');
   return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
 }
-
-/** ` on replica1` when pgtop watches several servers: every confirmation names the one it acts on. */
-const onTarget = (state: AppState): string => (state.targets.current === undefined ? '' : ` on ${sanitizeOneLine(state.targets.current)}`);
 
 /** The line that says where an action runs, when pgtop watches several servers. */
 const whereLines = (state: AppState, what: string): string[] =>
@@ -138,6 +137,8 @@ const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   signal: signalBox,
   quit: quitBox,
   'statements-reset': statementsResetBox,
+  'drop-slot': dropSlotBox,
+  'rollback-prepared': rollbackPreparedBox,
 };
 
 /** The body with the open dialog drawn over it. */
