@@ -1,11 +1,7 @@
 import type { ConnectionSettings } from '../config/types.js';
-import {
-  AdminConsoleError,
-  connectAdminConsole,
-  quoteAdminIdentifier,
-  type AdminConsole,
-  type AdminConsoleOptions,
-} from '../db/admin-console.js';
+import type { AdminConsoleOptions } from '../db/admin-client.js';
+import { connectAdminConsole, quoteAdminIdentifier, type AdminConsole } from '../db/admin-console.js';
+import { AdminConsoleError } from '../db/admin-console-error.js';
 import type { BouncerAction, BouncerDatabaseAction } from '../db/admin-commands.js';
 import { errorMessage } from '../errors.js';
 import { parseVersion } from '../sources/pgbouncer-parse.js';

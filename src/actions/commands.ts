@@ -18,6 +18,8 @@ export type ActionCommand =
   | 'session.killClient'
   | PoolCommand
   | 'migrations.apply'
+  | 'migrations.cancel'
+  | 'migrations.dryRun'
   | 'backups.start'
   | 'backups.cancel'
   | 'backups.verify'

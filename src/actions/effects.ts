@@ -2,7 +2,7 @@ import type { Dialog } from '../store/state.js';
 import { POOL_COMMANDS, type ActionCommand, type PoolCommand } from './commands.js';
 import { tell, type EffectContext } from './effect-context.js';
 import type { Intent, IntentKind } from './intents.js';
-import { applyIfNamed, cancelBackup, confirmApply, confirmBackup, verifySelectedBackup } from './maintenance-effects.js';
+import { alembicDryRun, applyIfNamed, cancelBackup, cancelMigration, confirmApply, confirmBackup, verifySelectedBackup } from './maintenance-effects.js';
 import { confirmPoolAction, runBouncer } from './pool-effects.js';
 import { confirmDropSlot, confirmRelease, runDropSlot, runRollbackPrepared } from './horizon-effects.js';
 import { confirmKillClient, confirmSignal, runSignal } from './session-effects.js';
@@ -22,6 +22,8 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
   'session.killClient': confirmKillClient,
   ...poolHandlers,
   'migrations.apply': confirmApply,
+  'migrations.cancel': cancelMigration,
+  'migrations.dryRun': alembicDryRun,
   'backups.start': confirmBackup,
   'backups.cancel': cancelBackup,
   'backups.verify': verifySelectedBackup,
@@ -36,6 +38,8 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
 function runningJob(ctx: EffectContext): string | undefined {
   const state = ctx.getState();
   if (state.migrations.run && !state.migrations.run.finished) return 'a migration';
+  const alembicRun = state.migrations.alembic?.run;
+  if (alembicRun && !alembicRun.finished) return alembicRun.dryRun ? 'an Alembic dry run' : 'an Alembic upgrade';
   if (state.backups.job && !state.backups.job.finished) return 'a backup';
   return undefined;
 }

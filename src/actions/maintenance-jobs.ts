@@ -12,6 +12,7 @@ import type { MigrationRunResult } from '../migrate/types.js';
 import type { AppEvent } from '../store/events.js';
 import type { AppState, Dialog } from '../store/state.js';
 import { describeTarget } from '../config/resolve.js';
+import { alembicDialog, loadAlembicStatus, runAlembicJob } from './alembic-job.js';
 
 type Dispatch = (event: AppEvent) => void;
 
@@ -59,8 +60,10 @@ export class MaintenanceJobs {
     return this.backup !== undefined;
   }
 
-  async refreshMigrations(dir: string): Promise<void> {
+  /** Reads the view's migrations: the Alembic project's when there is one, else pgtop's own files in `dir`. */
+  async refreshMigrations(dir: string, alembic?: string): Promise<void> {
     if (this.closing) return;
+    if (alembic !== undefined) return loadAlembicStatus(this.settings, alembic, this.dispatch);
     this.dispatch({ type: 'migrations-loading' });
     try {
       const status = await readMigrationStatus({ settings: this.settings, dir });
@@ -73,6 +76,7 @@ export class MaintenanceJobs {
   /** The confirmation dialog for `a`, or a reason why there is nothing to confirm. */
   applyDialog(state: AppState): { dialog: Dialog } | { message: string; error?: boolean } {
     if (this.migration) return { message: 'a migration run is already under way' };
+    if (state.migrations.alembic) return alembicDialog(this.settings, state.migrations.alembic);
     const status = state.migrations.status;
     if (!status) return state.migrations.error ? { message: state.migrations.error, error: true } : { message: 'the migrations are still being read' };
     if (status.refusals.length > 0) return { message: `cannot apply: ${status.refusals[0]?.message ?? ''}`, error: true };
@@ -93,23 +97,46 @@ export class MaintenanceJobs {
     if (this.migration) return;
     const abort = new AbortController();
     this.dispatch({ type: 'migration-started', at: this.now() });
-    const done = applyMigrations({
+    const summary = applyMigrations({
       settings: this.settings,
       dir,
       expectVersions: versions,
       signal: abort.signal,
       onEvent: (event) => this.dispatch({ type: 'migration-event', event, at: this.now() }),
-    })
-      .then(
-        (result) => migrationSummary(result),
-        (error: unknown) => ({ ok: false, message: errorMessage(error) }),
-      )
-      .then(async (summary) => {
-        this.dispatch({ type: 'migration-finished', ...summary, at: this.now() });
-        this.dispatch({ type: 'message', text: summary.message, tone: summary.ok ? 'ok' : 'error', at: this.now() });
-        this.migration = undefined;
-        await this.refreshMigrations(dir);
-      });
+    }).then(
+      (result) => migrationSummary(result),
+      (error: unknown) => ({ ok: false, message: errorMessage(error) }),
+    );
+    this.trackMigration(abort, summary, (ended) => {
+      this.dispatch({ type: 'migration-finished', ...ended, at: this.now() });
+      return this.refreshMigrations(dir);
+    });
+  }
+
+  /**
+   * `alembic upgrade head` (the revisions the user confirmed) or, for a dry run, its offline SQL; in
+   * the same slot as pgtop's own migrations, so that one run at a time, quit and `x` treat both alike.
+   */
+  startAlembic(path: string, options: { revisions?: readonly string[]; dryRun: boolean }): void {
+    if (this.migration) return;
+    const abort = new AbortController();
+    const summary = runAlembicJob({ settings: this.settings, path, revisions: options.revisions, dryRun: options.dryRun, signal: abort.signal, dispatch: this.dispatch, now: this.now });
+    this.trackMigration(abort, summary, () => (options.dryRun ? Promise.resolve() : this.refreshMigrations('', path)));
+  }
+
+  /** Cancels the running migration (its statement is cancelled, an Alembic child stopped); false when none runs. */
+  cancelMigration(): boolean {
+    if (!this.migration) return false;
+    this.migration.abort.abort();
+    return true;
+  }
+
+  private trackMigration(abort: AbortController, summary: Promise<{ ok: boolean; message: string }>, after: (summary: { ok: boolean; message: string }) => Promise<void>): void {
+    const done = summary.then(async (ended) => {
+      this.dispatch({ type: 'message', text: ended.message, tone: ended.ok ? 'ok' : 'error', at: this.now() });
+      this.migration = undefined;
+      await after(ended);
+    });
     this.migration = { abort, done };
   }
 
@@ -148,7 +175,7 @@ export class MaintenanceJobs {
       )
       .then(async (summary) => {
         this.dispatch({ type: 'backup-finished', ...summary, at: this.now() });
-        this.dispatch({ type: 'message', text: summary.message.split('\n')[0] ?? '', tone: summary.ok ? 'ok' : 'error', at: this.now() });
+        this.dispatch({ type: 'message', text: summary.message, tone: summary.ok ? 'ok' : 'error', at: this.now() });
         this.backup = undefined;
         await this.refreshBackups(dir);
       });

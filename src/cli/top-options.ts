@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { findAlembicIni } from '../migrate/alembic/project.js';
 import { THEMES, type Profile, type ThemeName } from '../config/config-file.js';
 import { UsageError } from '../errors.js';
 import { profileBouncer, resolveReadOnly } from '../config/profile.js';
@@ -9,6 +11,7 @@ export const topFlags = {
   readOnly: { type: 'boolean' },
   pgbouncer: { type: 'string' },
   migrationsDir: { type: 'string' },
+  alembic: { type: 'string' },
   backupDir: { type: 'string' },
   theme: { type: 'string' },
   threshold: { type: 'string', isMultiple: true },
@@ -22,6 +25,8 @@ export interface TopOptions {
   /** The PgBouncer console: --pgbouncer, the profile's, PGTOP_PGBOUNCER. */
   bouncerTarget?: string;
   migrationsDir: string;
+  /** The Alembic project the Migrations view shows: --alembic, or an alembic.ini in or above the migrations directory. */
+  alembic: string | undefined;
   backupDir: string;
   /** --theme, else the profile's, else the file's, else dark. */
   theme: ThemeName;
@@ -38,13 +43,25 @@ export function resolveTopOptions(parsed: ParsedCommand, argv: readonly string[]
   }
   // meow reads an absent boolean as false: only the argv tells an explicit --no-read-only apart.
   const readOnlyFlag = argv.includes('--no-read-only') ? false : parsed.flags.readOnly === true ? true : undefined;
+  const migrationsDir = str(parsed.flags.migrationsDir) ?? profile?.migrationsDir ?? 'migrations';
   return {
     profile,
     intervalSeconds: numberFlag('interval', str(parsed.flags.interval), profile?.intervalSeconds ?? 2, 0.5, 60),
     readOnly: resolveReadOnly(readOnlyFlag, profile),
     bouncerTarget: str(parsed.flags.pgbouncer) ?? profileBouncer(profile) ?? (env.PGTOP_PGBOUNCER || undefined),
-    migrationsDir: str(parsed.flags.migrationsDir) ?? profile?.migrationsDir ?? 'migrations',
+    migrationsDir,
+    alembic: alembicProjectFor(str(parsed.flags.alembic), migrationsDir),
     backupDir: str(parsed.flags.backupDir) ?? profile?.backupDir ?? 'backups',
     theme: (themeFlag as ThemeName | undefined) ?? profile?.theme ?? config.theme ?? 'dark',
   };
+}
+
+/** --alembic must lead to an alembic.ini; without it, one in or above an existing migrations directory is used. */
+export function alembicProjectFor(flag: string | undefined, migrationsDir: string): string | undefined {
+  if (flag !== undefined) {
+    const ini = findAlembicIni(flag);
+    if (!ini) throw new UsageError(`--alembic ${flag}: no alembic.ini there or in any directory above it. Give the Alembic project's directory or its alembic.ini. Try: pgtop --help`);
+    return ini;
+  }
+  return existsSync(migrationsDir) ? findAlembicIni(migrationsDir) : undefined;
 }

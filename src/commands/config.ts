@@ -20,7 +20,8 @@ show   prints what pgtop would use after flags, the profile, the environment and
 
 Options:
   --json                  print JSON
-  --interval, --read-only, --pgbouncer, --migrations-dir, --backup-dir, --theme, --threshold   as for pgtop
+  --interval, --read-only, --pgbouncer, --migrations-dir, --alembic, --backup-dir, --theme, --threshold
+                          as for pgtop
 ${connectionHelp}`;
 
 export const configFlags = { ...topFlags, json: { type: 'boolean' } } as const;
@@ -57,6 +58,7 @@ function showDocument(argv: string[], env: NodeJS.ProcessEnv): { doc: Record<str
     interval: options.intervalSeconds,
     read_only: options.readOnly,
     migrations_dir: options.migrationsDir,
+    alembic: options.alembic ?? null,
     backup_dir: options.backupDir,
     label: profile?.label ?? null,
     color: profile?.color ?? null,

@@ -35,6 +35,8 @@ Options:
   --interval SECS         refresh every SECS seconds (0.5 to 60, default 2)
   --read-only             offer and run no action that changes anything
   --migrations-dir DIR    the Migrations view's directory (default ./migrations)
+  --alembic PATH          the Migrations view shows this Alembic project (its directory or alembic.ini;
+                          default: an alembic.ini in or above the migrations directory)
   --backup-dir DIR        the Backups view's directory (default ./backups)
   --pgbouncer URI         PgBouncer's admin console, e.g. postgres://admin@127.0.0.1:6432/pgbouncer
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
@@ -101,6 +103,7 @@ export async function runTop(argv: string[]): Promise<number> {
     label: options.profile?.label,
     labelColor: options.profile?.color,
     thresholds: thresholdsFrom(options.profile?.thresholds, parsed.flags.threshold),
+    alembic: options.alembic,
   };
   const bouncerFlag = typeof parsed.flags.pgbouncer === 'string' ? parsed.flags.pgbouncer : undefined;
   const several = profileTargets(profileSetup(parsed, process.env), parsed, { intervalSeconds: options.intervalSeconds, bouncerFlag, env: process.env }, openBouncer);
@@ -159,6 +162,8 @@ export interface ScreenOptions {
   debug: boolean;
   /** Where the Migrations and Backups views look (default ./migrations and ./backups). */
   migrationsDir?: string;
+  /** The Alembic project the Migrations view shows instead of pgtop's own files. */
+  alembic?: string;
   backupDir?: string;
   /** The health checks' thresholds (the defaults when absent). */
   thresholds?: Thresholds;
@@ -170,6 +175,55 @@ export interface ScreenOptions {
   labelColor?: BaseColor;
   /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
+}
+
+/** The health checks read the directories only when they exist: a monitor started elsewhere has none. */
+function healthSourceFor(options: ScreenOptions, settings: ConnectionSettings): HealthSource {
+  return new HealthSource({
+    settings,
+    thresholds: options.thresholds ?? defaultThresholds(),
+    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
+    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
+  });
+}
+
+/** The screen's first state, sized to the terminal. */
+function firstState(options: ScreenOptions, stdout: NodeJS.WriteStream, target: ScreenTarget): ReturnType<typeof initialState> {
+  return initialState({
+    intervalSeconds: options.intervalSeconds,
+    readOnly: options.readOnly,
+    columns: stdout.columns ?? 80,
+    rows: stdout.rows ?? 24,
+    target: target.source.target,
+    bouncerTarget: target.bouncer?.target,
+    migrationsDir: options.migrationsDir,
+    ...(options.alembic !== undefined ? { alembic: options.alembic } : {}),
+    backupDir: options.backupDir,
+    label: options.label,
+    labelColor: options.labelColor,
+    alertThresholds: alertThresholds(options.thresholds),
+    ...(options.targets.length > 1 ? { targetName: target.name, targetNames: options.targets.map((t) => t.name) } : {}),
+  });
+}
+
+/** Ends the screen on SIGTERM, SIGHUP and SIGINT (with the shell's exit codes) and on a crash; returns the undo. */
+function endOnSignalsAndCrashes(end: (code: number, message?: string) => void, debug: boolean | undefined): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
+  const onCrash = (error: unknown): void => {
+    end(1, `pgtop: unexpected error: ${errorMessage(error)}${debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  };
 }
 
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
@@ -204,15 +258,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
   const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   stdout.on('resize', onResize);
-  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
-  const onCrash = (error: unknown): void => {
-    end(1, `pgtop: unexpected error: ${errorMessage(error)}${options.debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
+  const stopListening = endOnSignalsAndCrashes(end, options.debug);
 
   function end(code: number, message?: string): void {
     if (ending) return;
@@ -237,40 +283,16 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
 
   controller.start();
   const code = await finished;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
-  process.off('SIGINT', onSignal);
-  process.off('uncaughtException', onCrash);
-  process.off('unhandledRejection', onCrash);
+  stopListening();
   return code;
 }
 
 /** One target's controller inputs (its health checks and statements on its own connections) and how to close them. */
 function fleetTarget(options: ScreenOptions, target: ScreenTarget, stdout: NodeJS.WriteStream, quit: () => void): { fleet: FleetTarget; close: () => Promise<unknown> } {
   const { source, bouncer } = target;
-  // The health checks read the directories only when they exist: a monitor started elsewhere has none.
-  const health = new HealthSource({
-    settings: source.settings,
-    thresholds: options.thresholds ?? defaultThresholds(),
-    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
-    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
-  });
+  const health = healthSourceFor(options, source.settings);
   const statements = new StatementsSource(source.settings);
-  const several = options.targets.length > 1;
-  const initial = initialState({
-    intervalSeconds: options.intervalSeconds,
-    readOnly: options.readOnly,
-    columns: stdout.columns ?? 80,
-    rows: stdout.rows ?? 24,
-    target: source.target,
-    bouncerTarget: bouncer?.target,
-    migrationsDir: options.migrationsDir,
-    backupDir: options.backupDir,
-    label: options.label,
-    labelColor: options.labelColor,
-    alertThresholds: alertThresholds(options.thresholds),
-    ...(several ? { targetName: target.name, targetNames: options.targets.map((t) => t.name) } : {}),
-  });
+  const initial = firstState(options, stdout, target);
   return {
     fleet: { name: target.name, initial, deps: { source, bouncer, health, statements, settings: source.settings, onQuit: quit } },
     close: () => Promise.all([source.close(), bouncer?.source.close(), health.close(), statements.close()]),

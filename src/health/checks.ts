@@ -1,5 +1,6 @@
 import { checkConnections } from './checks/connections.js';
 import { checkLockQueues } from './checks/locks.js';
+import { checkToolHistories } from './checks/history.js';
 import { checkBackups, checkMigrations } from './checks/maintenance.js';
 import { checkPools } from './checks/pools.js';
 import { checkArchiver, checkSlots, checkStandbyLag } from './checks/replication.js';
@@ -26,6 +27,7 @@ export const CHECKS: readonly ((input: HealthInput) => Finding[])[] = [
   checkInvalidIndexes,
   checkSequences,
   checkMigrations,
+  checkToolHistories,
   checkBackups,
   checkStatementsExtension,
   checkCheckpoints,
@@ -36,7 +38,7 @@ export const CHECK_IDS = [
   'connections.usage', 'connections.limits', 'sessions.idle_in_transaction', 'sessions.long_query', 'locks.queue',
   'pgbouncer.reachable', 'pgbouncer.pools', 'pgbouncer.clients', 'replication.lag', 'replication.slots',
   'replication.archiver', 'vacuum.xmin_horizon', 'vacuum.wraparound', 'vacuum.never_vacuumed',
-  'schema.invalid_indexes', 'schema.sequences', 'migrations.state', 'backups.age', 'backups.verify',
+  'schema.invalid_indexes', 'schema.sequences', 'migrations.state', 'migrations.history', 'backups.age', 'backups.verify',
   'server.pg_stat_statements', 'server.checkpoints',
 ] as const;
 

@@ -1,5 +1,6 @@
 import type { ListedBackup } from '../backup/files/list.js';
 import type { MigrationStatus } from '../migrate/status.js';
+import type { ToolHistory } from '../migrate/history/types.js';
 import type { PgBouncerTick } from '../sources/pgbouncer.js';
 import type { PgSnapshot } from '../sources/types.js';
 import type { HealthQueries } from './queries.js';
@@ -18,6 +19,8 @@ export interface HealthInput {
   server: Partial<Record<keyof HealthQueries, Piece<RawRow[]>>>;
   /** Absent when no PgBouncer console was given. */
   pgbouncer?: PgBouncerTick;
+  /** Other tools' migration history tables (Flyway, golang-migrate, …) in the database. */
+  histories?: Piece<ToolHistory[]>;
   /** Absent when no migrations directory is configured. */
   migrations?: Piece<MigrationStatus> & { dir: string };
   /** Absent when no backup directory is configured. */

@@ -4,6 +4,7 @@ import type { ConnectionSettings } from '../config/types.js';
 import { closeQuietly, connect } from '../db/connect.js';
 import { errorMessage } from '../errors.js';
 import { readMigrationStatus } from '../migrate/status.js';
+import { readToolHistories } from '../migrate/history/read-history.js';
 import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { PostgresSource } from '../sources/postgres.js';
 import type { HealthInput, Piece, RawRow } from './input.js';
@@ -55,6 +56,13 @@ export async function readServer(client: pg.Client, versionNum: number, deadline
   return server;
 }
 
+/** Other tools' migration history, on the health checks' connection (not after a query on it passed its deadline). */
+export async function readHistories(client: pg.Client, server: HealthInput['server'], deadlineMs: number): Promise<HealthInput['histories']> {
+  const late = Object.values(server).find((result) => result && !result.ok && /took longer than/.test(result.reason));
+  if (late && !late.ok) return { ok: false, reason: /^not read/.test(late.reason) ? late.reason : `not read: an earlier query passed its deadline (${late.reason})` };
+  return piece(() => readToolHistories(client), deadlineMs, "reading other tools' migration history");
+}
+
 /**
  * Reads everything the checks need, changing nothing: the activity tick, the health queries, PgBouncer,
  * the migrations and backup directories. Throws only when PostgreSQL cannot be reached at all.
@@ -73,6 +81,7 @@ export async function readHealthInput(options: ReadOptions): Promise<HealthInput
     client = await connect(options.settings, { applicationName: 'pgtop-check', statementTimeoutMs: deadlineMs });
     const versionNum = Number((await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
     const server = await readServer(client, versionNum, deadlineMs);
+    const histories = await readHistories(client, server, deadlineMs);
     const bouncerSource = options.bouncer ? createPgBouncerSource(options.bouncer, { queryTimeoutMs: deadlineMs, connectTimeoutMs: deadlineMs }) : undefined;
     const pgbouncer = bouncerSource ? await bouncerSource.tick().finally(() => void bouncerSource.close()) : undefined;
     const migrationsDir = options.migrationsDir;
@@ -81,6 +90,7 @@ export async function readHealthInput(options: ReadOptions): Promise<HealthInput
       thresholds: options.thresholds,
       activity,
       server,
+      histories,
       ...(pgbouncer ? { pgbouncer } : {}),
       ...(migrationsDir ? { migrations: { dir: migrationsDir, ...(await piece(() => readMigrationStatus({ settings: options.settings, dir: migrationsDir }), deadlineMs, 'reading the migrations')) } } : {}),
       ...(backupDir ? { backups: { dir: backupDir, database: options.settings.database, ...(await piece(() => listBackups(backupDir), deadlineMs, 'listing the backups')) } } : {}),

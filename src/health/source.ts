@@ -7,7 +7,7 @@ import type { PgBouncerTick } from '../sources/pgbouncer.js';
 import type { PgSnapshot } from '../sources/types.js';
 import { evaluate } from './checks.js';
 import type { HealthInput } from './input.js';
-import { piece, readServer } from './read.js';
+import { piece, readHistories, readServer } from './read.js';
 import type { Thresholds } from '../config/health-thresholds.js';
 import type { Finding } from './types.js';
 
@@ -41,12 +41,13 @@ export class HealthSource {
     this.busy = true;
     const deadlineMs = this.options.deadlineMs ?? 10_000;
     try {
-      const server = await this.readServerSide(deadlineMs);
+      const { server, histories } = await this.readServerSide(deadlineMs);
       const { migrationsDir, backupDir, settings } = this.options;
       const input: HealthInput = {
         thresholds: this.options.thresholds,
         activity: current.activity ? { ok: true, value: current.activity } : { ok: false, reason: 'no activity data yet' },
         server,
+        histories,
         ...(current.pgbouncer ? { pgbouncer: current.pgbouncer } : {}),
         ...(migrationsDir ? { migrations: { dir: migrationsDir, ...(await piece(() => readMigrationStatus({ settings, dir: migrationsDir }), deadlineMs, 'reading the migrations')) } } : {}),
         ...(backupDir ? { backups: { dir: backupDir, database: settings.database, ...(await piece(() => listBackups(backupDir), deadlineMs, 'listing the backups')) } } : {}),
@@ -58,19 +59,20 @@ export class HealthSource {
     }
   }
 
-  private async readServerSide(deadlineMs: number): Promise<HealthInput['server']> {
+  private async readServerSide(deadlineMs: number): Promise<Pick<HealthInput, 'server' | 'histories'>> {
     try {
       if (!this.client) {
         this.client = await connect(this.options.settings, { applicationName: 'pgtop-health', statementTimeoutMs: deadlineMs });
         this.versionNum = Number((await this.client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
       }
       const server = await readServer(this.client, this.versionNum, deadlineMs);
-      if (Object.values(server).some((p) => p && !p.ok && /deadline|took longer|terminat|connection/i.test(p.reason))) await this.close();
-      return server;
+      const histories = await readHistories(this.client, server, deadlineMs);
+      if ([...Object.values(server), histories].some((p) => p && !p.ok && /deadline|took longer|terminat|connection/i.test(p.reason))) await this.close();
+      return { server, histories };
     } catch (error) {
       await this.close();
       const reason = error instanceof Error ? error.message : String(error);
-      return { connections: { ok: false, reason } };
+      return { server: { connections: { ok: false, reason } }, histories: { ok: false, reason } };
     }
   }
 

@@ -75,6 +75,8 @@ export const BINDINGS: readonly Binding[] = [
     hint: 'release',
   },
   { keys: ['a'], command: 'migrations.apply', description: 'apply the pending migrations: shows the plan, confirm by typing the database name', dangerous: true, views: ['migrations'], hint: 'apply' },
+  { keys: ['x'], command: 'migrations.cancel', description: 'cancel the running migration (its statement cancelled, an Alembic child stopped)', dangerous: true, views: ['migrations'], hint: 'cancel' },
+  { keys: ['d'], command: 'migrations.dryRun', description: "Alembic project: the SQL of Alembic's offline mode for the pending revisions; changes nothing", views: ['migrations'], hint: 'dry run' },
   { keys: ['b'], command: 'backups.start', description: 'start a verified pg_dump backup of the database, after y', dangerous: true, views: ['backups'], hint: 'backup' },
   { keys: ['x'], command: 'backups.cancel', description: 'cancel the running backup (pg_dump stopped, partial file removed)', dangerous: true, views: ['backups'], hint: 'cancel' },
   { keys: ['v'], command: 'backups.verify', description: 'verify the selected dump again (sha256 and a full read)', views: ['backups'], hint: 'verify' },

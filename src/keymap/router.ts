@@ -5,6 +5,7 @@ import { tooSmall } from '../store/layout.js';
 import { TYPED_DIALOGS, type AppState } from '../store/state.js';
 import { commandFor } from './bindings.js';
 import { completeTarget } from '../store/targets.js';
+import { helpPage } from './help.js';
 import { keyLabel } from './keys.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
@@ -26,6 +27,13 @@ const draftOf = (state: AppState): string => (state.view === 'statements' ? stat
 const pickerDraftOf = (state: AppState): string => state.targets.pickerDraft ?? '';
 const typedOf = (state: AppState): string => (state.dialog && 'typed' in state.dialog ? state.dialog.typed : '');
 const isTypedDialog = (kind: string): boolean => (TYPED_DIALOGS as readonly string[]).includes(kind);
+
+/** On a help of several pages, the next page; on its last page, or any other overlay, closes it. */
+function nextHelpPage(state: AppState): Intent {
+  if (state.dialog?.kind !== 'help') return dispatch({ type: 'dialog-close' });
+  const { page, pages } = helpPage(state);
+  return page + 1 < pages ? dispatch({ type: 'dialog-open', dialog: { kind: 'help', page: page + 1 } }) : dispatch({ type: 'dialog-close' });
+}
 
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
 function tableIntent(state: AppState, key: string): Intent {
@@ -53,7 +61,6 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, _key, input) => ([...input].length === 1 && isPrintable(input) ? dispatch({ type: 'dialog-typed', text: typedOf(state) + input }) : NONE),
   },
-  overlay: { keys: { q: () => QUIT }, otherwise: () => dispatch({ type: 'dialog-close' }) },
   picker: {
     keys: {
       tab: (state) => dispatch({ type: 'picker-draft', text: completeTarget(pickerDraftOf(state), state.targets.names) }),
@@ -64,6 +71,7 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? dispatch({ type: 'picker-draft', text: pickerDraftOf(state) + input }) : NONE),
   },
+  overlay: { keys: { q: () => QUIT, space: nextHelpPage, pagedown: nextHelpPage }, otherwise: () => dispatch({ type: 'dialog-close' }) },
   filter: {
     keys: {
       enter: (state) => dispatch({ type: 'filter-apply', text: draftOf(state).trim() }),

@@ -35,8 +35,11 @@ export async function blockingSessions(watcher: pg.Client, pid: number): Promise
 const samePids = (a: readonly BlockingSession[], b: readonly BlockingSession[]): boolean =>
   a.length === b.length && a.every((session, i) => session.pid === b[i]?.pid);
 
+/** The backend to watch: a known pid, or a look-up made at every poll (undefined while there is none). */
+export type WatchedBackend = number | (() => Promise<number | undefined>);
+
 /**
- * Watches, from a second connection, which sessions block the migration's backend while a file runs.
+ * Watches, from a second connection, which sessions block a migration's backend while it runs.
  * A lock timeout cancels the waiting statement, and by then the server no longer says who blocked it,
  * so the watch remembers the last blockers it saw.
  */
@@ -49,7 +52,7 @@ export class BlockerWatch {
 
   constructor(
     private readonly watcher: pg.Client,
-    private readonly pid: number,
+    private readonly backend: WatchedBackend,
     private readonly onChange: (blockers: BlockingSession[]) => void,
     private readonly intervalMs = 100,
   ) {}
@@ -59,6 +62,11 @@ export class BlockerWatch {
     this.lastSeen = [];
     this.running = true;
     this.schedule();
+  }
+
+  /** The last non-empty set of blockers seen since start(). */
+  get lastBlockers(): BlockingSession[] {
+    return this.lastSeen;
   }
 
   /** Stops watching and returns the last non-empty set of blockers seen since start(). */
@@ -82,7 +90,9 @@ export class BlockerWatch {
 
   private async poll(): Promise<void> {
     try {
-      const blockers = await blockingSessions(this.watcher, this.pid);
+      const pid = typeof this.backend === 'number' ? this.backend : await this.backend();
+      if (!this.running) return;
+      const blockers = pid === undefined ? [] : await blockingSessions(this.watcher, pid);
       if (!this.running) return;
       if (blockers.length > 0) this.lastSeen = blockers;
       if (!samePids(blockers, this.current)) {

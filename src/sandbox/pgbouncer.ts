@@ -1,17 +1,17 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSettings } from '../config/types.js';
-import { connectAdminConsole } from '../db/admin-console.js';
-import { errorMessage } from '../errors.js';
-import { parseVersion, type PgBouncerVersion } from '../sources/pgbouncer-parse.js';
-import { findExecutable } from './binaries.js';
+import { parseVersion } from '../sources/pgbouncer-parse.js';
+import type { PgBouncerVersion } from '../sources/pgbouncer-records.js';
 import { cleanupNow, register, type CleanupEntry } from './cleanup.js';
+import { findPgBouncer, writeConfigFiles } from './pgbouncer-files.js';
+import { PgBouncerProcess } from './pgbouncer-process.js';
 import { freePort } from './ports.js';
 import type { PostgresSandbox } from './postgres.js';
-import { giveTo, unprivilegedUser } from './runas.js';
+import { unprivilegedUser } from './runas.js';
 
 export type PoolMode = 'session' | 'transaction' | 'statement';
 
@@ -65,80 +65,34 @@ export interface PgBouncerSandbox {
   stop(): Promise<void>;
 }
 
-// PgBouncer 1.18 reads `my-db = …` but not `"my-db" = …`; quoting is left for names that need it.
-const bareIniKey = /^[A-Za-z0-9_.-]+$/;
-
-function iniDatabaseKey(name: string): string {
-  return bareIniKey.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-function connstringValue(value: string): string {
-  return /^[A-Za-z0-9_.\-/]+$/.test(value) ? value : `'${value.replace(/'/g, "''")}'`;
-}
-
-function userlistLine(user: string, password: string): string {
-  const quote = (text: string): string => `"${text.replace(/"/g, '""')}"`;
-  return `${quote(user)} ${quote(password)}`;
-}
-
-function findPgBouncer(options: PgBouncerSandboxOptions): string {
-  const given = options.binary ?? process.env.PGTOP_PGBOUNCER_BIN;
-  const binary = given ?? findExecutable('pgbouncer', ['/usr/sbin']);
-  if (!binary || !existsSync(binary)) {
-    throw new Error(
-      `no pgbouncer executable found (${given ? `${given} does not exist` : 'looked on PATH and in /usr/sbin'}). ` +
-        'Install it (Debian/Ubuntu: apt-get install pgbouncer) or set PGTOP_PGBOUNCER_BIN to its path.',
-    );
-  }
-  return binary;
-}
-
-function buildIni(settings: {
-  postgres: PostgresSandbox;
-  databases: string[];
-  dir: string;
-  port: number;
-  poolMode: PoolMode;
-  poolSize: number;
+interface SandboxUsers {
   adminUser: string;
+  adminPassword: string;
   statsUser: string;
-  extraIni: Record<string, string>;
-}): string {
-  const { postgres, dir } = settings;
-  const databaseLines = settings.databases.map(
-    (name) => `${iniDatabaseKey(name)} = host=127.0.0.1 port=${postgres.port} dbname=${connstringValue(name)}`,
-  );
-  const main: Record<string, string> = {
-    listen_addr: '127.0.0.1',
-    listen_port: String(settings.port),
-    unix_socket_dir: dir,
-    auth_type: 'scram-sha-256',
-    auth_file: join(dir, 'userlist.txt'),
-    admin_users: settings.adminUser,
-    stats_users: settings.statsUser,
-    pool_mode: settings.poolMode,
-    default_pool_size: String(settings.poolSize),
-    max_client_conn: '200',
-    logfile: join(dir, 'pgbouncer.log'),
-    pidfile: join(dir, 'pgbouncer.pid'),
-    // node-postgres never sends it unless asked, but JDBC and others do.
-    ignore_startup_parameters: 'extra_float_digits',
-    ...settings.extraIni,
-  };
-  return [
-    '[databases]',
-    ...databaseLines,
-    '',
-    '[pgbouncer]',
-    ...Object.entries(main).map(([key, value]) => `${key} = ${value}`),
-    '',
-  ].join('\n');
+  statsPassword: string;
+  /** Everyone in the auth_file, with their passwords. */
+  users: ReadonlyMap<string, string>;
+}
+
+/** The users of the sandbox and their passwords: the PostgreSQL superuser, the admin and stats users, and more. */
+function sandboxUsers(options: PgBouncerSandboxOptions): SandboxUsers {
+  const { postgres } = options;
+  const adminUser = options.adminUser ?? postgres.superuser;
+  const adminPassword = adminUser === postgres.superuser ? postgres.password : randomBytes(12).toString('hex');
+  const statsUser = options.statsUser ?? 'pgtop_stats';
+  const statsPassword = randomBytes(12).toString('hex');
+  const users = new Map<string, string>([
+    [postgres.superuser, postgres.password],
+    [adminUser, adminPassword],
+    [statsUser, statsPassword],
+    ...Object.entries(options.users ?? {}),
+  ]);
+  return { adminUser, adminPassword, statsUser, statsPassword, users };
 }
 
 /** Starts a PgBouncer in front of the given PostgreSQL sandbox, in its own temporary directory. */
 export async function startPgBouncer(options: PgBouncerSandboxOptions): Promise<PgBouncerSandbox> {
-  const binary = findPgBouncer(options);
-  const { postgres } = options;
+  const binary = findPgBouncer(options.binary);
   const runAs = unprivilegedUser();
   const asUser = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
   const version = parseVersion(
@@ -146,49 +100,18 @@ export async function startPgBouncer(options: PgBouncerSandboxOptions): Promise<
   );
   const databases = options.databases ?? ['postgres'];
   if (databases.length === 0) throw new Error('startPgBouncer: give at least one database');
-  const adminUser = options.adminUser ?? postgres.superuser;
-  const adminPassword = adminUser === postgres.superuser ? postgres.password : randomBytes(12).toString('hex');
-  const statsUser = options.statsUser ?? 'pgtop_stats';
-  const statsPassword = randomBytes(12).toString('hex');
+  const credentials = sandboxUsers(options);
+  const { adminUser, statsUser, users } = credentials;
 
   const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'pgtop-pgb-'));
   chmodSync(dir, 0o755);
-  const iniPath = join(dir, 'pgbouncer.ini');
-  const userlistPath = join(dir, 'userlist.txt');
-  const logPath = join(dir, 'pgbouncer.log');
-  const pidPath = join(dir, 'pgbouncer.pid');
-
-  let child: ChildProcess | undefined;
-  const running = (): ChildProcess | undefined =>
-    child?.pid && child.exitCode === null && child.signalCode === null ? child : undefined;
-  const entry: CleanupEntry = register({ pids: () => (running()?.pid ? [running()!.pid!] : []), dirs: [dir] });
+  let server: PgBouncerProcess | undefined;
+  const entry: CleanupEntry = register({ pids: () => (server?.running()?.pid ? [server.running()!.pid!] : []), dirs: [dir] });
 
   try {
     const port = await freePort();
-    const users = new Map<string, string>([
-      [postgres.superuser, postgres.password],
-      [adminUser, adminPassword],
-      [statsUser, statsPassword],
-      ...Object.entries(options.users ?? {}),
-    ]);
-    writeFileSync(userlistPath, [...users].map(([user, password]) => userlistLine(user, password)).join('\n') + '\n', { mode: 0o600 });
-    writeFileSync(
-      iniPath,
-      buildIni({
-        postgres,
-        databases,
-        dir,
-        port,
-        poolMode: options.poolMode ?? 'transaction',
-        poolSize: options.poolSize ?? 5,
-        adminUser,
-        statsUser,
-        extraIni: options.extraIni ?? {},
-      }),
-      { mode: 0o600 },
-    );
-    giveTo(runAs, dir, iniPath, userlistPath);
-
+    const ini = { postgres: options.postgres, databases, dir, port, poolMode: options.poolMode ?? 'transaction', poolSize: options.poolSize ?? 5, adminUser, statsUser, extraIni: options.extraIni ?? {} };
+    const { iniPath } = writeConfigFiles(ini, users, runAs);
     const adminSettings = (user = adminUser, password = users.get(user) ?? ''): ConnectionSettings => ({
       host: '127.0.0.1',
       port,
@@ -198,97 +121,59 @@ export async function startPgBouncer(options: PgBouncerSandboxOptions): Promise<
       sslmode: 'disable',
       extra: {},
     });
-
-    const launch = async (): Promise<void> => {
-      if (running()) return;
-      const output: string[] = [];
-      const started = spawn(binary, [iniPath], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...asUser });
-      child = started;
-      const collect = (chunk: Buffer): void => {
-        output.push(chunk.toString());
-        if (output.length > 200) output.splice(0, output.length - 200);
-      };
-      started.stdout?.on('data', collect);
-      started.stderr?.on('data', collect);
-      started.on('error', (error) => output.push(errorMessage(error)));
-      const deadline = Date.now() + 30_000;
-      let lastError = '';
-      for (;;) {
-        if (started.exitCode !== null || started.signalCode !== null) {
-          throw new Error(`PgBouncer exited while starting:\n${output.join('').slice(-2000)}`);
-        }
-        try {
-          const probe = await connectAdminConsole(adminSettings(), { connectTimeoutMs: 2000, queryTimeoutMs: 2000 });
-          try {
-            await probe.showVersion();
-            return;
-          } finally {
-            await probe.close();
-          }
-        } catch (error) {
-          lastError = errorMessage(error);
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`PgBouncer's admin console did not answer within 30 s (${lastError}):\n${output.join('').slice(-2000)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-
-    const shutdown = async (): Promise<void> => {
-      const process_ = running();
-      if (!process_) return;
-      const exited = new Promise<void>((resolve) => process_.once('exit', () => resolve()));
-      // Immediate shutdown: SIGQUIT from 1.23 on; before that SIGTERM (which 1.23 turned into a waiting shutdown).
-      const immediate = version.major > 1 || version.minor >= 23 ? 'SIGQUIT' : 'SIGTERM';
-      process_.kill(immediate);
-      const timer = setTimeout(() => process_.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-      // A killed PgBouncer leaves its pidfile and socket behind; the next start would refuse or trip on them.
-      rmSync(pidPath, { force: true });
-      rmSync(join(dir, `.s.PGSQL.${port}`), { force: true });
-    };
-
-    await launch();
-
-    let stopped = false;
-    const sandbox: PgBouncerSandbox = {
-      dir,
-      iniPath,
-      logPath,
-      host: '127.0.0.1',
-      port,
-      socketDir: dir,
-      adminUser,
-      adminPassword,
-      statsUser,
-      statsPassword,
-      version,
-      get pid() {
-        return running()?.pid;
-      },
-      adminUri(user = adminUser, password = users.get(user) ?? '') {
-        return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/pgbouncer`;
-      },
-      adminSettings,
-      uri(database = databases[0]!, user = postgres.superuser, password = users.get(user) ?? postgres.password) {
-        return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-      },
-      stopServer: shutdown,
-      startServer: launch,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await shutdown();
-        cleanupNow(entry);
-      },
-    };
-    return sandbox;
+    server = new PgBouncerProcess({ binary, iniPath, dir, port, asUser, version, adminSettings });
+    await server.start();
+    return sandboxOf(server, entry, { ...ini, ...credentials, iniPath, version, adminSettings });
   } catch (error) {
     cleanupNow(entry);
     throw error;
   }
+}
+
+interface StartedSandbox extends SandboxUsers {
+  postgres: PostgresSandbox;
+  databases: string[];
+  dir: string;
+  iniPath: string;
+  port: number;
+  version: PgBouncerVersion;
+  adminSettings: (user?: string, password?: string) => ConnectionSettings;
+}
+
+function sandboxOf(server: PgBouncerProcess, entry: CleanupEntry, started: StartedSandbox): PgBouncerSandbox {
+  const { postgres, databases, dir, port, adminUser, statsUser, users } = started;
+  let stopped = false;
+  return {
+    dir,
+    iniPath: started.iniPath,
+    logPath: join(dir, 'pgbouncer.log'),
+    host: '127.0.0.1',
+    port,
+    socketDir: dir,
+    adminUser,
+    adminPassword: started.adminPassword,
+    statsUser,
+    statsPassword: started.statsPassword,
+    version: started.version,
+    get pid() {
+      return server.running()?.pid;
+    },
+    adminUri(user = adminUser, password = users.get(user) ?? '') {
+      return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/pgbouncer`;
+    },
+    adminSettings: started.adminSettings,
+    uri(database = databases[0]!, user = postgres.superuser, password = users.get(user) ?? postgres.password) {
+      return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+    },
+    stopServer: () => server.stop(),
+    startServer: () => server.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      cleanupNow(entry);
+    },
+  };
 }
 
 /** Runs `body` with a fresh PgBouncer and always stops and removes it afterwards. */

@@ -1,12 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, appendFileSync, readFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findPostgresBinDir } from './binaries.js';
 import { findBinDirForMajor } from './embedded.js';
-import { cleanupNow, isAlive, register, type CleanupEntry } from './cleanup.js';
+import { cleanupNow, register, type CleanupEntry } from './cleanup.js';
 import { freePort } from './ports.js';
+import { PostgresProcess } from './postgres-process.js';
 import { giveTo, unprivilegedUser, type RunAs } from './runas.js';
 
 export interface PostgresSandboxOptions {
@@ -65,6 +66,39 @@ function binDirForMajor(major: number): string {
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
+/** Makes the data directory: initdb (trust locally, SCRAM over TCP), or the options' seed. */
+async function initDataDir(options: PostgresSandboxOptions, paths: { binDir: string; dir: string; dataDir: string; pwfile: string }, superuser: string, runAs: RunAs | undefined): Promise<void> {
+  const { binDir, dir, dataDir, pwfile } = paths;
+  if (options.seedDataDir) {
+    await options.seedDataDir(dataDir, runAs);
+    return;
+  }
+  execFileSync(
+    join(binDir, 'initdb'),
+    ['-D', dataDir, '-U', superuser, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}) },
+  );
+  appendFileSync(join(dataDir, 'pg_hba.conf'), '\nhost all all ::1/128 scram-sha-256\n');
+}
+
+/** The server's arguments: fast and small, for tests and the demo, with the options' settings last. */
+function serverArguments(dataDir: string, socketDir: string, port: number, extra: Record<string, string | number> | undefined): string[] {
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    port,
+    unix_socket_directories: socketDir,
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_connections: 200,
+    shared_buffers: '32MB',
+    logging_collector: 'off',
+    log_min_messages: 'warning',
+    ...extra,
+  };
+  return ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+}
+
 export async function startPostgres(options: PostgresSandboxOptions = {}): Promise<PostgresSandbox> {
   const binDir = options.binDir ?? (options.major === undefined ? findPostgresBinDir() : binDirForMajor(options.major));
   const runAs = unprivilegedUser();
@@ -79,142 +113,68 @@ export async function startPostgres(options: PostgresSandboxOptions = {}): Promi
   chmodSync(dir, 0o755);
   giveTo(runAs, dir, socketDir, pwfile);
 
-  let child: ChildProcess | undefined;
-  const entry: CleanupEntry = register({ pids: () => (child?.pid && child.exitCode === null ? [child.pid] : []), dirs: [dir] });
+  let server: PostgresProcess | undefined;
+  const entry: CleanupEntry = register({ pids: () => (server?.pidUntilExit ? [server.pidUntilExit] : []), dirs: [dir] });
 
   try {
-    const asUser = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
-    if (options.seedDataDir) {
-      await options.seedDataDir(dataDir, runAs);
-    } else {
-      execFileSync(
-        join(binDir, 'initdb'),
-        ['-D', dataDir, '-U', superuser, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'],
-        { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...asUser },
-      );
-      appendFileSync(join(dataDir, 'pg_hba.conf'), '\nhost all all ::1/128 scram-sha-256\n');
-    }
+    await initDataDir(options, { binDir, dir, dataDir, pwfile }, superuser, runAs);
     const version = readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim();
     const port = await freePort();
-    const settings: Record<string, string | number> = {
-      listen_addresses: '127.0.0.1',
-      port,
-      unix_socket_directories: socketDir,
-      fsync: 'off',
-      synchronous_commit: 'off',
-      full_page_writes: 'off',
-      max_connections: 200,
-      shared_buffers: '32MB',
-      logging_collector: 'off',
-      log_min_messages: 'warning',
-      ...options.settings,
-    };
-    const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-    const logFile = join(dir, 'postgres.log');
-
-    const launch = async (): Promise<void> => {
-      const log: string[] = [];
-      child = spawn(join(binDir, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...asUser });
-      const collect = (chunk: Buffer): void => {
-        log.push(chunk.toString());
-        try {
-          appendFileSync(logFile, chunk);
-        } catch {
-          // the directory is being removed
-        }
-      };
-      child.stdout?.on('data', collect);
-      child.stderr?.on('data', collect);
-      const started = child;
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        if (started.exitCode !== null || started.signalCode !== null) {
-          throw new Error(`PostgreSQL exited while starting:\n${log.join('').slice(-2000)}`);
-        }
-        const probe = new pg.Client({ host: socketDir, port, user: superuser, database: 'postgres' });
-        probe.on('error', () => undefined);
-        try {
-          await probe.connect();
-          await probe.end();
-          return;
-        } catch {
-          await probe.end().catch(() => undefined);
-          if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within 30 s:\n${log.join('').slice(-2000)}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-    };
-
-    const shutdown = async (): Promise<void> => {
-      const running = child;
-      if (!running?.pid || running.exitCode !== null || running.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-      running.kill('SIGINT'); // fast shutdown
-      const timer = setTimeout(() => running.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-      // Backends notice the postmaster is gone and exit; wait for the socket's lock file owner too.
-      const deadline = Date.now() + 5000;
-      while (running.pid && isAlive(running.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    };
-
-    await launch();
-
-    const uri = (database = 'postgres', user = superuser, pass = password): string =>
-      `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-    const connect = async (database = 'postgres', user = superuser, pass = password): Promise<pg.Client> => {
-      const client = new pg.Client({ host: '127.0.0.1', port, user, password: pass, database });
-      client.on('error', () => undefined);
-      await client.connect();
-      return client;
-    };
-
-    let stopped = false;
-    const sandbox: PostgresSandbox = {
-      dir,
-      dataDir,
-      socketDir,
-      binDir,
-      host: '127.0.0.1',
-      port,
-      superuser,
-      password,
-      majorVersion: Number(version),
-      runAs,
-      get pid() {
-        return child?.pid && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
-      },
-      uri,
-      env: (database = 'postgres') => ({
-        PGHOST: '127.0.0.1',
-        PGPORT: String(port),
-        PGUSER: superuser,
-        PGPASSWORD: password,
-        PGDATABASE: database,
-      }),
-      connect,
-      async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], database = 'postgres') {
-        const client = await connect(database);
-        try {
-          return await client.query<R>(sql, params);
-        } finally {
-          await client.end();
-        }
-      },
-      stopServer: shutdown,
-      startServer: launch,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await shutdown();
-        cleanupNow(entry);
-      },
-    };
-    return sandbox;
+    const args = serverArguments(dataDir, socketDir, port, options.settings);
+    server = new PostgresProcess({ binDir, args, dir, socketDir, port, superuser, asUser: runAs ? { uid: runAs.uid, gid: runAs.gid } : {} });
+    await server.start();
+    return sandboxOf(server, entry, { dir, dataDir, socketDir, binDir, port, superuser, password, majorVersion: Number(version), runAs });
   } catch (error) {
     cleanupNow(entry);
     throw error;
   }
+}
+
+type StartedSandbox = Pick<PostgresSandbox, 'dir' | 'dataDir' | 'socketDir' | 'binDir' | 'port' | 'superuser' | 'password' | 'majorVersion' | 'runAs'>;
+
+function sandboxOf(server: PostgresProcess, entry: CleanupEntry, started: StartedSandbox): PostgresSandbox {
+  const { port, superuser, password } = started;
+  const uri = (database = 'postgres', user = superuser, pass = password): string =>
+    `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const connect = async (database = 'postgres', user = superuser, pass = password): Promise<pg.Client> => {
+    const client = new pg.Client({ host: '127.0.0.1', port, user, password: pass, database });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  };
+  let stopped = false;
+  return {
+    ...started,
+    host: '127.0.0.1',
+    get pid() {
+      return server.pid;
+    },
+    uri,
+    env: (database = 'postgres') => ({
+      PGHOST: '127.0.0.1',
+      PGPORT: String(port),
+      PGUSER: superuser,
+      PGPASSWORD: password,
+      PGDATABASE: database,
+    }),
+    connect,
+    async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], database = 'postgres') {
+      const client = await connect(database);
+      try {
+        return await client.query<R>(sql, params);
+      } finally {
+        await client.end();
+      }
+    },
+    stopServer: () => server.stop(),
+    startServer: () => server.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      cleanupNow(entry);
+    },
+  };
 }
 
 /** Runs `body` with a fresh server and always stops and removes it afterwards. */

@@ -7,7 +7,7 @@ import type {
   StatsRecord,
   StatsTotals,
   UserRecord,
-} from './pgbouncer-parse.js';
+} from './pgbouncer-records.js';
 
 /** Where a pool's size came from. */
 export type PoolSizeSource = 'user' | 'database' | 'config';

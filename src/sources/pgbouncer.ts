@@ -1,11 +1,7 @@
 import type { ConnectionSettings } from '../config/types.js';
-import {
-  AdminConsoleError,
-  connectAdminConsole,
-  type AdminConsole,
-  type AdminConsoleErrorKind,
-  type AdminConsoleOptions,
-} from '../db/admin-console.js';
+import type { AdminConsoleOptions } from '../db/admin-client.js';
+import { connectAdminConsole, type AdminConsole } from '../db/admin-console.js';
+import { AdminConsoleError, type AdminConsoleErrorKind } from '../db/admin-console-error.js';
 import { errorMessage } from '../errors.js';
 import {
   derivePools,
@@ -16,8 +12,8 @@ import {
   type PoolFigures,
   type StatsSample,
 } from './pgbouncer-model.js';
+import { PgBouncerParseError } from './pgbouncer-cells.js';
 import {
-  PgBouncerParseError,
   parseClients,
   parseConfig,
   parseDatabases,
@@ -26,13 +22,8 @@ import {
   parseStats,
   parseUsers,
   parseVersion,
-  type ConfigFigures,
-  type DatabaseRecord,
-  type PgBouncerVersion,
-  type SocketRecord,
-  type StatsRecord,
-  type UserRecord,
 } from './pgbouncer-parse.js';
+import type { ConfigFigures, DatabaseRecord, PgBouncerVersion, SocketRecord, StatsRecord, UserRecord } from './pgbouncer-records.js';
 
 /** Everything pgtop knows about PgBouncer after one tick. Plain data: it goes into `snapshot --json` as is. */
 export interface PgBouncerSnapshot {

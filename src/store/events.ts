@@ -4,6 +4,7 @@ import type { PgSnapshot } from '../sources/types.js';
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import type { MigrationStatus } from '../migrate/status.js';
 import type { MigrationEvent } from '../migrate/types.js';
+import type { AlembicEvent, AlembicStatus } from '../migrate/alembic/types.js';
 import type { ListedBackup } from '../backup/files/list.js';
 import type { BackupEvent } from '../backup/job/progress.js';
 import type { StateCommand } from './commands.js';
@@ -39,6 +40,12 @@ export type AppEvent =
   | { type: 'bouncer-pending'; databases: string[] }
   | { type: 'dialog-typed'; text: string }
   | { type: 'migrations-loading' }
+  | { type: 'alembic-loaded'; status: AlembicStatus }
+  | { type: 'alembic-failed'; message: string }
+  | { type: 'alembic-run-started'; at: number; dryRun: boolean }
+  | { type: 'alembic-run-event'; event: AlembicEvent }
+  /** The offline SQL of a dry run, or the run's end without it. */
+  | { type: 'alembic-run-finished'; ok: boolean; message: string; sql: string | undefined }
   | { type: 'migrations-loaded'; status: MigrationStatus }
   | { type: 'migrations-failed'; message: string }
   | { type: 'migration-started'; at: number }

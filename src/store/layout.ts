@@ -14,7 +14,6 @@ export const SHOWN = {
   ignored: 2,
   runBlockers: 3,
   runLog: 3,
-  finishedDetail: 3,
   jobTables: 2,
   jobNotices: 2,
 } as const;
@@ -39,8 +38,7 @@ export function migrationsChrome(state: AppState): { above: number; below: numbe
 /** The backup job's lines under the Backups view's table. */
 export function backupJobLines(state: AppState): number {
   const job = state.backups.job;
-  if (!job) return 0;
-  if (job.finished) return 1 + Math.min(SHOWN.finishedDetail, job.finished.message.split('\n').length - 1);
+  if (!job || job.finished) return 0;
   return 1 + Math.min(SHOWN.jobTables, job.progress.currentTables.length) + Math.min(SHOWN.jobNotices, job.notices.length) + 1;
 }
 

@@ -1,6 +1,6 @@
 import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
 import { poolOfBackend, clientOfBackend } from '../sources/pgbouncer-model.js';
-import type { SocketRecord } from '../sources/pgbouncer-parse.js';
+import type { SocketRecord } from '../sources/pgbouncer-records.js';
 import { poolFields, type PoolRow } from './pool-fields.js';
 import { sortRows } from './filter.js';
 import { RingBuffer } from './history.js';

@@ -5,6 +5,7 @@ import { computeRates } from './derive.js';
 import { lockTreeRows } from './lock-tree.js';
 import { MOVES_BY_COMMAND, moveSelection, resolveSelection, type Movement } from './selection.js';
 import { extendHistory, poolRows } from './pools.js';
+import { reduceAlembic } from './reduce-alembic.js';
 import { reduceMaintenance } from './reduce-maintenance.js';
 import { reduceStatements } from './reduce-statements.js';
 import type { PoolRow } from './pool-fields.js';
@@ -24,6 +25,8 @@ export const INTERVAL_STEPS = [0.5, 1, 2, 3, 5, 10, 15, 30, 60];
 export function reduce(state: AppState, event: AppEvent): AppState {
   const maintenance = reduceMaintenance(state, event);
   if (maintenance) return maintenance;
+  const alembic = reduceAlembic(state, event);
+  if (alembic) return alembic;
   const statements = reduceStatements(state, event);
   if (statements) return statements;
   const targets = reduceTargets(state, event);

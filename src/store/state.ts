@@ -12,6 +12,8 @@ import type { BackupProgress } from '../backup/job/progress.js';
 import type { Finding } from '../health/types.js';
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import type { VacuumSnapshot } from '../sources/vacuum/types.js';
+import type { AlembicProgress } from '../migrate/alembic/progress.js';
+import type { AlembicStatus } from '../migrate/alembic/types.js';
 import { alertThresholds, type Thresholds as AlertThresholds } from './replication-alerts.js';
 import { initialStatementsState, type PlanPanel, type StatementsState } from './statements-state.js';
 import { singleTarget, type TargetsState } from './targets.js';
@@ -97,7 +99,7 @@ export type Dialog =
   | { kind: 'quit'; running: string }
   | { kind: 'bouncer'; command: BouncerTarget }
   /** Apply pending migrations: confirmed by typing the database's name. */
-  | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string }
+  | { kind: 'migrate'; database: string; target: string; role: string; steps: PlannedStep[]; typed: string; alembic?: AlembicPlan }
   | { kind: 'backup'; database: string; target: string; dir: string }
   /** pg_stat_statements_reset(): every statement of every database starts counting again. */
   | { kind: 'statements-reset'; target: string }
@@ -105,7 +107,8 @@ export type Dialog =
   | { kind: 'drop-slot'; slot: SlotTarget; target: string; typed: string }
   /** ROLLBACK PREPARED of a prepared transaction that holds the xmin horizon. */
   | { kind: 'rollback-prepared'; prepared: PreparedTarget; target: string }
-  | { kind: 'help' }
+  /** The keys of the view; `page` counts from 0 when they take more than one page. */
+  | { kind: 'help'; page?: number }
   /** The last messages in full: the footer cuts a long one at the terminal's width. */
   | { kind: 'messages' };
 
@@ -166,8 +169,30 @@ export interface MigrationRun {
   finished: { ok: boolean; message: string; at: number } | undefined;
 }
 
+/** What `alembic upgrade` would run, as the apply dialog shows it and the run checks it again. */
+export interface AlembicPlan {
+  project: string;
+  upgradeTo: string;
+  from: string[];
+  revisions: { revision: string; message: string }[];
+}
+
+/** The Migrations view's Alembic project (--alembic, or an alembic.ini in or above the migrations directory). */
+export interface AlembicViewState {
+  /** The project's directory or alembic.ini, as given or found. */
+  path: string;
+  status: AlembicStatus | undefined;
+  error: string | undefined;
+  /** An upgrade or a dry run under way (or just ended). */
+  run: (AlembicProgress & { startedAt: number; dryRun: boolean }) | undefined;
+  /** The SQL of the last dry run (Alembic's offline mode). */
+  sql: string[] | undefined;
+}
+
 export interface MigrationsState {
   dir: string;
+  /** Set when the view shows an Alembic project instead of pgtop's own SQL files. */
+  alembic: AlembicViewState | undefined;
   status: MigrationStatus | undefined;
   error: string | undefined;
   loading: boolean;
@@ -278,6 +303,8 @@ export interface InitialStateOptions {
   /** The PgBouncer admin console's target, when one is configured. */
   bouncerTarget?: string;
   migrationsDir?: string;
+  /** An Alembic project for the Migrations view. */
+  alembic?: string;
   backupDir?: string;
   label?: string;
   labelColor?: BaseColor;
@@ -313,7 +340,10 @@ export function initialState(options: InitialStateOptions): AppState {
     locks: { selection: selection() },
     replication: { snapshot: undefined, walBytesPerSecond: null, replayLagHistory: {}, error: undefined, selection: selection(), thresholds: options.alertThresholds ?? alertThresholds() },
     vacuum: { snapshot: undefined, error: undefined, selection: selection() },
-    migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
+    migrations: {
+      dir: options.migrationsDir ?? 'migrations',
+      alembic: options.alembic !== undefined ? { path: options.alembic, status: undefined, error: undefined, run: undefined, sql: undefined } : undefined,
+      status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
     backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },
     health: { findings: undefined, takenAt: undefined, error: undefined, selection: selection(), detailId: undefined },
     statements: initialStatementsState(),

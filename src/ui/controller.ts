@@ -115,7 +115,7 @@ export class Controller {
   /** Fresh data when it is wanted now: a resume, a new interval, a detail opened; a view's files when it is entered. */
   private followChanges(state: AppState, previous: AppState): void {
     if (state.view !== previous.view) {
-      if (state.view === 'migrations' && !this.jobs.migrationRunning) void this.jobs.refreshMigrations(state.migrations.dir);
+      if (state.view === 'migrations' && !this.jobs.migrationRunning) void this.jobs.refreshMigrations(state.migrations.dir, state.migrations.alembic?.path);
       if (state.view === 'backups') void this.jobs.refreshBackups(state.backups.dir);
     }
     const resumed = previous.paused && !state.paused;

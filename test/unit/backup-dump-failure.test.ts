@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyDumpFailure, explainDumpFailure, relationInTail, stderrExcerpt } from '../../src/backup/dump/dump-failure.js';
 import { splitRelationList } from '../../src/backup/server/lock-blockers.js';
-import type { ProcessExit } from '../../src/backup/dump/run-dump.js';
+import type { ProcessExit } from '../../src/process/child-group.js';
 
 const failed: ProcessExit = { code: 1, signal: null };
 const context = { exit: failed, user: 'reader', database: 'shop', dir: '/backups', lockWaitTimeoutSec: 30 };

@@ -211,7 +211,7 @@ describe('help, footer and README come from the same table', () => {
         footerHints(view, false),
         bindingsFor(view, false)
           .filter((b) => b.hint)
-          .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '' })),
+          .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '', essential: b.command === 'help' || b.command === 'quit', acts: b.dangerous === true })),
       );
     }
     const labels = footerHints('sessions', false).map((h) => `${h.keys} ${h.label}`);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * src/ belongs to one layer; a new folder must be given one here before it can be used.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['text', 'errors.ts'],
+  ['text', 'errors.ts', 'process'],
   ['config', 'db'],
   ['sources', 'migrate', 'backup', 'plan', 'audit', 'sandbox', 'health'],
   ['store'],

@@ -17,9 +17,8 @@ import {
   parseStats,
   parseUsers,
   parseVersionRows,
-  type DatabaseRecord,
-  type PoolRecord,
 } from '../../src/sources/pgbouncer-parse.js';
+import type { DatabaseRecord, PoolRecord } from '../../src/sources/pgbouncer-records.js';
 import { readCsvFile } from '../helpers/csv.js';
 
 const fixtures = new URL('../fixtures/pgbouncer/', import.meta.url);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PgBouncerParseError } from '../../src/sources/pgbouncer-cells.js';
 import {
-  PgBouncerParseError,
   parseClients,
   parseConfig,
   parseDatabases,

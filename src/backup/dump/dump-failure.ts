@@ -1,7 +1,7 @@
 import { BackupError, type BackupFailureReason } from '../job/backup-error.js';
 import { parseDumpLine } from './dump-line.js';
 import { splitRelationList } from '../server/lock-blockers.js';
-import type { ProcessExit } from './run-dump.js';
+import type { ProcessExit } from '../../process/child-group.js';
 
 export interface DumpFailure {
   reason: BackupFailureReason;

@@ -7,7 +7,6 @@ import { PgtopError, UsageError } from '../../errors.js';
 import { BackupError } from './backup-error.js';
 import { openBackupSession, takeMaintenanceLock, type BackupSession } from '../server/backup-session.js';
 import { tablesToDump } from '../server/catalog.js';
-import { SHA256_METHOD } from '../files/checksum.js';
 import { commitDump } from './commit.js';
 import { dumpEnvironment } from '../dump/dump-env.js';
 import { classifyDumpFailure, explainDumpFailure } from '../dump/dump-failure.js';
@@ -19,12 +18,13 @@ import type { DumpFormat } from '../files/naming.js';
 import { checkOutputDir, createPartial, outputDirProblem, type ReservedDump } from '../files/output-dir.js';
 import { removeStalePassfiles, writePassfile, type Passfile } from '../dump/passfile.js';
 import { removeOwner, sweepStalePartials } from '../files/partial-owner.js';
-import { pgtopVersion } from '../../config/pgtop-version.js';
 import { ProgressTracker, type BackupEvent } from './progress.js';
 import { startProgressSampling, type ProgressSampler } from './progress-sampler.js';
-import { applyRetention } from '../files/retention.js';
-import { pgDumpArguments, startDump, type ProcessExit, type RunningDump } from '../dump/run-dump.js';
-import { verifyDump } from '../dump/verify.js';
+import type { ProcessExit } from '../../process/child-group.js';
+import { pgDumpArguments, startDump, type RunningDump } from '../dump/run-dump.js';
+import { verifyDump, type VerifyResult } from '../dump/verify.js';
+import { manifestOf } from './backup-manifest.js';
+import { keepNewest } from './keep.js';
 
 export interface BackupJobOptions {
   settings: ConnectionSettings;
@@ -88,6 +88,25 @@ async function reportStalePartials(dir: string, tracker: ProgressTracker): Promi
   const sweep = await sweepStalePartials(dir);
   for (const { file, pid } of sweep.removed) tracker.notice('warning', `removed ${file}: a partial dump left by a backup that was killed (pgtop pid ${pid})`);
   for (const file of sweep.unknown) tracker.notice('warning', `${file} is a partial dump of unknown origin: delete it once no backup is writing it`);
+}
+
+/** Why pg_dump failed, with who held the lock it waited for when it timed out on one. */
+async function dumpFailure(exit: ProcessExit, stderrTail: string[], session: BackupSession, context: { settings: ConnectionSettings; dir: string; lockWaitTimeoutSec: number }): Promise<PgtopError> {
+  const failure = classifyDumpFailure(exit, stderrTail);
+  const lockHolders = failure.reason === 'lock-timeout' && failure.relation ? await describeLockBlockers(session.client, splitRelationList(failure.relation)).catch(() => []) : [];
+  const { settings, dir, lockWaitTimeoutSec } = context;
+  return explainDumpFailure(failure, { exit, stderrTail, user: settings.user, database: settings.database, dir, lockWaitTimeoutSec, lockHolders });
+}
+
+/** Reads the finished partial dump back; a dump that does not read back fails the backup. */
+async function verifyPartial(path: string, options: { format: DumpFormat; pgRestore: string; signal: AbortSignal; database: string; stderrTail: string[] }): Promise<VerifyResult> {
+  try {
+    return await verifyDump({ path, format: options.format, pgRestore: options.pgRestore, signal: options.signal });
+  } catch (error) {
+    if (options.signal.aborted) throw cancelledError(options.database);
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new BackupError(`backup of ${options.database} failed: pg_dump finished but its output does not read back: ${detail}\nNo dump was written; older dumps are untouched.`, 'verify', options.stderrTail, { cause: error });
+  }
 }
 
 /**
@@ -169,22 +188,12 @@ export async function runBackupJob(options: BackupJobOptions): Promise<BackupRes
     }
     throwIfCancelled();
     if (outcome.exit.code !== 0 || outcome.exit.signal !== null || outcome.exit.spawnError) {
-      const stderrTail = dump.stderrTail();
-      const failure = classifyDumpFailure(outcome.exit, stderrTail);
-      const lockHolders = failure.reason === 'lock-timeout' && failure.relation ? await describeLockBlockers(session.client, splitRelationList(failure.relation)).catch(() => []) : [];
-      throw explainDumpFailure(failure, { exit: outcome.exit, stderrTail, user: settings.user, database, dir, lockWaitTimeoutSec: options.lockWaitTimeoutSec, lockHolders });
+      throw await dumpFailure(outcome.exit, dump.stderrTail(), session, { settings, dir, lockWaitTimeoutSec: options.lockWaitTimeoutSec });
     }
 
     tracker.setPhase('verifying');
     await ensurePrivate(reserved.partialPath);
-    let verification;
-    try {
-      verification = await verifyDump({ path: reserved.partialPath, format, pgRestore: tools.pgRestore, signal });
-    } catch (error) {
-      throwIfCancelled();
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new BackupError(`backup of ${database} failed: pg_dump finished but its output does not read back: ${detail}\nNo dump was written; older dumps are untouched.`, 'verify', dump.stderrTail(), { cause: error });
-    }
+    const verification = await verifyPartial(reserved.partialPath, { format, pgRestore: tools.pgRestore, signal, database, stderrTail: dump.stderrTail() });
     tracker.sample({ bytesWritten: verification.sizeBytes });
     throwIfCancelled();
 
@@ -192,61 +201,11 @@ export async function runBackupJob(options: BackupJobOptions): Promise<BackupRes
     await commitDump({ dir, partialPath: reserved.partialPath, finalPath: reserved.finalPath });
     renamed = true;
     await removeOwner(reserved.partialPath);
-    const finishedAt = new Date();
-    const manifest: BackupManifest = {
-      manifest_version: 1,
-      file: reserved.name,
-      database,
-      host: settings.host,
-      port: settings.port,
-      user: settings.user,
-      format,
-      jobs: options.jobs,
-      size_bytes: verification.sizeBytes,
-      sha256: verification.sha256,
-      sha256_method: SHA256_METHOD[format],
-      started_at: startedAt.toISOString(),
-      finished_at: finishedAt.toISOString(),
-      duration_ms: finishedAt.getTime() - startedAt.getTime(),
-      server_version: session.server.version,
-      server_version_num: session.server.versionNum,
-      pg_dump_version: tools.version.text,
-      pg_dump_path: tools.pgDump,
-      tables: tables.length,
-      verify: {
-        ok: true,
-        list_entries: verification.listEntries,
-        table_data_entries: verification.tableDataEntries,
-        full_read: true,
-        verified_at: verification.verifiedAt,
-        duration_ms: verification.durationMs,
-      },
-      pgtop_version: pgtopVersion(),
-    };
+    const manifest = manifestOf({ file: reserved.name, settings, format, jobs: options.jobs, startedAt, finishedAt: new Date(), server: session.server, tools, tables: tables.length, verification });
     const manifestPath = await writeManifest(dir, manifest);
     renamed = false;
 
-    const deleted: string[] = [];
-    if (options.keep !== undefined) {
-      const retention = await applyRetention({
-        dir,
-        database,
-        host: settings.host,
-        port: settings.port,
-        keep: options.keep,
-        onDeleted: (file) => {
-          deleted.push(file);
-          tracker.notice('info', `deleted ${file} (--keep ${options.keep})`);
-          const problem = audit({ action: 'backup-retention', target, role: settings.user, file: resolve(dir, file), result: 'ok', message: `deleted by --keep ${options.keep}` }, env);
-          if (problem) warnings.push(problem);
-        },
-      });
-      for (const problem of retention.errors) {
-        warnings.push(problem);
-        tracker.notice('warning', problem);
-        audit({ action: 'backup-retention', target, role: settings.user, result: 'failed', message: problem }, env);
-      }
-    }
+    const deleted = options.keep === undefined ? [] : await keepNewest({ dir, settings, target, keep: options.keep, tracker, warnings, env });
 
     tracker.setPhase('done');
     record({ result: 'ok', message: `${manifest.size_bytes} bytes, sha256 ${manifest.sha256}, verified` });

@@ -13,6 +13,7 @@ import { createDemoDir, startDemoStack, type DemoStack } from '../../sandbox/dem
 import { Workload } from '../../sandbox/workload/workload.js';
 import { PostgresSource, monitorTimeoutMs } from '../../sources/postgres.js';
 import { openBouncer, runScreen } from '../top.js';
+import { checkAlembicForDemo, demoAlembicProject } from './alembic.js';
 
 export const demoHelp = `Usage: pgtop demo [options]
 
@@ -32,6 +33,8 @@ signal or a crash stops the workload and the servers and removes the directory.
 Options:
   --interval SECS         refresh every SECS seconds (0.5 to 60, default 1)
   --no-pgbouncer          run without PgBouncer even when it is installed
+  --alembic               the Migrations view shows an Alembic project instead (three pending revisions
+                          of a loyalty table; needs alembic and psycopg2)
   --debug                 show stack traces of errors
 
 Servers: an installed PostgreSQL (PGTOP_PG_BINDIR, pg_config, PATH, /usr/lib/postgresql/N/bin), else the
@@ -42,6 +45,7 @@ As root, the servers run as an unprivileged user (PGTOP_SANDBOX_USER, else postg
 export const demoFlags = {
   interval: { type: 'string' },
   pgbouncer: { type: 'boolean', default: true },
+  alembic: { type: 'boolean' },
 } as const;
 
 const migrationsDir = fileURLToPath(new URL('migrations/', packageDir));
@@ -65,6 +69,8 @@ export async function runDemo(argv: string[]): Promise<number> {
   rejectConnectionFlags(parsed);
   const intervalSeconds = numberFlag('interval', parsed.flags.interval as string | undefined, 1, 0.5, 60, false, 'pgtop demo');
   if (!process.stdout.isTTY) throw new UsageError('pgtop demo draws a full screen and needs a terminal.');
+  const wantAlembic = parsed.flags.alembic === true;
+  checkAlembicForDemo(wantAlembic);
   const server = demoServerBinaries(process.env);
   const wantBouncer = parsed.flags.pgbouncer !== false;
   const bouncerFound = wantBouncer && findPgBouncerBinary() !== undefined;
@@ -95,6 +101,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       readOnly: false,
       debug: parsed.flags.debug === true,
       migrationsDir,
+      alembic: demoAlembicProject(wantAlembic, dir.path),
       backupDir: stack.backupDir,
       onExit: shutDown,
     });

@@ -1,6 +1,6 @@
 import { profileBouncer } from '../../config/profile.js';
 import { connectionHelp, numberFlag } from '../../cli/flags.js';
-import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup } from '../../cli/parse.js';
+import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup, type ParsedCommand } from '../../cli/parse.js';
 import { UsageError } from '../../errors.js';
 import { PostgresSource } from '../../sources/postgres.js';
 import type { PgSnapshot } from '../../sources/types.js';
@@ -9,7 +9,7 @@ import { sanitize } from '../../text/sanitize.js';
 import { terminalSafeJson } from './snapshot-json.js';
 import { formatSnapshotTable } from './snapshot-table.js';
 import { resolveBouncerTarget } from '../../config/bouncer-target.js';
-import { createPgBouncerSource, type PgBouncerTick } from '../../sources/pgbouncer.js';
+import { createPgBouncerSource, type PgBouncerSource, type PgBouncerTick } from '../../sources/pgbouncer.js';
 import { readReplication, walRate } from '../../sources/replication/read.js';
 import { replicationSql } from '../../sources/replication/sql.js';
 import type { ReplicationSnapshot } from '../../sources/replication/types.js';
@@ -51,97 +51,124 @@ export const snapshotFlags = {
   statements: { type: 'boolean' },
 } as const;
 
-export async function runSnapshot(argv: string[]): Promise<number> {
-  const parsed = parseCommand(argv, {
-    command: 'pgtop snapshot',
-    help: snapshotHelp,
-    flags: snapshotFlags,
-  });
+interface SnapshotOptions {
+  json: boolean;
+  ndjson: boolean;
+  /** Seconds between documents, or undefined for one. */
+  watch: number | undefined;
+  withStatements: boolean;
+}
+
+function snapshotOptions(parsed: ParsedCommand): SnapshotOptions {
   expectNoExtraInput(parsed, 1, 'pgtop snapshot');
   const json = parsed.flags.json === true;
   const ndjson = parsed.flags.ndjson === true;
   if (json && ndjson) throw new UsageError('choose one of --json and --ndjson. Try: pgtop snapshot --help');
   const watch = parsed.flags.watch === undefined ? undefined : numberFlag('watch', parsed.flags.watch as string, 2, 0.5, 3600, false, 'pgtop snapshot');
   if (watch !== undefined && json) throw new UsageError('--watch prints one document per tick: use --ndjson with it. Try: pgtop snapshot --help');
-
   const withStatements = parsed.flags.statements === true;
   if (withStatements && !json && !ndjson) throw new UsageError('--statements is part of the JSON document: add --json or --ndjson. Try: pgtop snapshot --help');
+  return { json, ndjson, watch, withStatements };
+}
+
+function printDocument(doc: SnapshotDocument, options: SnapshotOptions): void {
+  if (options.json) process.stdout.write(`${terminalSafeJson(doc, 2)}\n`);
+  else if (options.ndjson) process.stdout.write(`${terminalSafeJson(doc)}\n`);
+  else process.stdout.write(`${formatSnapshotTable(doc, process.stdout.isTTY ? (process.stdout.columns ?? 120) : Number.POSITIVE_INFINITY)}\n`);
+}
+
+/** The sources of one snapshot run, and what the previous tick read (rates need two). */
+class SnapshotTaker {
+  private previous: PgSnapshot | undefined;
+  private previousReplication: ReplicationSnapshot | undefined;
+  stopping = false;
+
+  constructor(
+    private readonly options: SnapshotOptions,
+    private readonly source: PostgresSource,
+    private readonly bouncer: PgBouncerSource | undefined,
+    private readonly statements: StatementsSampler | undefined,
+  ) {}
+
+  /** Prints one document; false when the server did not answer (a single snapshot throws instead). */
+  async takeOne(): Promise<boolean> {
+    const statementsSample = this.options.watch === undefined ? this.statements?.sampleOverInterval(1000) : this.statements?.sample();
+    const [outcome, bouncerTick, statementsDoc] = await Promise.all([this.source.tick(), this.bouncer?.tick(), statementsSample]);
+    if (outcome.kind === 'data') {
+      const doc = buildSnapshotDocument(outcome.data, this.previous, this.source.target);
+      await this.addMaintenance(doc);
+      if (bouncerTick) doc.pgbouncer = bouncerDocument(bouncerTick);
+      if (statementsDoc) doc.statements = statementsDoc;
+      printDocument(doc, this.options);
+      this.previous = outcome.data;
+      return true;
+    }
+    if (outcome.kind === 'error') {
+      if (this.options.watch === undefined) throw outcome.error;
+      // Interrupted mid-tick: closing the connection failed the query, which is no news.
+      if (!this.stopping) process.stderr.write(`pgtop: ${sanitize(outcome.error.message)} (retrying)\n`);
+    }
+    return false;
+  }
+
+  /** Replication and vacuum, read on the same connection after the activity tick. */
+  private async addMaintenance(doc: SnapshotDocument): Promise<void> {
+    const replication = await this.source.read((client, version) => readReplication(client, replicationSql(version)));
+    const vacuum = await this.source.read((client, version) => readVacuum(client, vacuumSql(version)));
+    if (replication.kind === 'data') {
+      doc.replication = { ...replication.data, walBytesPerSecond: walRate(this.previousReplication, replication.data) };
+      this.previousReplication = replication.data;
+    } else if (replication.kind === 'error') doc.notes.push(`replication not read: ${replication.error.message}`);
+    if (vacuum.kind === 'data') doc.vacuum = vacuum.data;
+    else if (vacuum.kind === 'error') doc.notes.push(`vacuum not read: ${vacuum.error.message}`);
+    doc.findings = replicationAlerts(doc.replication, doc.vacuum, alertThresholds());
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.source.close(), this.bouncer?.close(), this.statements?.close()]);
+  }
+}
+
+/** A document every `watchSeconds` until SIGINT or SIGTERM; resolves 0 once the sources are closed. */
+function watchSnapshots(taker: SnapshotTaker, watchSeconds: number): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      if (taker.stopping) return;
+      taker.stopping = true;
+      if (timer) clearTimeout(timer);
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      void taker.close().then(() => resolve(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    const loop = async (): Promise<void> => {
+      const started = Date.now();
+      await taker.takeOne();
+      if (taker.stopping) return;
+      timer = setTimeout(() => void loop(), Math.max(0, watchSeconds * 1000 - (Date.now() - started)));
+    };
+    void loop();
+  });
+}
+
+export async function runSnapshot(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv, { command: 'pgtop snapshot', help: snapshotHelp, flags: snapshotFlags });
+  const options = snapshotOptions(parsed);
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true, queryChars: null });
   const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? profileBouncer(profileSetup(parsed, process.env).profile) ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? createPgBouncerSource(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
-  const statements = withStatements ? new StatementsSampler(settings) : undefined;
-
-  const print = (doc: SnapshotDocument): void => {
-    if (json) process.stdout.write(`${terminalSafeJson(doc, 2)}\n`);
-    else if (ndjson) process.stdout.write(`${terminalSafeJson(doc)}\n`);
-    else process.stdout.write(`${formatSnapshotTable(doc, process.stdout.isTTY ? (process.stdout.columns ?? 120) : Number.POSITIVE_INFINITY)}\n`);
-  };
-
-  let previous: PgSnapshot | undefined;
-  let previousReplication: ReplicationSnapshot | undefined;
-  /** Replication and vacuum, read on the same connection after the activity tick. */
-  const addMaintenance = async (doc: SnapshotDocument): Promise<void> => {
-    const replication = await source.read((client, version) => readReplication(client, replicationSql(version)));
-    const vacuum = await source.read((client, version) => readVacuum(client, vacuumSql(version)));
-    if (replication.kind === 'data') {
-      doc.replication = { ...replication.data, walBytesPerSecond: walRate(previousReplication, replication.data) };
-      previousReplication = replication.data;
-    } else if (replication.kind === 'error') doc.notes.push(`replication not read: ${replication.error.message}`);
-    if (vacuum.kind === 'data') doc.vacuum = vacuum.data;
-    else if (vacuum.kind === 'error') doc.notes.push(`vacuum not read: ${vacuum.error.message}`);
-    doc.findings = replicationAlerts(doc.replication, doc.vacuum, alertThresholds());
-  };
-  let stopping = false;
-  const takeOne = async (): Promise<boolean> => {
-    const statementsSample = watch === undefined ? statements?.sampleOverInterval(1000) : statements?.sample();
-    const [outcome, bouncerTick, statementsDoc] = await Promise.all([source.tick(), bouncer?.tick(), statementsSample]);
-    if (outcome.kind === 'data') {
-      const doc = buildSnapshotDocument(outcome.data, previous, source.target);
-      await addMaintenance(doc);
-      if (bouncerTick) doc.pgbouncer = bouncerDocument(bouncerTick);
-      if (statementsDoc) doc.statements = statementsDoc;
-      print(doc);
-      previous = outcome.data;
-      return true;
-    }
-    if (outcome.kind === 'error') {
-      if (watch === undefined) throw outcome.error;
-      // Interrupted mid-tick: closing the connection failed the query, which is no news.
-      if (!stopping) process.stderr.write(`pgtop: ${sanitize(outcome.error.message)} (retrying)\n`);
-    }
-    return false;
-  };
-
-  if (watch === undefined) {
-    try {
-      await takeOne();
-      return 0;
-    } finally {
-      await Promise.all([source.close(), bouncer?.close(), statements?.close()]);
-    }
+  const statements = options.withStatements ? new StatementsSampler(settings) : undefined;
+  const taker = new SnapshotTaker(options, source, bouncer, statements);
+  if (options.watch !== undefined) return watchSnapshots(taker, options.watch);
+  try {
+    await taker.takeOne();
+    return 0;
+  } finally {
+    await taker.close();
   }
-
-  return new Promise<number>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
-      void Promise.all([source.close(), bouncer?.close(), statements?.close()]).then(() => resolve(0));
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    const loop = async (): Promise<void> => {
-      const started = Date.now();
-      await takeOne();
-      if (stopping) return;
-      timer = setTimeout(() => void loop(), Math.max(0, watch * 1000 - (Date.now() - started)));
-    };
-    void loop();
-  });
 }

@@ -1,6 +1,6 @@
-import { helpEntries } from '../../keymap/help.js';
+import { helpPage } from '../../keymap/help.js';
 import type { BouncerAction } from '../../db/admin-commands.js';
-import type { AppState, Dialog } from '../../store/state.js';
+import type { AlembicPlan, AppState, Dialog } from '../../store/state.js';
 import { VIEW_TITLES } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { fit, truncate, wrap } from '../../text/width.js';
@@ -8,6 +8,7 @@ import { dialogStyle, overlayBox } from '../components/overlay.js';
 import { onTarget } from '../components/target-lines.js';
 import { theme } from '../theme.js';
 import { formatTimeout } from '../../migrate/describe.js';
+import { DEFAULT_CHILD_TIMEOUTS } from '../../migrate/alembic/child-env.js';
 import { dropSlotBox, rollbackPreparedBox } from './horizon-dialogs.js';
 
 const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
@@ -24,10 +25,11 @@ type DrawDialog<K extends Dialog['kind']> = (state: AppState, body: string[], di
 
 function helpBox(state: AppState, body: string[]): string[] {
   const width = state.terminal.columns;
-  const entries = helpEntries(state.view, state.readOnly).map((e) => `${fit(e.keys, 11)} ${e.description}`);
-  const room = Math.max(1, body.length - 4);
-  const lines = entries.length <= room ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
-  lines.push('', 'any key closes this help');
+  const help = helpPage(state);
+  const entries = help.entries.map((e) => `${fit(e.keys, 11)} ${e.description}`);
+  const lines = help.columns === 1 ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
+  const last = help.page + 1 === help.pages;
+  lines.push('', help.pages === 1 ? 'any key closes this help' : `page ${help.page + 1}/${help.pages} · ${last ? 'any key closes this help' : 'space: next page · any other key closes'}`);
   return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
 }
 
@@ -59,7 +61,25 @@ function bouncerBox(state: AppState, body: string[], dialog: DialogOf<'bouncer'>
   return overlayBox(body, state.terminal.columns, `${action} ${sanitizeOneLine(label)}${onTarget(state)}?`, lines, dialogStyle);
 }
 
+function alembicBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>, plan: AlembicPlan): string[] {
+  const room = Math.max(1, body.length - 10);
+  const revisions = plan.revisions.slice(0, room).map((r) => `${fit(sanitizeOneLine(r.revision), 14)} ${sanitizeOneLine(r.message)}`);
+  if (plan.revisions.length > room) revisions.push(`… and ${plan.revisions.length - room} more`);
+  const lines = [
+    `target ${sanitizeOneLine(dialog.target)} as ${sanitizeOneLine(dialog.role)}`,
+    `alembic upgrade ${sanitizeOneLine(plan.upgradeTo)} in ${sanitizeOneLine(plan.project)}, from ${sanitizeOneLine(plan.from.join(', ') || '<base>')}`,
+    `under the maintenance lock, lock_timeout ${formatTimeout(DEFAULT_CHILD_TIMEOUTS.lockTimeoutMs)}, statement_timeout ${formatTimeout(DEFAULT_CHILD_TIMEOUTS.statementTimeoutMs)}; x cancels`,
+    '',
+    ...revisions,
+    '',
+    `Type the database name (${sanitizeOneLine(dialog.database)}) and Enter to upgrade; Esc cancels.`,
+    `> ${sanitizeOneLine(dialog.typed)}█`,
+  ];
+  return overlayBox(body, state.terminal.columns, `Run ${plan.revisions.length} Alembic revision${plan.revisions.length === 1 ? '' : 's'}?`, lines, dialogStyle);
+}
+
 function migrateBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>): string[] {
+  if (dialog.alembic) return alembicBox(state, body, dialog, dialog.alembic);
   const room = Math.max(1, body.length - 8);
   const steps = dialog.steps.slice(0, room).map(
     (step) =>
@@ -78,9 +98,9 @@ function migrateBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>
 }
 
 function backupBox(state: AppState, body: string[], dialog: DialogOf<'backup'>): string[] {
+  const what = `A logical pg_dump of database ${sanitizeOneLine(dialog.database)} (${sanitizeOneLine(dialog.target)}), verified, then written to ${sanitizeOneLine(dialog.dir)}. Not point-in-time recovery; no roles.`;
   const lines = [
-    `A logical pg_dump of database ${sanitizeOneLine(dialog.database)} (${sanitizeOneLine(dialog.target)}),`,
-    `verified, then written to ${sanitizeOneLine(dialog.dir)}. Not point-in-time recovery; no roles.`,
+    ...wrap(what, Math.min(76, state.terminal.columns - 8)),
     '',
     'y start    n / Esc / any other key: do nothing (default)',
   ];

@@ -9,6 +9,7 @@ import { migrationColumns, type MigrationRow } from '../columns/migration-column
 import { renderTable } from '../components/data-table.js';
 import { theme } from '../theme.js';
 import { padLines } from './sessions-view.js';
+import { alembicBody } from './alembic-view.js';
 
 const STATE_STYLE: Partial<Record<MigrationRow['state'], (s: string) => string>> = {
   pending: theme.warn,
@@ -41,6 +42,7 @@ function runLines(run: MigrationRun, now: number, width: number): string[] {
 export function migrationsBody(state: AppState, height: number): string[] {
   const width = state.terminal.columns;
   const m = state.migrations;
+  if (m.alembic) return alembicBody(state, m.alembic, height);
   const top: string[] = [];
   const status = m.status;
   if (status) {
