@@ -18,6 +18,8 @@ export interface EffectContext {
   quit: () => void;
   /** Asks every source for fresh data now (after an action changed something). */
   refresh: () => void;
+  /** Shows another target's screen, when pgtop watches several. */
+  switchTarget?: (name: string) => void;
 }
 
 export const NO_BOUNCER = 'no PgBouncer is connected (start pgtop with --pgbouncer)';

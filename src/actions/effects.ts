@@ -7,6 +7,7 @@ import { confirmPoolAction, runBouncer } from './pool-effects.js';
 import { confirmDropSlot, confirmRelease, runDropSlot, runRollbackPrepared } from './horizon-effects.js';
 import { confirmKillClient, confirmSignal, runSignal } from './session-effects.js';
 import { confirmStatementsReset, runStatementsReset, showPlan } from './statements-effects.js';
+import { switchTarget } from './target-effects.js';
 
 type Handler = (ctx: EffectContext) => void;
 
@@ -86,6 +87,7 @@ const INTENT_HANDLERS: { [K in IntentKind]: (ctx: EffectContext, intent: Extract
     ctx.dispatch({ type: 'dialog-close' });
     tell(ctx, 'the terminal is too small to show the dialog: nothing was done');
   },
+  'switch-target': (ctx) => switchTarget(ctx),
   none: () => undefined,
 };
 

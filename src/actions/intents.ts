@@ -16,6 +16,8 @@ export type Intent =
   | { kind: 'decline' }
   /** The terminal is too small to show the open dialog: it closes, nothing is done. */
   | { kind: 'dismiss' }
+  /** Enter in the `:` picker: the target typed is shown. */
+  | { kind: 'switch-target' }
   | { kind: 'none' };
 
 export type IntentKind = Intent['kind'];

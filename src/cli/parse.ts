@@ -1,6 +1,6 @@
 import meow from 'meow';
 import { loadConfig, type PgtopConfig, type Profile } from '../config/config-file.js';
-import { chooseProfile, profileOrigin } from '../config/profile.js';
+import { chooseProfile, profileConnection, profileOrigin } from '../config/profile.js';
 import { pgtopVersion } from '../config/pgtop-version.js';
 import { resolveConnection } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
@@ -70,7 +70,7 @@ export function connectionFrom(parsed: ParsedCommand, env: NodeJS.ProcessEnv, po
   return resolveConnection({
     flags: { host: str(parsed.flags.host), port: str(parsed.flags.port), username: str(parsed.flags.username), dbname: str(parsed.flags.dbname) },
     target: positional,
-    profileTarget: profile?.connection,
+    profileTarget: profileConnection(profile),
     profileOrigin: profile ? profileOrigin(profile, config) : undefined,
     env,
   });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { findAlembicIni } from '../migrate/alembic/project.js';
 import { THEMES, type Profile, type ThemeName } from '../config/config-file.js';
 import { UsageError } from '../errors.js';
-import { resolveReadOnly } from '../config/profile.js';
+import { profileBouncer, resolveReadOnly } from '../config/profile.js';
 import { numberFlag } from './flags.js';
 import { profileSetup, type ParsedCommand } from './parse.js';
 
@@ -48,7 +48,7 @@ export function resolveTopOptions(parsed: ParsedCommand, argv: readonly string[]
     profile,
     intervalSeconds: numberFlag('interval', str(parsed.flags.interval), profile?.intervalSeconds ?? 2, 0.5, 60),
     readOnly: resolveReadOnly(readOnlyFlag, profile),
-    bouncerTarget: str(parsed.flags.pgbouncer) ?? profile?.pgbouncer ?? (env.PGTOP_PGBOUNCER || undefined),
+    bouncerTarget: str(parsed.flags.pgbouncer) ?? profileBouncer(profile) ?? (env.PGTOP_PGBOUNCER || undefined),
     migrationsDir,
     alembic: alembicProjectFor(str(parsed.flags.alembic), migrationsDir),
     backupDir: str(parsed.flags.backupDir) ?? profile?.backupDir ?? 'backups',

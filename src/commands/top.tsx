@@ -1,5 +1,5 @@
 import { connectionHelp } from '../cli/flags.js';
-import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.js';
+import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup } from '../cli/parse.js';
 import { statSync } from 'node:fs';
 import { COMMAND_NAMES, isBareWord } from '../cli/commands.js';
 import { ConnectionError, UsageError, errorMessage } from '../errors.js';
@@ -19,6 +19,8 @@ import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { createBouncerActions } from '../actions/bouncer.js';
 import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
+import type { FleetTarget } from '../ui/fleet.js';
+import { profileTargets, type ScreenTarget } from './top-targets.js';
 import { existsSync } from 'node:fs';
 import { HealthSource } from '../health/source.js';
 import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../config/health-thresholds.js';
@@ -90,6 +92,26 @@ export async function runTop(argv: string[]): Promise<number> {
     const notCommand = word !== undefined ? ` ("${word}" is not a command: ${COMMAND_NAMES.join(', ')})` : '';
     throw new UsageError(`pgtop draws a full screen and needs a terminal${notCommand}; for scripts, use pgtop snapshot (--json or --ndjson).`);
   }
+  const common = {
+    intervalSeconds: options.intervalSeconds,
+    readOnly: options.readOnly,
+    debug: parsed.flags.debug === true,
+    migrationsDir: options.migrationsDir,
+    backupDir: options.backupDir,
+    theme: options.theme,
+    colour: colourWanted(argv, process.env),
+    label: options.profile?.label,
+    labelColor: options.profile?.color,
+    thresholds: thresholdsFrom(options.profile?.thresholds, parsed.flags.threshold),
+    alembic: options.alembic,
+  };
+  const bouncerFlag = typeof parsed.flags.pgbouncer === 'string' ? parsed.flags.pgbouncer : undefined;
+  const several = profileTargets(profileSetup(parsed, process.env), parsed, { intervalSeconds: options.intervalSeconds, bouncerFlag, env: process.env }, openBouncer);
+  if (several) {
+    for (const warning of several.warnings) process.stderr.write(`pgtop: ${warning}\n`);
+    // Each server is connected by its own poller: one that does not answer shows as down, the others run.
+    return runScreen({ targets: several.targets, ...common });
+  }
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true, statementTimeoutMs: monitorTimeoutMs(options.intervalSeconds) });
@@ -103,19 +125,8 @@ export async function runTop(argv: string[]): Promise<number> {
     throw error;
   }
   return runScreen({
-    source,
-    bouncer,
-    intervalSeconds: options.intervalSeconds,
-    readOnly: options.readOnly,
-    debug: parsed.flags.debug === true,
-    migrationsDir: options.migrationsDir,
-    alembic: options.alembic,
-    backupDir: options.backupDir,
-    theme: options.theme,
-    colour: colourWanted(argv, process.env),
-    label: options.profile?.label,
-    labelColor: options.profile?.color,
-    thresholds: thresholdsFrom(options.profile?.thresholds, parsed.flags.threshold),
+    targets: [{ name: '', source, ...(bouncer ? { bouncer } : {}) }],
+    ...common,
   });
 }
 
@@ -144,8 +155,8 @@ export function openBouncer(settings: ConnectionSettings): BouncerDeps & { targe
 }
 
 export interface ScreenOptions {
-  source: PostgresSource;
-  bouncer?: BouncerDeps & { target: string };
+  /** The servers shown: one, or a profile's several (the `:` picker switches between them). */
+  targets: ScreenTarget[];
   intervalSeconds: number;
   readOnly: boolean;
   debug: boolean;
@@ -167,9 +178,9 @@ export interface ScreenOptions {
 }
 
 /** The health checks read the directories only when they exist: a monitor started elsewhere has none. */
-function healthSourceFor(options: ScreenOptions): HealthSource {
+function healthSourceFor(options: ScreenOptions, settings: ConnectionSettings): HealthSource {
   return new HealthSource({
-    settings: options.source.settings,
+    settings,
     thresholds: options.thresholds ?? defaultThresholds(),
     ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
     ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
@@ -177,20 +188,21 @@ function healthSourceFor(options: ScreenOptions): HealthSource {
 }
 
 /** The screen's first state, sized to the terminal. */
-function firstState(options: ScreenOptions, stdout: NodeJS.WriteStream): ReturnType<typeof initialState> {
+function firstState(options: ScreenOptions, stdout: NodeJS.WriteStream, target: ScreenTarget): ReturnType<typeof initialState> {
   return initialState({
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,
     columns: stdout.columns ?? 80,
     rows: stdout.rows ?? 24,
-    target: options.source.target,
-    bouncerTarget: options.bouncer?.target,
+    target: target.source.target,
+    bouncerTarget: target.bouncer?.target,
     migrationsDir: options.migrationsDir,
     ...(options.alembic !== undefined ? { alembic: options.alembic } : {}),
     backupDir: options.backupDir,
     label: options.label,
     labelColor: options.labelColor,
     alertThresholds: alertThresholds(options.thresholds),
+    ...(options.targets.length > 1 ? { targetName: target.name, targetNames: options.targets.map((t) => t.name) } : {}),
   });
 }
 
@@ -222,10 +234,10 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     colour: options.colour ?? colourWanted(process.argv, process.env),
     attributesShown: process.stdout.isTTY && process.env.TERM !== 'dumb',
   });
-  const [{ render }, { App }, { Controller }, { FrameWriter }, { redirectConsole }] = await Promise.all([
+  const [{ render }, { App }, { Fleet }, { FrameWriter }, { redirectConsole }] = await Promise.all([
     import('ink'),
     import('../ui/App.js'),
-    import('../ui/controller.js'),
+    import('../ui/fleet.js'),
     import('../ui/frame-writer.js'),
     import('../ui/console-log.js'),
   ]);
@@ -236,16 +248,9 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     finish = resolve;
   });
   let ending = false;
-  const health = healthSourceFor(options);
-  const statements = new StatementsSource(options.source.settings);
-  const controller = new Controller(firstState(options, stdout), {
-    source: options.source,
-    bouncer: options.bouncer,
-    health,
-    statements,
-    settings: options.source.settings,
-    onQuit: () => end(0),
-  });
+  // The health checks read the directories only when they exist: a monitor started elsewhere has none.
+  const targets = options.targets.map((target) => fleetTarget(options, target, stdout, () => end(0)));
+  const controller = new Fleet(targets.map((t) => t.fleet));
   enterAlternateScreen(stdout);
   const restoreConsole = redirectConsole();
   const writer = new FrameWriter(stdout);
@@ -270,7 +275,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()
-      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close(), health.close(), statements.close()]))
+      .then(() => Promise.all(targets.map((t) => t.close())))
       .then(() => options.onExit?.())
       .catch(() => undefined)
       .finally(() => finish(code));
@@ -280,4 +285,16 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
   const code = await finished;
   stopListening();
   return code;
+}
+
+/** One target's controller inputs (its health checks and statements on its own connections) and how to close them. */
+function fleetTarget(options: ScreenOptions, target: ScreenTarget, stdout: NodeJS.WriteStream, quit: () => void): { fleet: FleetTarget; close: () => Promise<unknown> } {
+  const { source, bouncer } = target;
+  const health = healthSourceFor(options, source.settings);
+  const statements = new StatementsSource(source.settings);
+  const initial = firstState(options, stdout, target);
+  return {
+    fleet: { name: target.name, initial, deps: { source, bouncer, health, statements, settings: source.settings, onQuit: quit } },
+    close: () => Promise.all([source.close(), bouncer?.source.close(), health.close(), statements.close()]),
+  };
 }

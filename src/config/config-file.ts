@@ -1,12 +1,11 @@
 import { applyThresholdOverrides, defaultThresholds } from './health-thresholds.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from '../errors.js';
-import { parseTarget } from './conninfo.js';
-import { lineOfKey } from './toml-lines.js';
-import { parseDuration } from '../text/duration.js';
+import { Checker, typeName, type Table } from './toml-checker.js';
+import { checkProfileTargets, type ServerEntry } from './profile-targets.js';
 
 export const BASE_COLORS = [
   'black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white',
@@ -22,6 +21,8 @@ export interface Profile {
   name: string;
   connection?: string;
   pgbouncer?: string;
+  /** `[[profiles.NAME.servers]]`: several servers monitored at once (never together with `connection`). */
+  servers?: ServerEntry[];
   migrationsDir?: string;
   backupDir?: string;
   readOnly?: boolean;
@@ -48,82 +49,8 @@ export function configPath(env: NodeJS.ProcessEnv, homeDir: string = env.HOME ??
   return { path: join(base, 'pgtop', 'config.toml'), explicit: false };
 }
 
-type Table = Record<string, unknown>;
-
-class Checker {
-  constructor(
-    readonly file: string,
-    readonly text: string,
-    readonly homeDir: string,
-  ) {}
-
-  fail(path: readonly string[], problem: string): never {
-    const line = lineOfKey(this.text, path);
-    throw new UsageError(`${this.file}${line === undefined ? '' : `:${line}`}: ${path.join('.')}: ${problem}`);
-  }
-
-  table(value: unknown, path: readonly string[]): Table {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) this.fail(path, `must be a table, not ${typeName(value)}`);
-    return value as Table;
-  }
-
-  string(value: unknown, path: readonly string[]): string {
-    if (typeof value !== 'string') this.fail(path, `must be a string, not ${typeName(value)}`);
-    return value;
-  }
-
-  oneOf<T extends string>(value: unknown, path: readonly string[], allowed: readonly T[]): T {
-    const text = this.string(value, path);
-    if (!allowed.includes(text as T)) this.fail(path, `"${text}" is not one of ${allowed.join(', ')}`);
-    return text as T;
-  }
-
-  /** A number of seconds, or a duration string ("2s", "500ms", "5min"), as seconds. */
-  seconds(value: unknown, path: readonly string[]): number {
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    if (typeof value === 'bigint') return Number(value);
-    if (typeof value === 'string') {
-      try {
-        return parseDuration(value) / 1000;
-      } catch {
-        this.fail(path, `"${value}" is not a duration (e.g. 2, "2s", "500ms", "5min")`);
-      }
-    }
-    return this.fail(path, `must be a number of seconds or a duration string, not ${typeName(value)}`);
-  }
-
-  directory(value: unknown, path: readonly string[]): string {
-    const text = this.string(value, path);
-    if (text === '~' || text.startsWith('~/')) return join(this.homeDir, text.slice(1));
-    return resolve(dirname(this.file), text);
-  }
-
-  /** A conninfo, URI or `service=NAME`; a password in it is refused. */
-  connection(value: unknown, path: readonly string[]): string {
-    const text = this.string(value, path);
-    let keywords: Record<string, string>;
-    try {
-      keywords = parseTarget(text);
-    } catch (error) {
-      return this.fail(path, error instanceof Error ? error.message : String(error));
-    }
-    if (keywords.password !== undefined) {
-      this.fail(path, 'a password does not belong in pgtop\'s configuration: put it in ~/.pgpass (PGPASSFILE) or in the connection service file');
-    }
-    return text;
-  }
-}
-
-function typeName(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Date) return 'a date';
-  if (typeof value === 'bigint') return 'an integer';
-  if (typeof value === 'object' && value !== null) return 'a table';
-  return `a ${typeof value}`;
-}
-
 const PROFILE_KEYS = [
-  'connection', 'pgbouncer', 'migrations_dir', 'backup_dir', 'read_only', 'interval', 'thresholds', 'label', 'color', 'colour', 'theme',
+  'connection', 'pgbouncer', 'servers', 'pgbouncers', 'migrations_dir', 'backup_dir', 'read_only', 'interval', 'thresholds', 'label', 'color', 'colour', 'theme',
 ];
 
 function checkProfile(check: Checker, name: string, raw: unknown): Profile {
@@ -133,6 +60,8 @@ function checkProfile(check: Checker, name: string, raw: unknown): Profile {
   for (const [key, value] of Object.entries(table)) {
     const at = [...path, key];
     switch (key) {
+      case 'servers':
+      case 'pgbouncers': break;
       case 'connection': profile.connection = check.connection(value, at); break;
       case 'pgbouncer': profile.pgbouncer = check.connection(value, at); break;
       case 'migrations_dir': profile.migrationsDir = check.directory(value, at); break;
@@ -168,6 +97,12 @@ function checkProfile(check: Checker, name: string, raw: unknown): Profile {
       // falls through: fail never returns
       default: check.fail(at, `unknown key (a profile takes ${PROFILE_KEYS.filter((k) => k !== 'colour').join(', ')})`);
     }
+  }
+  const servers = checkProfileTargets(check, path, table.servers, table.pgbouncers);
+  if (servers.length > 0) {
+    if (profile.connection !== undefined) check.fail([...path, 'connection'], 'give either connection or [[servers]] entries, not both');
+    if (profile.pgbouncer !== undefined) check.fail([...path, 'pgbouncer'], 'with [[servers]], name the PgBouncer in a [[pgbouncers]] entry and give its server pgbouncer = "NAME"');
+    profile.servers = servers;
   }
   return profile;
 }

@@ -34,3 +34,13 @@ export function resolveReadOnly(flag: boolean | undefined, profile: Profile | un
   }
   return flag ?? profile?.readOnly ?? false;
 }
+
+/** The server of a command that talks to one (snapshot, migrate, backup, check): the profile's connection, else its first server. */
+export function profileConnection(profile: Profile | undefined): string | undefined {
+  return profile?.connection ?? profile?.servers?.[0]?.connection;
+}
+
+/** The PgBouncer of that server: the profile's pgbouncer, else the first server's. */
+export function profileBouncer(profile: Profile | undefined): string | undefined {
+  return profile?.pgbouncer ?? profile?.servers?.[0]?.pgbouncer?.connection;
+}

@@ -2,10 +2,12 @@
  * The line (1-based) where a key or table is written in a TOML text, for error messages: the TOML parser
  * returns values without positions. Understands `[table]`, `[[array]]` headers and dotted, quoted keys;
  * returns the line of the nearest enclosing table when the key itself is not found (inline tables).
+ * An entry of an array of tables is the segment `[N]` (0-based) after the array's name.
  */
 export function lineOfKey(text: string, path: readonly string[]): number | undefined {
   const lines = text.split('\n');
   let table: string[] = [];
+  const arrayEntries = new Map<string, number>();
   let best: { line: number; depth: number } | undefined;
   const consider = (keyPath: string[], line: number): void => {
     const depth = commonPrefix(keyPath, path);
@@ -18,6 +20,12 @@ export function lineOfKey(text: string, path: readonly string[]): number | undef
     const header = /^\[\[?([^\]]*)\]\]?/.exec(line);
     if (header) {
       table = splitKey(header[1] ?? '');
+      if (line.startsWith('[[')) {
+        const entry = arrayEntries.get(table.join('.')) ?? 0;
+        arrayEntries.set(table.join('.'), entry + 1);
+        if (entry === 0) consider(table, index + 1);
+        table = [...table, `[${entry}]`];
+      }
       consider(table, index + 1);
       continue;
     }
@@ -64,4 +72,9 @@ function splitKey(key: string): string[] {
   }
   parts.push(current.trim());
   return parts;
+}
+
+/** `profiles.prod.servers[1].name`: a key path as the messages show it. */
+export function showKeyPath(path: readonly string[]): string {
+  return path.reduce((shown, segment) => (/^\[\d+\]$/.test(segment) ? `${shown}${segment}` : shown === '' ? segment : `${shown}.${segment}`), '');
 }

@@ -4,11 +4,12 @@ import type { AppEvent } from '../store/events.js';
 import { tooSmall } from '../store/layout.js';
 import { TYPED_DIALOGS, type AppState } from '../store/state.js';
 import { commandFor } from './bindings.js';
+import { completeTarget } from '../store/targets.js';
 import { helpPage } from './help.js';
 import { keyLabel } from './keys.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
-export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'filter' | 'detail' | 'table';
+export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'picker' | 'filter' | 'detail' | 'table';
 
 interface ModeKeys {
   keys: Record<string, (state: AppState) => Intent>;
@@ -23,6 +24,7 @@ const isPrintable = (text: string): boolean => text !== '' && /^[^\p{C}]+$/u.tes
 /** Rows a page of the detail's query scrolls: most of the screen, keeping a little context. */
 const detailPage = (state: AppState): number => Math.max(1, state.terminal.rows - 14);
 const draftOf = (state: AppState): string => (state.view === 'statements' ? state.statements.filterDraft : state.sessions.filterDraft) ?? '';
+const pickerDraftOf = (state: AppState): string => state.targets.pickerDraft ?? '';
 const typedOf = (state: AppState): string => (state.dialog && 'typed' in state.dialog ? state.dialog.typed : '');
 const isTypedDialog = (kind: string): boolean => (TYPED_DIALOGS as readonly string[]).includes(kind);
 
@@ -59,6 +61,16 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, _key, input) => ([...input].length === 1 && isPrintable(input) ? dispatch({ type: 'dialog-typed', text: typedOf(state) + input }) : NONE),
   },
+  picker: {
+    keys: {
+      tab: (state) => dispatch({ type: 'picker-draft', text: completeTarget(pickerDraftOf(state), state.targets.names) }),
+      enter: () => ({ kind: 'switch-target' }),
+      escape: () => dispatch({ type: 'picker-draft', text: undefined }),
+      backspace: (state) => dispatch({ type: 'picker-draft', text: pickerDraftOf(state).slice(0, -1) }),
+      'ctrl-u': () => dispatch({ type: 'picker-draft', text: '' }),
+    },
+    otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? dispatch({ type: 'picker-draft', text: pickerDraftOf(state) + input }) : NONE),
+  },
   overlay: { keys: { q: () => QUIT, space: nextHelpPage, pagedown: nextHelpPage }, otherwise: () => dispatch({ type: 'dialog-close' }) },
   filter: {
     keys: {
@@ -92,6 +104,7 @@ export function keyMode(state: AppState): KeyMode {
   if (dialog === 'help' || dialog === 'messages') return 'overlay';
   if (isTypedDialog(dialog ?? '')) return 'typed-confirm';
   if (dialog) return 'confirm';
+  if (state.targets.pickerDraft !== undefined) return 'picker';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';
   if (state.statements.filterDraft !== undefined && state.view === 'statements') return 'filter';
   if (state.detailPid !== undefined || state.plan !== undefined) return 'detail';

@@ -34,6 +34,7 @@ export const STATE_COMMANDS = [
   'refresh.faster',
   'help',
   'messages',
+  'target.pick',
 ] as const;
 
 export type StateCommand = (typeof STATE_COMMANDS)[number];

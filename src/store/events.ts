@@ -12,6 +12,7 @@ import type { StatementsDiagnosis, StatementsSnapshot } from '../sources/stateme
 import type { PlanResult } from '../plan/explain.js';
 import type { Dialog, Message } from './state.js';
 import type { Finding } from '../health/types.js';
+import type { TargetSummary } from './targets.js';
 
 /** Everything that changes the state. Reducers are pure: (state, event) => state. */
 export type AppEvent =
@@ -63,4 +64,8 @@ export type AppEvent =
   | { type: 'statements-error'; message: string; retryInMs: number; at: number }
   | { type: 'statements-texts'; texts: Record<string, string> }
   | { type: 'plan-open'; of: string }
-  | { type: 'plan-result'; result: PlanResult };
+  | { type: 'plan-result'; result: PlanResult }
+  /** Every target's summary, for the header's target lines. */
+  | { type: 'targets-summary'; summaries: TargetSummary[] }
+  /** The target name being typed after `:`; undefined closes the picker. */
+  | { type: 'picker-draft'; text: string | undefined };

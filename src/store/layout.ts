@@ -1,5 +1,6 @@
 import { replicationAlerts } from './replication-alerts.js';
 import type { AppState, ViewId } from './state.js';
+import { targetLineCount } from './targets.js';
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 20;
@@ -23,7 +24,7 @@ export const tooSmall = (state: AppState): boolean => state.terminal.columns < M
 export function bodyHeight(state: AppState): number {
   const bouncerLine = state.bouncer.configured ? 1 : 0;
   const findingsLine = replicationFindings(state).length > 0 ? 1 : 0;
-  return state.terminal.rows - SCREEN_CHROME - bouncerLine - findingsLine;
+  return state.terminal.rows - SCREEN_CHROME - bouncerLine - findingsLine - targetLineCount(state);
 }
 
 /** Lines of the Migrations view above its table (the status, its problems) and below it (the run). */

@@ -15,6 +15,7 @@ import { tableRows } from './layout.js';
 import { VIEWS, type AppState } from './state.js';
 import { focusedFinding, healthRows, jumpToFinding, selectedFinding } from './health.js';
 import { receiveReplication } from './replication-history.js';
+import { openPicker, reduceTargets } from './reduce-targets.js';
 
 /** How many messages the messages overlay keeps. */
 const MESSAGES_KEPT = 20;
@@ -28,6 +29,8 @@ export function reduce(state: AppState, event: AppEvent): AppState {
   if (alembic) return alembic;
   const statements = reduceStatements(state, event);
   if (statements) return statements;
+  const targets = reduceTargets(state, event);
+  if (targets) return targets;
   switch (event.type) {
     case 'pg-data':
       return {
@@ -128,6 +131,10 @@ function reduceCommand(state: AppState, command: StateCommand): AppState {
     case 'view.previous': {
       const step = command === 'view.next' ? 1 : VIEWS.length - 1;
       return { ...state, view: VIEWS[(VIEWS.indexOf(state.view) + step) % VIEWS.length] ?? 'sessions', detailPid: undefined };
+    }
+    case 'target.pick': {
+      const opened = openPicker(state);
+      return 'type' in opened ? reduce(state, opened) : opened;
     }
     case 'filter.open':
       return { ...state, sessions: { ...state.sessions, filterDraft: state.sessions.filter } };

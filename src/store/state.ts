@@ -16,6 +16,7 @@ import type { AlembicProgress } from '../migrate/alembic/progress.js';
 import type { AlembicStatus } from '../migrate/alembic/types.js';
 import { alertThresholds, type Thresholds as AlertThresholds } from './replication-alerts.js';
 import { initialStatementsState, type PlanPanel, type StatementsState } from './statements-state.js';
+import { singleTarget, type TargetsState } from './targets.js';
 
 export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'statements', 'replication', 'vacuum', 'health'] as const;
 export type ViewId = (typeof VIEWS)[number];
@@ -280,6 +281,8 @@ export interface AppState {
   paused: boolean;
   intervalSeconds: number;
   readOnly: boolean;
+  /** The servers watched at once (a profile's [[servers]]): their summaries and the `:` picker. */
+  targets: TargetsState;
   /** The profile's label and colour (e.g. a red PRODUCTION), shown in the header. */
   environment: { label: string; color: BaseColor | undefined } | undefined;
   terminal: { columns: number; rows: number };
@@ -305,6 +308,9 @@ export interface InitialStateOptions {
   backupDir?: string;
   label?: string;
   labelColor?: BaseColor;
+  /** This target's name and every target's, when pgtop watches several servers. */
+  targetName?: string;
+  targetNames?: string[];
   /** The header's replication and vacuum thresholds; the health checks' defaults when absent. */
   alertThresholds?: AlertThresholds;
   now?: number;
@@ -345,6 +351,7 @@ export function initialState(options: InitialStateOptions): AppState {
     paused: false,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,
+    targets: options.targetName ? { ...singleTarget(), current: options.targetName, names: options.targetNames ?? [options.targetName] } : singleTarget(),
     environment: options.label ? { label: options.label, color: options.labelColor } : undefined,
     terminal: { columns: options.columns, rows: options.rows },
     message: undefined,

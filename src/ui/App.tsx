@@ -1,12 +1,12 @@
 import { useInput } from 'ink';
 import { useEffect, useMemo } from 'react';
 import { splitKeys } from '../keymap/keys.js';
-import type { Controller } from './controller.js';
+import type { ScreenDriver } from './fleet.js';
 import type { FrameWriter } from './frame-writer.js';
 import { Painter } from './painter.js';
 
 export interface AppProps {
-  controller: Controller;
+  controller: ScreenDriver;
   writer: FrameWriter;
 }
 

@@ -30,6 +30,8 @@ export interface ControllerDeps {
   statements?: StatementsSource;
   settings: ConnectionSettings;
   onQuit: () => void;
+  /** Shows another target, when pgtop watches several (the fleet decides). */
+  switchTarget?: (name: string) => void;
   writeAudit?: (entry: AuditEntry) => string | undefined;
   now?: () => number;
 }
@@ -74,6 +76,7 @@ export class Controller {
       now,
       quit: deps.onQuit,
       refresh: () => this.pollers.forEach((p) => p.now()),
+      switchTarget: deps.switchTarget,
     };
     this.store.subscribe((state, previous) => this.followChanges(state, previous));
   }

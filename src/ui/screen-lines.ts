@@ -3,6 +3,7 @@ import { sessionsViewModel } from '../store/selectors.js';
 import type { AppState } from '../store/state.js';
 import { footerLine } from './components/footer.js';
 import { headerLines } from './components/header.js';
+import { pickerLine, targetLines } from './components/target-lines.js';
 import { tabsLine } from './components/tabs.js';
 import { detailBody } from './views/detail-view.js';
 import { withDialog } from './views/dialogs.js';
@@ -53,13 +54,14 @@ export function screenLines(state: AppState): string[] {
   const findings = replicationFindings(state);
   const header = [
     ...headerLines(state),
+    ...targetLines(state),
     ...(state.bouncer.configured ? [bouncerHeaderLine(state)] : []),
     ...(findings.length > 0 ? [theme.warn(fit(` ⚠ ${sanitizeOneLine(findings.join(' · '))}`, columns))] : []),
   ];
   const top = [...header, tabsLine(state)];
   const height = bodyHeight(state);
   const body = withDialog(state, bodyFor(state, height), state.dialog);
-  return [...top, ...body, footerLine(state)];
+  return [...top, ...body, state.targets.pickerDraft !== undefined ? pickerLine(state) : footerLine(state)];
 }
 
 function bodyFor(state: AppState, height: number): string[] {

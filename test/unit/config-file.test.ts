@@ -202,14 +202,15 @@ describe('lineOfKey', () => {
 });
 
 describe('the README', () => {
-  test('its config.toml example is a valid configuration with two profiles', () => {
+  test('its config.toml example is a valid configuration: two single-server profiles and one with several servers', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const block = /```toml\n([\s\S]*?)```/.exec(readme)?.[1];
     assert.ok(block, 'the README has a toml block');
     const config = parse(block);
-    assert.deepEqual(Object.keys(config.profiles), ['prod', 'staging']);
+    assert.deepEqual(Object.keys(config.profiles), ['prod', 'staging', 'shop']);
     assert.equal(config.profiles.prod?.label, 'PRODUCTION');
     assert.equal(config.profiles.prod?.color, 'red');
+    assert.deepEqual(config.profiles.shop?.servers?.map((s) => [s.name, s.pgbouncer?.name]), [['primary', 'pgb1'], ['replica1', undefined]]);
   });
 
   test('its service file example gives the service it shows', () => {

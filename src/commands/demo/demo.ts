@@ -96,8 +96,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     await source.open();
     const bouncer = stack.bouncer ? openBouncer(stack.bouncer.adminSettings()) : undefined;
     return await runScreen({
-      source,
-      bouncer,
+      targets: [{ name: '', source, ...(bouncer ? { bouncer } : {}) }],
       intervalSeconds,
       readOnly: false,
       debug: parsed.flags.debug === true,

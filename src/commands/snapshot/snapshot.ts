@@ -1,3 +1,4 @@
+import { profileBouncer } from '../../config/profile.js';
 import { connectionHelp, numberFlag } from '../../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup, type ParsedCommand } from '../../cli/parse.js';
 import { UsageError } from '../../errors.js';
@@ -158,7 +159,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const { settings, warnings } = connectionFrom(parsed, process.env);
   for (const warning of warnings) process.stderr.write(`pgtop: ${warning}\n`);
   const source = new PostgresSource(settings, { interactive: true, queryChars: null });
-  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? profileSetup(parsed, process.env).profile?.pgbouncer ?? process.env.PGTOP_PGBOUNCER;
+  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? profileBouncer(profileSetup(parsed, process.env).profile) ?? process.env.PGTOP_PGBOUNCER;
   const bouncer = bouncerTarget ? createPgBouncerSource(resolveBouncerTarget(bouncerTarget, process.env)) : undefined;
   await source.open();
   const statements = options.withStatements ? new StatementsSampler(settings) : undefined;

@@ -5,6 +5,7 @@ import { VIEW_TITLES } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { fit, truncate, wrap } from '../../text/width.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
+import { onTarget } from '../components/target-lines.js';
 import { theme } from '../theme.js';
 import { formatTimeout } from '../../migrate/describe.js';
 import { DEFAULT_CHILD_TIMEOUTS } from '../../migrate/alembic/child-env.js';
@@ -32,6 +33,10 @@ function helpBox(state: AppState, body: string[]): string[] {
   return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
 }
 
+/** The line that says where an action runs, when pgtop watches several servers. */
+const whereLines = (state: AppState, what: string): string[] =>
+  state.targets.current === undefined ? [] : [`target ${sanitizeOneLine(state.targets.current)}: ${sanitizeOneLine(what)}`, ''];
+
 const clock = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 
 /** The last messages, newest at the bottom, each wrapped in full: as many as fit, the newest first to stay. */
@@ -52,8 +57,8 @@ function messagesBox(state: AppState, body: string[]): string[] {
 
 function bouncerBox(state: AppState, body: string[], dialog: DialogOf<'bouncer'>): string[] {
   const { action, label } = dialog.command;
-  const lines = [BOUNCER_EXPLAIN[action], '', `y ${action}    n / Esc / any other key: do nothing (default)`];
-  return overlayBox(body, state.terminal.columns, `${action} ${sanitizeOneLine(label)}?`, lines, dialogStyle);
+  const lines = [...whereLines(state, state.bouncer.target), BOUNCER_EXPLAIN[action], '', `y ${action}    n / Esc / any other key: do nothing (default)`];
+  return overlayBox(body, state.terminal.columns, `${action} ${sanitizeOneLine(label)}${onTarget(state)}?`, lines, dialogStyle);
 }
 
 function alembicBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>, plan: AlembicPlan): string[] {
@@ -89,7 +94,7 @@ function migrateBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>
     `Type the database name (${sanitizeOneLine(dialog.database)}) and Enter to apply; Esc cancels.`,
     `> ${sanitizeOneLine(dialog.typed)}█`,
   ];
-  return overlayBox(body, state.terminal.columns, `Apply ${dialog.steps.length} migration${dialog.steps.length === 1 ? '' : 's'}?`, lines, dialogStyle);
+  return overlayBox(body, state.terminal.columns, `Apply ${dialog.steps.length} migration${dialog.steps.length === 1 ? '' : 's'}${onTarget(state)}?`, lines, dialogStyle);
 }
 
 function backupBox(state: AppState, body: string[], dialog: DialogOf<'backup'>): string[] {
@@ -99,18 +104,20 @@ function backupBox(state: AppState, body: string[], dialog: DialogOf<'backup'>):
     '',
     'y start    n / Esc / any other key: do nothing (default)',
   ];
-  return overlayBox(body, state.terminal.columns, `Back up ${sanitizeOneLine(dialog.database)}?`, lines, dialogStyle);
+  return overlayBox(body, state.terminal.columns, `Back up ${sanitizeOneLine(dialog.database)}${onTarget(state)}?`, lines, dialogStyle);
 }
 
 function signalBox(state: AppState, body: string[], dialog: DialogOf<'signal'>): string[] {
   const width = state.terminal.columns;
   const verb = dialog.signal === 'cancel' ? 'Cancel the query of' : 'Terminate';
   const count = dialog.targets.length;
-  const title = `${verb} ${count === 1 ? `session ${dialog.targets[0]?.pid}` : `${count} sessions`}?`;
-  const room = Math.max(1, body.length - 6);
-  const lines = dialog.targets.slice(0, room).map((t) =>
+  const title = `${verb} ${count === 1 ? `session ${dialog.targets[0]?.pid}` : `${count} sessions`}${onTarget(state)}?`;
+  const where = whereLines(state, state.pg.target);
+  const room = Math.max(1, body.length - 6 - where.length);
+  const lines = where;
+  lines.push(...dialog.targets.slice(0, room).map((t) =>
     truncate(`pid ${t.pid}  user ${sanitizeOneLine(t.user ?? '?')}  db ${sanitizeOneLine(t.database ?? '?')}  ${t.queryExcerpt}`, width - 8),
-  );
+  ));
   if (dialog.targets.length > room) lines.push(`… and ${dialog.targets.length - room} more`);
   const pooled = dialog.targets.filter((t) => t.pool !== null);
   if (dialog.signal === 'terminate' && pooled.length > 0) {
@@ -137,7 +144,7 @@ function statementsResetBox(state: AppState, body: string[], dialog: DialogOf<'s
     '',
     'y reset    n / Esc / any other key: do nothing (default)',
   ];
-  return overlayBox(body, state.terminal.columns, 'Reset pg_stat_statements?', lines, dialogStyle);
+  return overlayBox(body, state.terminal.columns, `Reset pg_stat_statements${onTarget(state)}?`, lines, dialogStyle);
 }
 
 /** How each dialog is drawn: a dialog kind without a drawing does not compile. */

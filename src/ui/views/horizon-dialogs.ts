@@ -3,6 +3,7 @@ import { formatBytes } from '../../text/bytes.js';
 import { formatDuration } from '../../text/duration.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
+import { onTarget } from '../components/target-lines.js';
 
 type DialogOf<K extends Dialog['kind']> = Extract<Dialog, { kind: K }>;
 
@@ -21,7 +22,7 @@ export function dropSlotBox(state: AppState, body: string[], dialog: DialogOf<'d
     `Type the slot name (${name}) and Enter to drop it; Esc cancels.`,
     `> ${sanitizeOneLine(dialog.typed)}█`,
   ];
-  return overlayBox(body, state.terminal.columns, `Drop replication slot ${name}?`, lines, dialogStyle);
+  return overlayBox(body, state.terminal.columns, `Drop replication slot ${name}${onTarget(state)}?`, lines, dialogStyle);
 }
 
 /** ROLLBACK PREPARED: names the transaction, its database, owner and age, and the server. */
@@ -36,5 +37,5 @@ export function rollbackPreparedBox(state: AppState, body: string[], dialog: Dia
     '',
     'y roll back    n / Esc / any other key: do nothing (default)',
   ];
-  return overlayBox(body, state.terminal.columns, `ROLLBACK PREPARED '${sanitizeOneLine(p.gid)}'?`, lines, dialogStyle);
+  return overlayBox(body, state.terminal.columns, `ROLLBACK PREPARED '${sanitizeOneLine(p.gid)}'${onTarget(state)}?`, lines, dialogStyle);
 }
