@@ -6,6 +6,7 @@ import { applyIfNamed, cancelBackup, confirmApply, confirmBackup, verifySelected
 import { confirmPoolAction, runBouncer } from './pool-effects.js';
 import { confirmKillClient, confirmSignal, runSignal } from './session-effects.js';
 import { confirmStatementsReset, runStatementsReset, showPlan } from './statements-effects.js';
+import { TIMELINE_HANDLERS } from './timeline-effects.js';
 
 type Handler = (ctx: EffectContext) => void;
 
@@ -25,6 +26,7 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
   'backups.verify': verifySelectedBackup,
   'statements.reset': confirmStatementsReset,
   'plan.show': (ctx) => void showPlan(ctx),
+  ...TIMELINE_HANDLERS,
   quit: confirmQuit,
 };
 
@@ -77,6 +79,7 @@ const INTENT_HANDLERS: { [K in IntentKind]: (ctx: EffectContext, intent: Extract
     ctx.dispatch({ type: 'dialog-close' });
     tell(ctx, 'the terminal is too small to show the dialog: nothing was done');
   },
+  goto: (ctx, intent) => ctx.timeline?.goto(intent.text),
   none: () => undefined,
 };
 

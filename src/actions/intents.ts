@@ -16,6 +16,8 @@ export type Intent =
   | { kind: 'decline' }
   /** The terminal is too small to show the open dialog: it closes, nothing is done. */
   | { kind: 'dismiss' }
+  /** Go to the time typed after g (replay, rewind). */
+  | { kind: 'goto'; text: string }
   | { kind: 'none' };
 
 export type IntentKind = Intent['kind'];

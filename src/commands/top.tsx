@@ -21,6 +21,11 @@ import type { BouncerDeps } from '../ui/controller.js';
 import { existsSync } from 'node:fs';
 import { HealthSource } from '../health/source.js';
 import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../config/health-thresholds.js';
+import type { Recording } from '../record/reader.js';
+import { RecordingWriter } from '../record/writer.js';
+import { pgtopVersion } from '../backup/pgtop-version.js';
+import { numberFlag } from '../cli/flags.js';
+import type { RecordedEvent } from '../record/format.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
        pgtop snapshot | migrate | backup | check | demo | config | completion  (pgtop COMMAND --help for each)
@@ -37,6 +42,9 @@ Options:
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
   --threshold NAME=VALUE  change a health check's threshold (repeatable; see pgtop check --help)
   --theme dark|light      colours for a dark (default) or a light terminal background
+  --record FILE           record what the monitor shows to FILE while it runs (pgtop replay FILE)
+  --rewind MINUTES        minutes kept in memory to step back through (, [ {; l returns to live),
+                          0 to 120, default 10
   --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
@@ -58,6 +66,7 @@ Commands:
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
   pgtop check             the health checks once, for cron and Nagios (exit 0/1/2/3)
+  pgtop record FILE       record headless, as a service; pgtop replay FILE… replays it
   pgtop demo              a throwaway PostgreSQL with live load, monitored
   pgtop config            where the configuration file is, and what pgtop resolves from it
   pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
@@ -99,9 +108,13 @@ export async function runTop(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  const rewindMinutes = numberFlag('rewind', parsed.flags.rewind as string | undefined, 10, 0, 120, false);
+  const record = typeof parsed.flags.record === 'string' ? monitorRecording(parsed.flags.record, source, options.intervalSeconds, bouncer?.target) : undefined;
   return runScreen({
     source,
     bouncer,
+    record,
+    rewindMinutes,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,
     debug: parsed.flags.debug === true,
@@ -113,6 +126,16 @@ export async function runTop(argv: string[]): Promise<number> {
     labelColor: options.profile?.color,
     thresholds: thresholdsFrom(options.profile?.thresholds, parsed.flags.threshold),
   });
+}
+
+/** --record's file: a recording like pgtop record's, chunked every 30 s. */
+function monitorRecording(path: string, source: PostgresSource, intervalSeconds: number, bouncerTarget: string | undefined): RecordingWriter {
+  const header = { pgtop: pgtopVersion(), createdAt: '', target: source.target, intervalSeconds, ...(bouncerTarget ? { bouncerTarget } : {}) };
+  try {
+    return new RecordingWriter({ path, header, chunkMs: 30_000 });
+  } catch (error) {
+    throw new UsageError(`--record ${path}: ${errorMessage(error)}. Try: pgtop --help`, { cause: error });
+  }
 }
 
 /** The health checks' thresholds: the defaults, then the profile's, then the --threshold flags. */
@@ -140,7 +163,14 @@ export function openBouncer(settings: ConnectionSettings): BouncerDeps & { targe
 }
 
 export interface ScreenOptions {
-  source: PostgresSource;
+  /** The server monitored; absent when a recording is replayed. */
+  source?: PostgresSource;
+  /** A recording shown instead of a server, from `at` (its start when absent). */
+  replay?: { recording: Recording; at: number | undefined };
+  /** Minutes of data kept for rewinding (default 10; 0 keeps none). */
+  rewindMinutes?: number;
+  /** A file the monitor records what it shows to (--record). */
+  record?: RecordingWriter;
   bouncer?: BouncerDeps & { target: string };
   intervalSeconds: number;
   readOnly: boolean;
@@ -158,6 +188,26 @@ export interface ScreenOptions {
   labelColor?: BaseColor;
   /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
   onExit?: () => Promise<void> | void;
+}
+
+/** A replay has no server: the settings the controller is given point nowhere and are never used. */
+const NO_SERVER: ConnectionSettings = { host: '', port: 0, user: '', database: '', sslmode: 'disable', extra: {} };
+
+/** Appends to --record's file; a failure (a full disk) stops the recording and says so, the monitor goes on. */
+function appendRecorded(record: RecordingWriter, event: RecordedEvent, failed: (error: unknown) => void): void {
+  try {
+    record.append(event);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+function closeRecording(record: RecordingWriter | undefined, debug: boolean): void {
+  try {
+    record?.close();
+  } catch (error) {
+    process.stderr.write(`pgtop: ${errorMessage(error)}${debug && error instanceof Error ? `\n${error.stack ?? ''}` : ''}\n`);
+  }
 }
 
 /** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
@@ -182,28 +232,46 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     finish = resolve;
   });
   let ending = false;
+  const source = options.source;
   // The health checks read the directories only when they exist: a monitor started elsewhere has none.
-  const health = new HealthSource({
-    settings: options.source.settings,
-    thresholds: options.thresholds ?? defaultThresholds(),
-    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
-    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
-  });
-  const statements = new StatementsSource(options.source.settings);
+  const health = source
+    ? new HealthSource({
+        settings: source.settings,
+        thresholds: options.thresholds ?? defaultThresholds(),
+        ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
+        ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
+      })
+    : undefined;
+  const statements = source ? new StatementsSource(source.settings) : undefined;
+  const recordFailed = (error: unknown): void => {
+    controller.dispatch({ type: 'message', text: `recording stopped: ${errorMessage(error)}`, tone: 'error', at: Date.now() });
+  };
+  const record = options.record;
   const controller = new Controller(
     initialState({
       intervalSeconds: options.intervalSeconds,
       readOnly: options.readOnly,
       columns: stdout.columns ?? 80,
       rows: stdout.rows ?? 24,
-      target: options.source.target,
-      bouncerTarget: options.bouncer?.target,
+      target: source?.target ?? options.replay?.recording.header.target ?? '',
+      bouncerTarget: options.bouncer?.target ?? options.replay?.recording.header.bouncerTarget,
       migrationsDir: options.migrationsDir,
       backupDir: options.backupDir,
       label: options.label,
       labelColor: options.labelColor,
     }),
-    { source: options.source, bouncer: options.bouncer, health, statements, settings: options.source.settings, onQuit: () => end(0) },
+    {
+      source,
+      bouncer: options.bouncer,
+      health,
+      statements,
+      settings: source?.settings ?? NO_SERVER,
+      onQuit: () => end(0),
+      replay: options.replay?.recording,
+      replayAt: options.replay?.at,
+      rewindMinutes: options.rewindMinutes ?? 10,
+      record: record ? { append: (event) => appendRecorded(record, event, recordFailed) } : undefined,
+    },
   );
   enterAlternateScreen(stdout);
   const restoreConsole = redirectConsole();
@@ -237,7 +305,8 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     if (message) process.stderr.write(`${message}\n`);
     void controller
       .shutdown()
-      .then(() => Promise.all([options.source.close(), options.bouncer?.source.close(), health.close(), statements.close()]))
+      .then(() => closeRecording(record, options.debug))
+      .then(() => Promise.all([source?.close(), options.bouncer?.source.close(), health?.close(), statements?.close()]))
       .then(() => options.onExit?.())
       .catch(() => undefined)
       .finally(() => finish(code));

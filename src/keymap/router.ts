@@ -4,9 +4,10 @@ import type { AppEvent } from '../store/events.js';
 import { tooSmall } from '../store/layout.js';
 import type { AppState } from '../store/state.js';
 import { commandFor } from './bindings.js';
+import { timelineMode } from '../store/timeline.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
-export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'filter' | 'detail' | 'table';
+export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'filter' | 'goto' | 'detail' | 'table';
 
 interface ModeKeys {
   keys: Record<string, (state: AppState) => Intent>;
@@ -22,10 +23,12 @@ const isPrintable = (text: string): boolean => text !== '' && /^[^\p{C}]+$/u.tes
 const detailPage = (state: AppState): number => Math.max(1, state.terminal.rows - 14);
 const draftOf = (state: AppState): string => (state.view === 'statements' ? state.statements.filterDraft : state.sessions.filterDraft) ?? '';
 const typedOf = (state: AppState): string => (state.dialog?.kind === 'migrate' ? state.dialog.typed : '');
+const gotoOf = (state: AppState): string => state.timeline?.gotoDraft ?? '';
+const gotoDraft = (state: AppState, text: string | undefined): Intent => (state.timeline ? dispatch({ type: 'timeline', timeline: { ...state.timeline, gotoDraft: text } }) : NONE);
 
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
 function tableIntent(state: AppState, key: string): Intent {
-  const command = commandFor(key, state.view, state.readOnly);
+  const command = commandFor(key, state.view, state.readOnly, timelineMode(state));
   if (!command) return NONE;
   return isStateCommand(command) ? dispatch({ type: 'command', command }) : { kind: 'act', command };
 }
@@ -53,6 +56,15 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? dispatch({ type: 'filter-draft', text: draftOf(state) + input }) : NONE),
   },
+  goto: {
+    keys: {
+      enter: (state) => ({ kind: 'goto', text: gotoOf(state) }),
+      escape: (state) => gotoDraft(state, undefined),
+      backspace: (state) => gotoDraft(state, gotoOf(state).slice(0, -1)),
+      space: (state) => gotoDraft(state, `${gotoOf(state)} `),
+    },
+    otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? gotoDraft(state, gotoOf(state) + input) : NONE),
+  },
   detail: {
     keys: {
       escape: () => dispatch({ type: 'command', command: 'filter.clear' }),
@@ -75,6 +87,7 @@ export function keyMode(state: AppState): KeyMode {
   if (dialog === 'help' || dialog === 'messages') return 'overlay';
   if (dialog === 'migrate') return 'typed-confirm';
   if (dialog) return 'confirm';
+  if (state.timeline?.gotoDraft !== undefined) return 'goto';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';
   if (state.statements.filterDraft !== undefined && state.view === 'statements') return 'filter';
   if (state.detailPid !== undefined || state.plan !== undefined) return 'detail';

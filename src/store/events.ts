@@ -11,6 +11,7 @@ import type { StatementsDiagnosis, StatementsSnapshot } from '../sources/stateme
 import type { PlanResult } from '../plan/explain.js';
 import type { Dialog, Message } from './state.js';
 import type { Finding } from '../health/types.js';
+import type { TimelineState } from './timeline.js';
 
 /** Everything that changes the state. Reducers are pure: (state, event) => state. */
 export type AppEvent =
@@ -56,4 +57,8 @@ export type AppEvent =
   | { type: 'statements-error'; message: string; retryInMs: number; at: number }
   | { type: 'statements-texts'; texts: Record<string, string> }
   | { type: 'plan-open'; of: string }
-  | { type: 'plan-result'; result: PlanResult };
+  | { type: 'plan-result'; result: PlanResult }
+  /** The screen moves to a recording's time, back to live (undefined), or the goto prompt changes. */
+  | { type: 'timeline'; timeline: TimelineState | undefined }
+  /** Every source's data forgotten (the screen's choices kept): a seek feeds the data again from there. */
+  | { type: 'data-reset' };

@@ -13,6 +13,7 @@ import type { Finding } from '../health/types.js';
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import type { VacuumSnapshot } from '../sources/vacuum/types.js';
 import { initialStatementsState, type PlanPanel, type StatementsState } from './statements-state.js';
+import type { TimelineState } from './timeline.js';
 
 export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'statements', 'replication', 'vacuum', 'health'] as const;
 export type ViewId = (typeof VIEWS)[number];
@@ -225,6 +226,8 @@ export interface AppState {
   plan: PlanPanel | undefined;
   locks: { selection: SelectionState };
   paused: boolean;
+  /** A recording replayed, or the last minutes rewound; undefined when the screen is live. */
+  timeline: TimelineState | undefined;
   intervalSeconds: number;
   readOnly: boolean;
   /** The profile's label and colour (e.g. a red PRODUCTION), shown in the header. */
@@ -283,6 +286,7 @@ export function initialState(options: InitialStateOptions): AppState {
     statements: initialStatementsState(),
     plan: undefined,
     paused: false,
+    timeline: undefined,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,
     environment: options.label ? { label: options.label, color: options.labelColor } : undefined,

@@ -4,6 +4,7 @@ import { sanitizeOneLine } from '../../text/sanitize.js';
 import { theme } from '../theme.js';
 import { joinSegments, leftRight, seg, type Segment } from './segments.js';
 import { displayWidth, truncate } from '../../text/width.js';
+import { timelineMode } from '../../store/timeline.js';
 
 const MESSAGE_SHOWN_MS = 30_000;
 /** Ends a message cut at the terminal's width: the whole text is in the messages overlay. */
@@ -18,7 +19,9 @@ function fitted(text: string, width: number): string {
 /** The keys that work here, and the result of the last action (or the one under way). */
 export function footerLine(state: AppState): string {
   const hints: Segment[] = [seg(' ')];
-  for (const hint of footerHints(state.view, state.readOnly)) {
+  const draft = state.timeline?.gotoDraft;
+  if (draft !== undefined) return joinSegments([seg(' '), seg(`go to (HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM): ${sanitizeOneLine(draft)}█`, theme.warn), seg('Enter goes, Esc cancels', theme.dim)], state.terminal.columns, ' ');
+  for (const hint of footerHints(state.view, state.readOnly, timelineMode(state))) {
     hints.push(seg(`${hint.keys} ${hint.label}`));
   }
   if (state.readOnly) hints.push(seg('read-only', theme.dim));

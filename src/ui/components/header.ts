@@ -5,6 +5,7 @@ import { formatDuration } from '../../text/duration.js';
 import { sanitize, sanitizeOneLine } from '../../text/sanitize.js';
 import { labelStyle, theme } from '../theme.js';
 import { joinSegments, seg, type Segment } from './segments.js';
+import { timelineSegments } from './timeline-segment.js';
 
 export function bar(used: number, total: number, width = 5): string {
   if (total <= 0) return '░'.repeat(width);
@@ -57,7 +58,9 @@ export function headerLines(state: AppState): string[] {
 
   const age = dataAge(state);
   const health: Segment[] = [];
-  if (state.pg.error) {
+  if (state.timeline) {
+    health.push(...timelineSegments(state));
+  } else if (state.pg.error) {
     const since = formatDuration((state.now - state.pg.error.since) / 1000);
     const dataFrom = age.seconds === undefined ? 'no data yet' : `data from ${formatDuration(age.seconds)} ago`;
     health.push(seg(`⚠ disconnected ${since}: ${sanitizeOneLine(state.pg.error.message)} — ${dataFrom}, retrying`, theme.error));
@@ -68,11 +71,12 @@ export function headerLines(state: AppState): string[] {
   }
   const line2 = joinSegments(
     [
+      ...(state.timeline ? [seg(''), ...health] : []),
       seg(` active ${counts.active}`),
       seg(`idle ${counts.idle}`),
       seg(`idle-in-xact ${counts.idleInTransaction}`),
       seg(`waiting ${counts.waiting}`, counts.waiting > 0 ? theme.warn : undefined),
-      ...health,
+      ...(state.timeline ? [] : health),
       ...(healthSegment(state) ? [healthSegment(state)!] : []),
     ],
     width,

@@ -1,3 +1,4 @@
+import { timelineMode } from '../../store/timeline.js';
 import { helpEntries } from '../../keymap/help.js';
 import type { BouncerAction } from '../../db/admin-commands.js';
 import type { AppState, Dialog } from '../../store/state.js';
@@ -22,11 +23,11 @@ type DrawDialog<K extends Dialog['kind']> = (state: AppState, body: string[], di
 
 function helpBox(state: AppState, body: string[]): string[] {
   const width = state.terminal.columns;
-  const entries = helpEntries(state.view, state.readOnly).map((e) => `${fit(e.keys, 11)} ${e.description}`);
+  const entries = helpEntries(state.view, state.readOnly, timelineMode(state)).map((e) => `${fit(e.keys, 11)} ${e.description}`);
   const room = Math.max(1, body.length - 4);
   const lines = entries.length <= room ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
   lines.push('', 'any key closes this help');
-  return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
+  return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.timeline ? ` (${state.timeline.mode})` : state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
 }
 
 const clock = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
