@@ -12,8 +12,6 @@ export const topFlags = {
   backupDir: { type: 'string' },
   theme: { type: 'string' },
   threshold: { type: 'string', isMultiple: true },
-  record: { type: 'string' },
-  rewind: { type: 'string' },
 } as const;
 
 /** The monitor's settings after flags, the profile, the environment and the defaults have had their say. */

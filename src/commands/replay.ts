@@ -24,7 +24,8 @@ Options:
                    YYYY-MM-DD HH:MM
   --json           print the snapshot at --at (the end without it) as pgtop snapshot --json would
                    have, and exit
-  --theme dark|light
+  --theme dark|light  colours for a dark (default) or a light terminal background
+  --debug          show stack traces of errors
 
 A damaged or cut-off recording replays up to the damage and says where it stopped. Exit status: 0; 2
 bad usage, a missing or unreadable file, a recording of a newer pgtop; 1 no data at that time.`;

@@ -3,7 +3,7 @@ import { connectionFrom, expectNoExtraInput, parseCommand } from '../cli/parse.j
 import { statSync } from 'node:fs';
 import { COMMAND_NAMES, isBareWord } from '../cli/commands.js';
 import { ConnectionError, UsageError, errorMessage } from '../errors.js';
-import { resolveTopOptions, topFlags } from '../cli/top-options.js';
+import { resolveTopOptions, topFlags as profileFlags } from '../cli/top-options.js';
 import { colourWanted } from '../cli/colour.js';
 import { configureTheme } from '../ui/theme.js';
 import type { BaseColor, ThemeName } from '../config/config-file.js';
@@ -28,7 +28,8 @@ import { numberFlag } from '../cli/flags.js';
 import type { RecordedEvent } from '../record/format.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
-       pgtop snapshot | migrate | backup | check | demo | config | completion  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | check | record | replay | demo | config | completion
+       (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -71,7 +72,8 @@ Commands:
   pgtop config            where the configuration file is, and what pgtop resolves from it
   pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
 
-export { topFlags };
+/** The monitor's flags: those a profile may set, and the recording's, which are for one run only. */
+export const topFlags = { ...profileFlags, record: { type: 'string' }, rewind: { type: 'string' } } as const;
 
 /** A directory named on the command line must exist (the defaults may be missing: their views say so). */
 function checkGivenDirectory(flag: string, value: unknown): void {
