@@ -6,10 +6,10 @@ import { endQuietlyWhenStdoutCloses } from './cli/stdout-closed.js';
 type CommandRunner = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<CommandRunner>> = {
-  snapshot: async () => (await import('./commands/snapshot.js')).runSnapshot,
-  migrate: async () => (await import('./commands/migrate.js')).runMigrate,
-  backup: async () => (await import('./commands/backup.js')).runBackup,
-  demo: async () => (await import('./commands/demo.js')).runDemo,
+  snapshot: async () => (await import('./commands/snapshot/snapshot.js')).runSnapshot,
+  migrate: async () => (await import('./commands/migrate/migrate.js')).runMigrate,
+  backup: async () => (await import('./commands/backup/backup.js')).runBackup,
+  demo: async () => (await import('./commands/demo/demo.js')).runDemo,
   check: async () => (await import('./commands/check.js')).runCheck,
   config: async () => (await import('./commands/config.js')).runConfig,
   completion: async () => (await import('./commands/completion.js')).runCompletion,

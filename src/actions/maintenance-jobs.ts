@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { listBackups } from '../backup/list.js';
-import { runBackupJob } from '../backup/backup.js';
-import { checkDump } from '../backup/check-dump.js';
+import { listBackups } from '../backup/files/list.js';
+import { runBackupJob } from '../backup/job/backup.js';
+import { checkDump } from '../backup/job/check-dump.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import { applyMigrations } from '../migrate/apply.js';

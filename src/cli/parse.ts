@@ -1,7 +1,7 @@
 import meow from 'meow';
 import { loadConfig, type PgtopConfig, type Profile } from '../config/config-file.js';
 import { chooseProfile, profileOrigin } from '../config/profile.js';
-import { pgtopVersion } from '../backup/pgtop-version.js';
+import { pgtopVersion } from '../config/pgtop-version.js';
 import { resolveConnection } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { UsageError } from '../errors.js';

@@ -9,7 +9,7 @@ import { formatCheckReport, selectFindings } from '../health/report.js';
 import { THRESHOLD_NAMES, applyThresholdOverrides, defaultThresholds, describeThresholds } from '../config/health-thresholds.js';
 import { exitCodeFor, worstSeverity } from '../health/types.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
-import { terminalSafeJson } from './snapshot-json.js';
+import { terminalSafeJson } from './snapshot/snapshot-json.js';
 
 export const checkHelp = `Usage: pgtop check [options] [CONNINFO | URI]
 

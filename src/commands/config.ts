@@ -7,7 +7,7 @@ import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
-import { terminalSafeJson } from './snapshot-json.js';
+import { terminalSafeJson } from './snapshot/snapshot-json.js';
 
 export const configHelp = `Usage: pgtop config path
        pgtop config show [--json] [--profile NAME] [monitor options] [CONNINFO | URI]

@@ -1,12 +1,12 @@
 import type { CommandDefinition } from '../cli/command-definitions.js';
 import { connectionFlags } from '../cli/flags.js';
-import { BACKUP_COMMANDS, backupFlags, backupHelp } from './backup.js';
+import { BACKUP_COMMANDS, backupFlags, backupHelp } from './backup/backup.js';
 import { checkFlags, checkHelp } from './check.js';
 import { CONFIG_COMMANDS, configFlags, configHelp } from './config.js';
 import { COMPLETION_SHELLS, completionHelp } from './completion-help.js';
-import { demoFlags, demoHelp } from './demo.js';
-import { MIGRATE_COMMANDS, migrateFlags, migrateHelp } from './migrate.js';
-import { snapshotFlags, snapshotHelp } from './snapshot.js';
+import { demoFlags, demoHelp } from './demo/demo.js';
+import { MIGRATE_COMMANDS, migrateFlags, migrateHelp } from './migrate/migrate.js';
+import { snapshotFlags, snapshotHelp } from './snapshot/snapshot.js';
 import { topFlags, topHelp } from './top.js';
 import { recordFlags, recordHelp } from './record.js';
 import { replayFlags, replayHelp } from './replay.js';

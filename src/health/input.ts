@@ -1,4 +1,4 @@
-import type { ListedBackup } from '../backup/list.js';
+import type { ListedBackup } from '../backup/files/list.js';
 import type { MigrationStatus } from '../migrate/status.js';
 import type { PgBouncerTick } from '../sources/pgbouncer.js';
 import type { PgSnapshot } from '../sources/types.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { listBackups } from '../backup/list.js';
+import { listBackups } from '../backup/files/list.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { closeQuietly, connect } from '../db/connect.js';
 import { errorMessage } from '../errors.js';

@@ -2,8 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { findPostgresBinDir } from '../../src/sandbox/binaries.js';
-import { createDemoDir, startDemoStack, type DemoStack } from '../../src/sandbox/demo-stack.js';
-import { Workload, workloadApplications } from '../../src/sandbox/workload.js';
+import { createDemoDir, startDemoStack, type DemoStack } from '../../src/sandbox/demo/stack.js';
+import { Workload, workloadApplications } from '../../src/sandbox/workload/workload.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));

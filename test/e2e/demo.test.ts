@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findEmbeddedBinDir } from '../../src/sandbox/embedded.js';
-import { workloadApplications } from '../../src/sandbox/workload.js';
+import { workloadApplications } from '../../src/sandbox/workload/workload.js';
 import { assertCleanedUp, unlessEnded, waitForDemo, START_TIMEOUT_MS, type RunningDemo } from '../helpers/demo-checks.js';
 import { uidOf } from '../helpers/demo-processes.js';
 import { ordinaryUser, readmeQuickStart, startDemo, startNpmDemo, unreadableFor, type DemoTerminal } from '../helpers/demo-terminal.js';

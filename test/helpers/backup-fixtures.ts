@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { BackupCommandIO } from '../../src/commands/backup.js';
+import type { BackupCommandIO } from '../../src/commands/backup/backup.js';
 import type { PostgresSandbox } from '../../src/sandbox/postgres.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { runMigrate, type MigrateIo } from '../../src/commands/migrate.js';
+import { runMigrate, type MigrateIo } from '../../src/commands/migrate/migrate.js';
 import { resolveConnection } from '../../src/config/resolve.js';
 import type { ConnectionSettings } from '../../src/config/types.js';
 import { PgtopError } from '../../src/errors.js';

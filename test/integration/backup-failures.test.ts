@@ -2,10 +2,10 @@ import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, tru
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBackupJob } from '../../src/backup/backup.js';
-import { BackupError } from '../../src/backup/backup-error.js';
-import { listArchive, readArchiveFully } from '../../src/backup/verify.js';
-import { runBackup } from '../../src/commands/backup.js';
+import { runBackupJob } from '../../src/backup/job/backup.js';
+import { BackupError } from '../../src/backup/job/backup-error.js';
+import { listArchive, readArchiveFully } from '../../src/backup/dump/verify.js';
+import { runBackup } from '../../src/commands/backup/backup.js';
 import { resolveConnection } from '../../src/config/resolve.js';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { unprivilegedUser } from '../../src/sandbox/runas.js';

@@ -4,11 +4,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBackupJob } from '../../src/backup/backup.js';
-import { readCopyProgress } from '../../src/backup/progress-sampler.js';
-import type { BackupEvent } from '../../src/backup/progress.js';
-import { parseManifest } from '../../src/backup/manifest.js';
-import { runBackup } from '../../src/commands/backup.js';
+import { runBackupJob } from '../../src/backup/job/backup.js';
+import { readCopyProgress } from '../../src/backup/job/progress-sampler.js';
+import type { BackupEvent } from '../../src/backup/job/progress.js';
+import { parseManifest } from '../../src/backup/files/manifest.js';
+import { runBackup } from '../../src/commands/backup/backup.js';
 import { resolveConnection } from '../../src/config/resolve.js';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import {

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliProgress } from '../../src/backup/cli-progress.js';
-import type { BackupEvent, BackupProgress } from '../../src/backup/progress.js';
-import { progressLine } from '../../src/backup/progress-text.js';
+import { cliProgress } from '../../src/commands/backup/cli-progress.js';
+import type { BackupEvent, BackupProgress } from '../../src/backup/job/progress.js';
+import { progressLine } from '../../src/commands/backup/progress-text.js';
 
 const base: BackupProgress = {
   phase: 'dumping',

@@ -2,9 +2,9 @@ import { existsSync, fstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dumpEnvironment } from '../../src/backup/dump-env.js';
-import { passfileLine, writePassfile } from '../../src/backup/passfile.js';
-import { pgDumpArguments } from '../../src/backup/run-dump.js';
+import { dumpEnvironment } from '../../src/backup/dump/dump-env.js';
+import { passfileLine, writePassfile } from '../../src/backup/dump/passfile.js';
+import { pgDumpArguments } from '../../src/backup/dump/run-dump.js';
 import type { ConnectionSettings } from '../../src/config/types.js';
 
 const settings: ConnectionSettings = {

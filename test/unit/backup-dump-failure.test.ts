@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyDumpFailure, explainDumpFailure, relationInTail, stderrExcerpt } from '../../src/backup/dump-failure.js';
-import { splitRelationList } from '../../src/backup/lock-blockers.js';
-import type { ProcessExit } from '../../src/backup/run-dump.js';
+import { classifyDumpFailure, explainDumpFailure, relationInTail, stderrExcerpt } from '../../src/backup/dump/dump-failure.js';
+import { splitRelationList } from '../../src/backup/server/lock-blockers.js';
+import type { ProcessExit } from '../../src/backup/dump/run-dump.js';
 
 const failed: ProcessExit = { code: 1, signal: null };
 const context = { exit: failed, user: 'reader', database: 'shop', dir: '/backups', lockWaitTimeoutSec: 30 };

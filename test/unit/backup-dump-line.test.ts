@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineSplitter, LineTail, parseDumpLine } from '../../src/backup/dump-line.js';
+import { LineSplitter, LineTail, parseDumpLine } from '../../src/backup/dump/dump-line.js';
 
 describe('pg_dump -v lines', () => {
   test('a table whose data is being dumped, with its schema', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findDumpTools, parseToolVersion } from '../../src/backup/find-tools.js';
+import { findDumpTools, parseToolVersion } from '../../src/backup/dump/find-tools.js';
 import { OperationError, UsageError } from '../../src/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgtop-tools-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManifestError, parseManifest, readManifest, serializeManifest, writeManifest, type BackupManifest } from '../../src/backup/manifest.js';
+import { ManifestError, parseManifest, readManifest, serializeManifest, writeManifest, type BackupManifest } from '../../src/backup/files/manifest.js';
 
 const manifest: BackupManifest = {
   manifest_version: 1,

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compactTimestamp, dumpFileName, fileSafeDatabaseName, manifestNameFor, parseDumpFileName, partialNameFor } from '../../src/backup/naming.js';
+import { compactTimestamp, dumpFileName, fileSafeDatabaseName, manifestNameFor, parseDumpFileName, partialNameFor } from '../../src/backup/files/naming.js';
 
 const at = new Date('2026-11-28T12:04:31.789Z');
 

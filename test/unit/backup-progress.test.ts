@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TableToDump } from '../../src/backup/catalog.js';
-import { parseDumpLine } from '../../src/backup/dump-line.js';
-import { ProgressTracker, type BackupEvent } from '../../src/backup/progress.js';
+import type { TableToDump } from '../../src/backup/server/catalog.js';
+import { parseDumpLine } from '../../src/backup/dump/dump-line.js';
+import { ProgressTracker, type BackupEvent } from '../../src/backup/job/progress.js';
 
 const table = (name: string, bytes: number, estimatedRows: number): TableToDump => {
   const [schema = '', relname = ''] = name.split('.');

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ListedBackup } from '../../src/backup/list.js';
-import type { BackupManifest } from '../../src/backup/manifest.js';
-import { selectForDeletion } from '../../src/backup/retention.js';
+import type { ListedBackup } from '../../src/backup/files/list.js';
+import type { BackupManifest } from '../../src/backup/files/manifest.js';
+import { selectForDeletion } from '../../src/backup/files/retention.js';
 
 function dump(database: string, startedAt: string, file = `${database}-${startedAt}.dump`): ListedBackup {
   const manifest = { database, host: 'db1', port: 5432, started_at: startedAt, file, verify: { ok: true } } as unknown as BackupManifest;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ListedBackup } from '../../src/backup/list.js';
+import type { ListedBackup } from '../../src/backup/files/list.js';
 import type { MigrationStatus } from '../../src/migrate/status.js';
 import { reduce } from '../../src/store/reduce.js';
 import { initialState, type AppState, type MigrationRun, type ViewId } from '../../src/store/state.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { audit } from '../../audit/log.js';
-import { removeStalePassfiles, writePassfileOnDisk } from '../../backup/passfile.js';
+import { removeStalePassfiles, writePassfileOnDisk } from '../../backup/dump/passfile.js';
 
 type Passfile = Awaited<ReturnType<typeof writePassfileOnDisk>>;
 import { describeTarget } from '../../config/resolve.js';

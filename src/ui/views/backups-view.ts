@@ -1,4 +1,4 @@
-import type { ListedBackup } from '../../backup/list.js';
+import type { ListedBackup } from '../../backup/files/list.js';
 import { SHOWN, tableRows } from '../../store/layout.js';
 import { resolveSelection } from '../../store/selection.js';
 import type { AppState } from '../../store/state.js';
