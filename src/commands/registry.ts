@@ -8,8 +8,8 @@ import { demoFlags, demoHelp } from './demo/demo.js';
 import { MIGRATE_COMMANDS, migrateFlags, migrateHelp } from './migrate/migrate.js';
 import { snapshotFlags, snapshotHelp } from './snapshot/snapshot.js';
 import { topFlags, topHelp } from './top.js';
-import { recordFlags, recordHelp } from './record.js';
-import { replayFlags, replayHelp } from './replay.js';
+import { recordFlags, recordHelp } from './record/record.js';
+import { replayFlags, replayHelp } from './replay/replay.js';
 
 /** Every command, with the help and flags it parses with: the one source of completions and the man page. */
 export const commandDefinitions: readonly CommandDefinition[] = [

@@ -23,7 +23,7 @@ import { HealthSource } from '../health/source.js';
 import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../config/health-thresholds.js';
 import type { Recording } from '../record/reader.js';
 import { RecordingWriter } from '../record/writer.js';
-import { pgtopVersion } from '../backup/pgtop-version.js';
+import { pgtopVersion } from '../config/pgtop-version.js';
 import { numberFlag } from '../cli/flags.js';
 import type { RecordedEvent } from '../record/format.js';
 

@@ -1,13 +1,13 @@
-import { parseCommand } from '../cli/parse.js';
-import { connectionFlags } from '../cli/flags.js';
-import { UsageError } from '../errors.js';
-import { openRecordings } from '../record/reader.js';
-import { RecordingCursor } from '../record/cursor.js';
-import { parseRecordedTime } from '../record/time.js';
-import type { Recording } from '../record/reader.js';
-import { THEMES, type ThemeName } from '../config/config-file.js';
+import { parseCommand } from '../../cli/parse.js';
+import { connectionFlags } from '../../cli/flags.js';
+import { UsageError } from '../../errors.js';
+import { openRecordings } from '../../record/reader.js';
+import { RecordingCursor } from '../../record/cursor.js';
+import { parseRecordedTime } from '../../record/time.js';
+import type { Recording } from '../../record/reader.js';
+import { THEMES, type ThemeName } from '../../config/config-file.js';
 import { documentAt } from './replay-document.js';
-import { terminalSafeJson } from './snapshot-json.js';
+import { terminalSafeJson } from '../snapshot/snapshot-json.js';
 
 export const replayHelp = `Usage: pgtop replay FILE… [--at TIME] [--json]
 
@@ -61,7 +61,7 @@ export async function runReplay(argv: string[]): Promise<number> {
     return 0;
   }
   if (!process.stdout.isTTY) throw new UsageError('pgtop replay draws a full screen and needs a terminal; for scripts, use pgtop replay FILE --at TIME --json');
-  const { runScreen } = await import('./top.js');
+  const { runScreen } = await import('../top.js');
   return runScreen({
     replay: { recording, at },
     intervalSeconds: recording.header.intervalSeconds || 2,

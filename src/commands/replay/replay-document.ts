@@ -1,14 +1,14 @@
-import { RecordingCursor } from '../record/cursor.js';
-import type { RecordedEvent } from '../record/format.js';
-import type { Recording } from '../record/reader.js';
-import { OperationError } from '../errors.js';
-import { walRate } from '../sources/replication/read.js';
-import type { ReplicationSnapshot } from '../sources/replication/types.js';
-import type { VacuumSnapshot } from '../sources/vacuum/types.js';
-import type { PgSnapshot } from '../sources/types.js';
-import type { PgBouncerSnapshot } from '../sources/pgbouncer.js';
-import { buildSnapshotDocument, type SnapshotDocument } from '../store/snapshot-document.js';
-import { alertThresholds, replicationAlerts } from '../store/replication-alerts.js';
+import { RecordingCursor } from '../../record/cursor.js';
+import type { RecordedEvent } from '../../record/format.js';
+import type { Recording } from '../../record/reader.js';
+import { OperationError } from '../../errors.js';
+import { walRate } from '../../sources/replication/read.js';
+import type { ReplicationSnapshot } from '../../sources/replication/types.js';
+import type { VacuumSnapshot } from '../../sources/vacuum/types.js';
+import type { PgSnapshot } from '../../sources/types.js';
+import type { PgBouncerSnapshot } from '../../sources/pgbouncer.js';
+import { buildSnapshotDocument, type SnapshotDocument } from '../../store/snapshot-document.js';
+import { alertThresholds, replicationAlerts } from '../../store/replication-alerts.js';
 
 /** How far before the time asked for a reading counts as the one at that time (the slowest source's cadence). */
 const LOOK_BACK_MS = 120_000;

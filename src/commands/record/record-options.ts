@@ -1,5 +1,5 @@
-import { UsageError, errorMessage } from '../errors.js';
-import { parseDuration } from '../text/duration.js';
+import { UsageError, errorMessage } from '../../errors.js';
+import { parseDuration } from '../../text/duration.js';
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?$/i;
 const SIZE_FACTOR: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };

@@ -1,23 +1,23 @@
-import { connectionHelp, numberFlag } from '../cli/flags.js';
-import { connectionFrom, parseCommand, profileSetup } from '../cli/parse.js';
-import { UsageError, errorMessage } from '../errors.js';
-import { resolveBouncerTarget } from '../config/bouncer-target.js';
-import { describeTarget } from '../config/resolve.js';
-import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
-import { createPgBouncerSource } from '../sources/pgbouncer.js';
-import { StatementsSource } from '../sources/statements/source.js';
-import { HealthSource } from '../health/source.js';
-import { defaultThresholds } from '../config/health-thresholds.js';
-import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../actions/feeds.js';
-import { statementsFeed } from '../actions/statements-feed.js';
-import { RECORDED_TYPES } from '../actions/timeline-player.js';
-import { initialState } from '../store/state.js';
-import { Store } from '../store/store.js';
-import type { RecordedEvent } from '../record/format.js';
-import { RecordingWriter } from '../record/writer.js';
-import { pgtopVersion } from '../backup/pgtop-version.js';
+import { connectionHelp, numberFlag } from '../../cli/flags.js';
+import { connectionFrom, parseCommand, profileSetup } from '../../cli/parse.js';
+import { UsageError, errorMessage } from '../../errors.js';
+import { resolveBouncerTarget } from '../../config/bouncer-target.js';
+import { describeTarget } from '../../config/resolve.js';
+import { PostgresSource, monitorTimeoutMs } from '../../sources/postgres.js';
+import { createPgBouncerSource } from '../../sources/pgbouncer.js';
+import { StatementsSource } from '../../sources/statements/source.js';
+import { HealthSource } from '../../health/source.js';
+import { defaultThresholds } from '../../config/health-thresholds.js';
+import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../../actions/feeds.js';
+import { statementsFeed } from '../../actions/statements-feed.js';
+import { RECORDED_TYPES } from '../../actions/timeline-player.js';
+import { initialState } from '../../store/state.js';
+import { Store } from '../../store/store.js';
+import type { RecordedEvent } from '../../record/format.js';
+import { RecordingWriter } from '../../record/writer.js';
+import { pgtopVersion } from '../../config/pgtop-version.js';
 import { durationFlag, parseSize } from './record-options.js';
-import { sanitizeOneLine } from '../text/sanitize.js';
+import { sanitizeOneLine } from '../../text/sanitize.js';
 
 export const recordHelp = `Usage: pgtop record FILE [options] [CONNINFO | URI]
 
