@@ -22,6 +22,8 @@ export type ActionCommand =
   | 'backups.cancel'
   | 'backups.verify'
   | 'statements.reset'
+  | 'replication.dropSlot'
+  | 'vacuum.release'
   | 'plan.show'
   | TimelineActionCommand
   | 'quit';

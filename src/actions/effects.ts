@@ -4,6 +4,7 @@ import { tell, type EffectContext } from './effect-context.js';
 import type { Intent, IntentKind } from './intents.js';
 import { applyIfNamed, cancelBackup, confirmApply, confirmBackup, verifySelectedBackup } from './maintenance-effects.js';
 import { confirmPoolAction, runBouncer } from './pool-effects.js';
+import { confirmDropSlot, confirmRelease, runDropSlot, runRollbackPrepared } from './horizon-effects.js';
 import { confirmKillClient, confirmSignal, runSignal } from './session-effects.js';
 import { confirmStatementsReset, runStatementsReset, showPlan } from './statements-effects.js';
 import { TIMELINE_HANDLERS } from './timeline-effects.js';
@@ -27,6 +28,8 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
   'statements.reset': confirmStatementsReset,
   'plan.show': (ctx) => void showPlan(ctx),
   ...TIMELINE_HANDLERS,
+  'replication.dropSlot': confirmDropSlot,
+  'vacuum.release': confirmRelease,
   quit: confirmQuit,
 };
 
@@ -55,6 +58,8 @@ const DIALOGS: { [K in Dialog['kind']]: { confirm: (ctx: EffectContext, dialog: 
   backup: { confirm: (ctx) => ctx.jobs.startBackup(ctx.getState().backups.dir), declined: () => 'backup not confirmed: nothing was done' },
   quit: { confirm: (ctx) => ctx.quit(), declined: (d) => `not quitting: ${d.running} goes on` },
   'statements-reset': { confirm: (ctx) => void runStatementsReset(ctx), declined: () => 'reset not confirmed: nothing was done' },
+  'drop-slot': { confirm: (ctx, d) => void runDropSlot(ctx, d), declined: (d) => `drop of slot ${d.slot.name} not confirmed: nothing was dropped` },
+  'rollback-prepared': { confirm: (ctx, d) => void runRollbackPrepared(ctx, d), declined: (d) => `ROLLBACK PREPARED ${d.prepared.gid} not confirmed: nothing was rolled back` },
   help: { confirm: () => undefined, declined: () => undefined },
   messages: { confirm: () => undefined, declined: () => undefined },
 };

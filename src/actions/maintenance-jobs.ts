@@ -148,7 +148,7 @@ export class MaintenanceJobs {
       )
       .then(async (summary) => {
         this.dispatch({ type: 'backup-finished', ...summary, at: this.now() });
-        this.dispatch({ type: 'message', text: summary.message.split('\n')[0] ?? '', tone: summary.ok ? 'ok' : 'error', at: this.now() });
+        this.dispatch({ type: 'message', text: summary.message, tone: summary.ok ? 'ok' : 'error', at: this.now() });
         this.backup = undefined;
         await this.refreshBackups(dir);
       });

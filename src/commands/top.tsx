@@ -10,6 +10,7 @@ import type { BaseColor, ThemeName } from '../config/config-file.js';
 import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
 import { StatementsSource } from '../sources/statements/source.js';
 import { initialState } from '../store/state.js';
+import { alertThresholds } from '../store/replication-alerts.js';
 import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
 import { describeTarget } from '../config/resolve.js';
@@ -261,6 +262,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
       backupDir: options.backupDir,
       label: options.label,
       labelColor: options.labelColor,
+      alertThresholds: alertThresholds(options.thresholds),
     }),
     {
       source,

@@ -2,9 +2,11 @@ import type { Intent } from '../actions/intents.js';
 import { isStateCommand } from '../store/commands.js';
 import type { AppEvent } from '../store/events.js';
 import { tooSmall } from '../store/layout.js';
-import type { AppState } from '../store/state.js';
+import { TYPED_DIALOGS, type AppState } from '../store/state.js';
 import { commandFor } from './bindings.js';
 import { timelineMode } from '../store/timeline.js';
+import { helpPage } from './help.js';
+import { keyLabel } from './keys.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
 export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'filter' | 'goto' | 'detail' | 'table';
@@ -22,15 +24,30 @@ const isPrintable = (text: string): boolean => text !== '' && /^[^\p{C}]+$/u.tes
 /** Rows a page of the detail's query scrolls: most of the screen, keeping a little context. */
 const detailPage = (state: AppState): number => Math.max(1, state.terminal.rows - 14);
 const draftOf = (state: AppState): string => (state.view === 'statements' ? state.statements.filterDraft : state.sessions.filterDraft) ?? '';
-const typedOf = (state: AppState): string => (state.dialog?.kind === 'migrate' ? state.dialog.typed : '');
+const typedOf = (state: AppState): string => (state.dialog && 'typed' in state.dialog ? state.dialog.typed : '');
 const gotoOf = (state: AppState): string => state.timeline?.gotoDraft ?? '';
 const gotoDraft = (state: AppState, text: string | undefined): Intent => (state.timeline ? dispatch({ type: 'timeline', timeline: { ...state.timeline, gotoDraft: text } }) : NONE);
+const isTypedDialog = (kind: string): boolean => (TYPED_DIALOGS as readonly string[]).includes(kind);
+
+/** On a help of several pages, the next page; on its last page, or any other overlay, closes it. */
+function nextHelpPage(state: AppState): Intent {
+  if (state.dialog?.kind !== 'help') return dispatch({ type: 'dialog-close' });
+  const { page, pages } = helpPage(state);
+  return page + 1 < pages ? dispatch({ type: 'dialog-open', dialog: { kind: 'help', page: page + 1 } }) : dispatch({ type: 'dialog-close' });
+}
 
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
 function tableIntent(state: AppState, key: string): Intent {
   const command = commandFor(key, state.view, state.readOnly, timelineMode(state));
-  if (!command) return NONE;
+  if (!command) return state.readOnly ? readOnlyRefusal(state, key) : NONE;
   return isStateCommand(command) ? dispatch({ type: 'command', command }) : { kind: 'act', command };
+}
+
+/** A key that would change the server, pressed in read-only mode: nothing is done, and the footer says why. */
+function readOnlyRefusal(state: AppState, key: string): Intent {
+  if (!commandFor(key, state.view, false)) return NONE;
+  const text = `${keyLabel(key)}: pgtop is read-only (--read-only, or read_only in the profile): keys that change the server are off`;
+  return dispatch({ type: 'message', text, tone: 'info', at: state.now });
 }
 
 export const MODES: Record<KeyMode, ModeKeys> = {
@@ -45,7 +62,7 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, _key, input) => ([...input].length === 1 && isPrintable(input) ? dispatch({ type: 'dialog-typed', text: typedOf(state) + input }) : NONE),
   },
-  overlay: { keys: { q: () => QUIT }, otherwise: () => dispatch({ type: 'dialog-close' }) },
+  overlay: { keys: { q: () => QUIT, space: nextHelpPage, pagedown: nextHelpPage }, otherwise: () => dispatch({ type: 'dialog-close' }) },
   filter: {
     keys: {
       enter: (state) => dispatch({ type: 'filter-apply', text: draftOf(state).trim() }),
@@ -85,7 +102,7 @@ export function keyMode(state: AppState): KeyMode {
   if (tooSmall(state)) return 'too-small';
   const dialog = state.dialog?.kind;
   if (dialog === 'help' || dialog === 'messages') return 'overlay';
-  if (dialog === 'migrate') return 'typed-confirm';
+  if (isTypedDialog(dialog ?? '')) return 'typed-confirm';
   if (dialog) return 'confirm';
   if (state.timeline?.gotoDraft !== undefined) return 'goto';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';

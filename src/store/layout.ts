@@ -1,4 +1,4 @@
-import { alertThresholds, replicationAlerts } from './replication-alerts.js';
+import { replicationAlerts } from './replication-alerts.js';
 import type { AppState, ViewId } from './state.js';
 
 export const MIN_COLUMNS = 80;
@@ -13,7 +13,6 @@ export const SHOWN = {
   ignored: 2,
   runBlockers: 3,
   runLog: 3,
-  finishedDetail: 3,
   jobTables: 2,
   jobNotices: 2,
 } as const;
@@ -38,8 +37,7 @@ export function migrationsChrome(state: AppState): { above: number; below: numbe
 /** The backup job's lines under the Backups view's table. */
 export function backupJobLines(state: AppState): number {
   const job = state.backups.job;
-  if (!job) return 0;
-  if (job.finished) return 1 + Math.min(SHOWN.finishedDetail, job.finished.message.split('\n').length - 1);
+  if (!job || job.finished) return 0;
   return 1 + Math.min(SHOWN.jobTables, job.progress.currentTables.length) + Math.min(SHOWN.jobNotices, job.notices.length) + 1;
 }
 
@@ -90,9 +88,7 @@ export function tableRows(state: AppState, view: ViewId = state.view): number {
   }
 }
 
-const thresholds = alertThresholds();
-
 /** What in replication and vacuum is wrong now: the header's warning line, when there is any. */
 export function replicationFindings(state: AppState): string[] {
-  return replicationAlerts(state.replication.snapshot, state.vacuum.snapshot, thresholds);
+  return replicationAlerts(state.replication.snapshot, state.vacuum.snapshot, state.replication.thresholds);
 }

@@ -45,7 +45,7 @@ export function reduceMaintenance(state: AppState, event: AppEvent): AppState | 
   const b = state.backups;
   switch (event.type) {
     case 'dialog-typed':
-      return state.dialog?.kind === 'migrate' ? { ...state, dialog: { ...state.dialog, typed: event.text } } : state;
+      return state.dialog && 'typed' in state.dialog ? { ...state, dialog: { ...state.dialog, typed: event.text } } : state;
     case 'migrations-loading':
       return { ...state, migrations: { ...m, loading: true } };
     case 'migrations-loaded':

@@ -12,6 +12,7 @@ import type { BackupProgress } from '../backup/job/progress.js';
 import type { Finding } from '../health/types.js';
 import type { ReplicationSnapshot } from '../sources/replication/types.js';
 import type { VacuumSnapshot } from '../sources/vacuum/types.js';
+import { alertThresholds, type Thresholds as AlertThresholds } from './replication-alerts.js';
 import { initialStatementsState, type PlanPanel, type StatementsState } from './statements-state.js';
 import type { TimelineState } from './timeline.js';
 
@@ -69,6 +70,27 @@ export interface BouncerTarget {
   label: string;
 }
 
+/** The replication slot a drop was asked for, as the last reading showed it. */
+export interface SlotTarget {
+  name: string;
+  type: 'physical' | 'logical' | null;
+  /** A logical slot's database: it is dropped from there. */
+  database: string | null;
+  retainedBytes: number | null;
+}
+
+/** The prepared transaction a ROLLBACK PREPARED was asked for. */
+export interface PreparedTarget {
+  gid: string;
+  database: string;
+  owner: string | null;
+  ageXids: number;
+  ageSeconds: number | null;
+}
+
+/** The dialogs confirmed by typing a name (their `typed` holds what was typed so far). */
+export const TYPED_DIALOGS = ['migrate', 'drop-slot'] as const;
+
 export type Dialog =
   | { kind: 'signal'; signal: SignalKind; targets: SessionTarget[] }
   /** Quit while a migration or a backup runs (quitting cancels it). */
@@ -79,7 +101,12 @@ export type Dialog =
   | { kind: 'backup'; database: string; target: string; dir: string }
   /** pg_stat_statements_reset(): every statement of every database starts counting again. */
   | { kind: 'statements-reset'; target: string }
-  | { kind: 'help' }
+  /** Drop a replication slot: confirmed by typing the slot's name. */
+  | { kind: 'drop-slot'; slot: SlotTarget; target: string; typed: string }
+  /** ROLLBACK PREPARED of a prepared transaction that holds the xmin horizon. */
+  | { kind: 'rollback-prepared'; prepared: PreparedTarget; target: string }
+  /** The keys of the view; `page` counts from 0 when they take more than one page. */
+  | { kind: 'help'; page?: number }
   /** The last messages in full: the footer cuts a long one at the terminal's width. */
   | { kind: 'messages' };
 
@@ -178,6 +205,8 @@ export interface ReplicationState {
   replayLagHistory: Record<string, number[]>;
   error: string | undefined;
   selection: SelectionState;
+  /** Where the header's replication and vacuum warnings start (the health checks' thresholds). */
+  thresholds: AlertThresholds;
 }
 
 /** View 8's data: the latest reading. */
@@ -253,6 +282,8 @@ export interface InitialStateOptions {
   backupDir?: string;
   label?: string;
   labelColor?: BaseColor;
+  /** The header's replication and vacuum thresholds; the health checks' defaults when absent. */
+  alertThresholds?: AlertThresholds;
   now?: number;
 }
 
@@ -278,7 +309,7 @@ export function initialState(options: InitialStateOptions): AppState {
       error: undefined,
     },
     locks: { selection: selection() },
-    replication: { snapshot: undefined, walBytesPerSecond: null, replayLagHistory: {}, error: undefined, selection: selection() },
+    replication: { snapshot: undefined, walBytesPerSecond: null, replayLagHistory: {}, error: undefined, selection: selection(), thresholds: options.alertThresholds ?? alertThresholds() },
     vacuum: { snapshot: undefined, error: undefined, selection: selection() },
     migrations: { dir: options.migrationsDir ?? 'migrations', status: undefined, error: undefined, loading: false, selection: selection(), run: undefined },
     backups: { dir: options.backupDir ?? 'backups', list: undefined, error: undefined, selection: selection(), job: undefined, verifying: undefined },

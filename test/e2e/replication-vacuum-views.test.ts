@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type pg from 'pg';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { createLogicalSlot, PRIMARY_SETTINGS, startStandby, waitForStreaming } from '../../src/sandbox/standby.js';
+import { footer } from '../helpers/e2e-views-screen.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';
 
 let primary: PostgresSandbox;
@@ -39,6 +40,13 @@ test('7 shows the streaming standby and the slots; 8 shows the horizon holders a
   assert.match(replication, /replica_one +physical +replica_one @127\.0\.0\.1/);
   assert.match(replication, /archiver: archive_mode is off/);
 
+  // Slots are listed by name: idle_cdc, then the standby's own slot, which is in use.
+  pgtop.sendKeys('j', 'D');
+  const refused = await pgtop.waitFor((s) => /slot replica_one is active/.test(footer(s)), { what: 'D refused on the active slot' });
+  assert.match(footer(refused), /✗ slot replica_one is active \(pid \d+\): a slot in use cannot be dropped; stop its consumer/, footer(refused));
+  assert.doesNotMatch(refused, /Drop replication slot/, 'no dialog for an active slot');
+  assert.equal((await primary.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'replica_one'")).rows.length, 1);
+
   pgtop.sendKeys('8');
   const vacuum = await pgtop.waitForFrame((s) => /\[8 Vacuum\]/.test(s) && /prepared +forgotten_tx/.test(s) && /slot-catalog +idle_cdc/.test(s), {
     what: 'view 8 with the prepared transaction and the slot as horizon holders',
@@ -48,4 +56,25 @@ test('7 shows the streaming standby and the slots; 8 shows the horizon holders a
   assert.match(vacuum, /slot-catalog +idle_cdc .*drop the slot/);
   assert.match(vacuum, /Vacuum now \(autovacuum on, workers \d+ of 3\)/);
   assert.match(vacuum, /postgres +\d+ +0\.0%/);
+
+  // The standby's feedback sets its slot's xmin: it is released on the standby, and X says so.
+  const withFeedback = await pgtop.waitForFrame(/\n *slot +replica_one .*on the standby/, { what: "the standby's slot as a holder released on the standby", timeoutMs: 30_000 });
+  const holders = holderRows(withFeedback);
+  const index = holders.findIndex((row) => /^ *slot +replica_one /.test(row));
+  pgtop.sendKeys('Home', ...Array<string>(index).fill('j'), 'X');
+  const said = await pgtop.waitFor((s) => /hot_standby_feedback/.test(footer(s)), { what: 'X on the feedback holder to say where it is released' });
+  assert.match(footer(said), /slot replica_one's xmin is its standby's hot_standby_feedback: end the long queries on the standby/, footer(said));
+  assert.doesNotMatch(said, /Drop replication slot/, 'no dialog');
 });
+
+/** The rows of view 8's xmin horizon table, in screen order. */
+function holderRows(screen: string): string[] {
+  const lines = screen.split('\n');
+  const title = lines.findIndex((line) => /HOLDER +ID +AGE XIDS/.test(line));
+  const rows: string[] = [];
+  for (const line of lines.slice(title + 1)) {
+    if (!/^ *(session|prepared|slot|slot-catalog|standby) /.test(line)) break;
+    rows.push(line);
+  }
+  return rows;
+}

@@ -164,7 +164,7 @@ describe('--read-only', () => {
     }
   });
 
-  test('a dangerous key does nothing at all: no dialog, no state change', () => {
+  test('a dangerous key opens no dialog and changes nothing: the footer only says why', () => {
     for (const binding of ALL_BINDINGS.filter((b) => b.dangerous)) {
       for (const view of viewsOf(binding)) {
         for (const key of binding.keys) {
@@ -172,10 +172,19 @@ describe('--read-only', () => {
           const before = stateIn(view, true);
           const { controller } = controllerFor(before);
           controller.handleKey(key, inputOf(key));
-          assert.equal(controller.getState(), before, `${key} (${binding.command}) changed something in read-only ${view}`);
+          const after = controller.getState();
+          assert.deepEqual({ ...after, message: undefined, messages: [] }, { ...before, message: undefined, messages: [] }, `${key} (${binding.command}) changed something in read-only ${view}`);
+          assert.match(after.message?.text ?? '', /read-only/, `${key} in read-only ${view} says why nothing happens`);
         }
       }
     }
+  });
+
+  test('a key bound nowhere in the view says nothing, read-only or not', () => {
+    const before = stateIn('replication', true);
+    const { controller } = controllerFor(before);
+    controller.handleKey('X', 'X');
+    assert.equal(controller.getState(), before);
   });
 
   test('neither the help nor the footer offers a dangerous key', () => {
@@ -212,7 +221,7 @@ describe('help, footer and README come from the same table', () => {
         footerHints(view, false),
         bindingsFor(view, false)
           .filter((b) => b.hint)
-          .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '' })),
+          .map((b) => ({ keys: keyLabel(b.keys[0] ?? ''), label: b.hint ?? '', essential: b.command === 'help' || b.command === 'quit', acts: b.dangerous === true })),
       );
     }
     const labels = footerHints('sessions', false).map((h) => `${h.keys} ${h.label}`);

@@ -91,11 +91,14 @@ describe('Controller: keys and dialogs', () => {
     assert.match(state().message?.text ?? '', /no session selected/);
   });
 
-  test('read-only: c and K open nothing', () => {
+  test('read-only: c and K open nothing; the footer says why', () => {
     const { press, state } = setup(true);
     const before = state();
     press('c', 'K');
-    assert.equal(state(), before);
+    assert.equal(state().dialog, undefined);
+    assert.deepEqual(state().messages.map((m) => m.text.split(':')[0]), ['c', 'K']);
+    assert.match(state().message?.text ?? '', /^K: pgtop is read-only/);
+    assert.deepEqual({ ...state(), message: undefined, messages: [] }, { ...before, message: undefined, messages: [] });
   });
 
   test('the filter prompt takes every key, q and K included, until Enter or Escape', () => {

@@ -17,6 +17,7 @@ import { unsafeCharacters } from '../helpers/terminal-safety.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 const SIZES = [
+  [80, 20],
   [80, 24],
   [120, 40],
   [200, 50],

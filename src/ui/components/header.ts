@@ -4,7 +4,7 @@ import { formatCount, formatPercent } from '../../text/bytes.js';
 import { formatDuration } from '../../text/duration.js';
 import { sanitize, sanitizeOneLine } from '../../text/sanitize.js';
 import { labelStyle, theme } from '../theme.js';
-import { joinSegments, seg, type Segment } from './segments.js';
+import { byPriority, joinSegments, leftRight, ranked, seg, type Segment } from './segments.js';
 import { timelineSegments } from './timeline-segment.js';
 
 export function bar(used: number, total: number, width = 5): string {
@@ -33,53 +33,72 @@ export function healthSegment(state: AppState): Segment | undefined {
   return seg(`health ✗ ${parts} (9)`, critical > 0 ? theme.error : theme.warn);
 }
 
-/** The two header lines: the server, then the sessions and the health of the data. */
-export function headerLines(state: AppState): string[] {
-  const width = state.terminal.columns;
-  const snapshot = state.pg.snapshot;
-  const server = snapshot?.server;
-  const counts = countStates(snapshot?.sessions ?? []);
-  const connections = counts.total + 1;
-  const line1 = joinSegments(
+/** Where the server is, a socket directory shown as `local`: the host part of a path says nothing useful. */
+export function shortTarget(target: string): string {
+  return target.startsWith('/') ? target.replace(/^\/.*?:(\d+\/)/, 'local:$1') : target;
+}
+
+/**
+ * What each header item is worth when the terminal is narrow (lower stays): who the server is, how full it is,
+ * the session states and the age of the data first; the clock right after; the rest as room allows.
+ */
+const PRIORITY = { identity: 0, connections: 1, states: 1, dataAge: 1, clock: 2, health: 3, target: 3, tps: 4, uptime: 5, hitRatio: 6, interval: 7 } as const;
+
+function serverLine(state: AppState, width: number): string {
+  const server = state.pg.snapshot?.server;
+  const connections = countStates(state.pg.snapshot?.sessions ?? []).total + 1;
+  const clockSegment = ranked(PRIORITY.clock, clock(state.now));
+  const kept = byPriority(
     [
-      seg(' pgtop', theme.title),
-      ...(state.environment ? [seg(` ${sanitizeOneLine(state.environment.label)} `, labelStyle(state.environment.color))] : []),
-      seg(server ? `pg ${sanitize(server.version.split(' ')[0] ?? '')} ${server.role}` : 'pg ?'),
-      seg(sanitize(state.pg.target)),
-      seg(server ? `up ${formatDuration(server.uptimeSeconds)}` : ''),
-      seg(server ? `conns ${connections}/${server.maxConnections} ${bar(connections, server.maxConnections)}` : ''),
-      seg(`tps ${state.pg.rates.tps === null ? '-' : formatCount(state.pg.rates.tps)}`),
-      seg(`hit ${state.pg.rates.hitRatio === null ? '-' : formatPercent(state.pg.rates.hitRatio)}`),
-      seg(`⟳ ${state.intervalSeconds}s`),
-      seg(clock(state.now)),
+      ranked(PRIORITY.identity, ' pgtop', theme.title),
+      ...(state.environment ? [ranked(PRIORITY.identity, ` ${sanitizeOneLine(state.environment.label)} `, labelStyle(state.environment.color))] : []),
+      ranked(PRIORITY.identity, server ? `pg ${sanitize(server.version.split(' ')[0] ?? '')} ${server.role}` : 'pg ?'),
+      ranked(PRIORITY.target, sanitize(shortTarget(state.pg.target))),
+      ranked(PRIORITY.uptime, server ? `up ${formatDuration(server.uptimeSeconds)}` : ''),
+      ranked(PRIORITY.connections, server ? `conns ${connections}/${server.maxConnections} ${bar(connections, server.maxConnections)}` : ''),
+      ranked(PRIORITY.tps, `tps ${state.pg.rates.tps === null ? '-' : formatCount(state.pg.rates.tps)}`),
+      ranked(PRIORITY.hitRatio, `hit ${state.pg.rates.hitRatio === null ? '-' : formatPercent(state.pg.rates.hitRatio)}`),
+      ranked(PRIORITY.interval, `⟳ ${state.intervalSeconds}s`),
+      clockSegment,
     ],
     width,
   );
+  return kept.includes(clockSegment) ? leftRight(kept.filter((s) => s !== clockSegment), [clockSegment], width) : joinSegments(kept, width);
+}
 
+/** The health of the data: disconnected, paused or stale, when it is. */
+function dataAgeSegments(state: AppState): Segment[] {
   const age = dataAge(state);
-  const health: Segment[] = [];
-  if (state.timeline) {
-    health.push(...timelineSegments(state));
-  } else if (state.pg.error) {
+  if (state.pg.error) {
     const since = formatDuration((state.now - state.pg.error.since) / 1000);
     const dataFrom = age.seconds === undefined ? 'no data yet' : `data from ${formatDuration(age.seconds)} ago`;
-    health.push(seg(`⚠ disconnected ${since}: ${sanitizeOneLine(state.pg.error.message)} — ${dataFrom}, retrying`, theme.error));
-  } else if (state.paused) {
-    health.push(seg(`⏸ paused — data from ${formatDuration(age.seconds ?? 0)} ago (p resumes)`, theme.warn));
-  } else if (age.stale) {
-    health.push(seg(`data ${formatDuration(age.seconds ?? 0)} old`, theme.warn));
+    return [seg(`⚠ disconnected ${since}: ${sanitizeOneLine(state.pg.error.message)} — ${dataFrom}, retrying`, theme.error)];
   }
-  const line2 = joinSegments(
+  if (state.paused) return [seg(`⏸ paused — data from ${formatDuration(age.seconds ?? 0)} ago (p resumes)`, theme.warn)];
+  if (age.stale) return [seg(`data ${formatDuration(age.seconds ?? 0)} old`, theme.warn)];
+  return [];
+}
+
+function sessionsLine(state: AppState, width: number): string {
+  const counts = countStates(state.pg.snapshot?.sessions ?? []);
+  const health = healthSegment(state);
+  const kept = byPriority(
     [
-      ...(state.timeline ? [seg(''), ...health] : []),
-      seg(` active ${counts.active}`),
-      seg(`idle ${counts.idle}`),
-      seg(`idle-in-xact ${counts.idleInTransaction}`),
-      seg(`waiting ${counts.waiting}`, counts.waiting > 0 ? theme.warn : undefined),
-      ...(state.timeline ? [] : health),
-      ...(healthSegment(state) ? [healthSegment(state)!] : []),
+      ...timelineSegments(state).map((s) => ({ ...s, priority: PRIORITY.identity })),
+      ranked(PRIORITY.states, ` active ${counts.active}`),
+      ranked(PRIORITY.states, `idle ${counts.idle}`),
+      ranked(PRIORITY.states, `idle-in-xact ${counts.idleInTransaction}`),
+      ranked(PRIORITY.states, `waiting ${counts.waiting}`, counts.waiting > 0 ? theme.warn : undefined),
+      ...(state.timeline ? [] : dataAgeSegments(state)).map((s) => ({ ...s, priority: PRIORITY.dataAge })),
+      ...(health ? [{ ...health, priority: PRIORITY.health }] : []),
     ],
     width,
   );
-  return [line1, line2];
+  return joinSegments(kept, width);
+}
+
+/** The two header lines: the server, then the sessions and the health of the data, each by priority. */
+export function headerLines(state: AppState): string[] {
+  const width = state.terminal.columns;
+  return [serverLine(state, width), sessionsLine(state, width)];
 }

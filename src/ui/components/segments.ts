@@ -36,3 +36,30 @@ export function leftRight(left: readonly Segment[], right: readonly Segment[], w
   if (leftWidth + rightWidth + 2 > width) return joinSegments([...left, ...right], width);
   return joinSegments(left, width - rightWidth) + joinSegments(right, rightWidth);
 }
+
+/** A segment and how much it matters: lower stays longer when the line is short. */
+export interface RankedSegment extends Segment {
+  priority: number;
+}
+
+export const ranked = (priority: number, text: string, style?: (s: string) => string): RankedSegment => ({ priority, text, style });
+
+/** A long last segment is cut rather than dropped when at least this much of it shows. */
+const CUT_LAST_FROM = 16;
+
+/**
+ * The segments that fit in `width` with their separators, in their order: the least important ones
+ * (highest priority number, the later one first among equals) give way until the rest fit. A long last
+ * segment that would give way is kept to be cut at the edge when a fair part of it fits.
+ */
+export function byPriority<S extends RankedSegment>(segments: readonly S[], width: number, separator = '  '): S[] {
+  const kept = segments.filter((s) => s.text.length > 0);
+  const widthOf = (list: readonly S[]): number => list.reduce((n, s, i) => n + displayWidth(s.text) + (i > 0 ? displayWidth(separator) : 0), 0);
+  while (kept.length > 1 && widthOf(kept) > width) {
+    let drop = kept.length - 1;
+    for (let i = kept.length - 1; i >= 0; i--) if ((kept[i] as S).priority > (kept[drop] as S).priority) drop = i;
+    if (drop === kept.length - 1 && widthOf(kept.slice(0, -1)) + displayWidth(separator) + CUT_LAST_FROM <= width) break;
+    kept.splice(drop, 1);
+  }
+  return kept;
+}

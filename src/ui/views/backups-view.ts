@@ -29,18 +29,14 @@ function bar(fraction: number, width: number): string {
 
 function jobLines(state: AppState, width: number): string[] {
   const job = state.backups.job;
-  if (!job) return [];
+  // A finished job's result is a message (footer, and m in full): it is not repeated here.
+  if (!job || job.finished) return [];
   const p = job.progress;
   const lines: string[] = [];
   const line = (text: string, style?: (s: string) => string): void => {
     const fitted = fit(` ${text}`, width);
     lines.push(style ? style(fitted) : fitted);
   };
-  if (job.finished) {
-    line(`${job.finished.ok ? '✓' : '✗'} ${sanitizeOneLine(job.finished.message.split('\n')[0] ?? '')}`, job.finished.ok ? theme.ok : theme.error);
-    for (const more of job.finished.message.split('\n').slice(1, 1 + SHOWN.finishedDetail)) line(`  ${sanitizeOneLine(more)}`, theme.dim);
-    return lines;
-  }
   const fraction = p.fraction ?? 0;
   line(
     `${p.phase} ${sanitizeOneLine(p.database)} ${bar(fraction, 24)} ${Math.round(fraction * 100)}%  tables ${p.tablesDone}/${p.tablesTotal}  ${formatBytes(p.bytesWritten)}  elapsed ${formatDuration(p.elapsedMs / 1000)}${p.etaMs !== null ? `  ETA ${formatDuration(p.etaMs / 1000)}` : ''}`,

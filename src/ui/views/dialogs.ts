@@ -1,5 +1,4 @@
-import { timelineMode } from '../../store/timeline.js';
-import { helpEntries } from '../../keymap/help.js';
+import { helpPage } from '../../keymap/help.js';
 import type { BouncerAction } from '../../db/admin-commands.js';
 import type { AppState, Dialog } from '../../store/state.js';
 import { VIEW_TITLES } from '../../store/state.js';
@@ -8,6 +7,7 @@ import { fit, truncate, wrap } from '../../text/width.js';
 import { dialogStyle, overlayBox } from '../components/overlay.js';
 import { theme } from '../theme.js';
 import { formatTimeout } from '../../migrate/describe.js';
+import { dropSlotBox, rollbackPreparedBox } from './horizon-dialogs.js';
 
 const BOUNCER_EXPLAIN: Record<BouncerAction, string> = {
   PAUSE: 'PgBouncer waits for its transactions to finish, then holds new queries until RESUME.',
@@ -23,10 +23,11 @@ type DrawDialog<K extends Dialog['kind']> = (state: AppState, body: string[], di
 
 function helpBox(state: AppState, body: string[]): string[] {
   const width = state.terminal.columns;
-  const entries = helpEntries(state.view, state.readOnly, timelineMode(state)).map((e) => `${fit(e.keys, 11)} ${e.description}`);
-  const room = Math.max(1, body.length - 4);
-  const lines = entries.length <= room ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
-  lines.push('', 'any key closes this help');
+  const help = helpPage(state);
+  const entries = help.entries.map((e) => `${fit(e.keys, 11)} ${e.description}`);
+  const lines = help.columns === 1 ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
+  const last = help.page + 1 === help.pages;
+  lines.push('', help.pages === 1 ? 'any key closes this help' : `page ${help.page + 1}/${help.pages} · ${last ? 'any key closes this help' : 'space: next page · any other key closes'}`);
   return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.timeline ? ` (${state.timeline.mode})` : state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
 }
 
@@ -73,9 +74,9 @@ function migrateBox(state: AppState, body: string[], dialog: DialogOf<'migrate'>
 }
 
 function backupBox(state: AppState, body: string[], dialog: DialogOf<'backup'>): string[] {
+  const what = `A logical pg_dump of database ${sanitizeOneLine(dialog.database)} (${sanitizeOneLine(dialog.target)}), verified, then written to ${sanitizeOneLine(dialog.dir)}. Not point-in-time recovery; no roles.`;
   const lines = [
-    `A logical pg_dump of database ${sanitizeOneLine(dialog.database)} (${sanitizeOneLine(dialog.target)}),`,
-    `verified, then written to ${sanitizeOneLine(dialog.dir)}. Not point-in-time recovery; no roles.`,
+    ...wrap(what, Math.min(76, state.terminal.columns - 8)),
     '',
     'y start    n / Esc / any other key: do nothing (default)',
   ];
@@ -130,6 +131,8 @@ const DIALOG_BOXES: { [K in Dialog['kind']]: DrawDialog<K> } = {
   signal: signalBox,
   quit: quitBox,
   'statements-reset': statementsResetBox,
+  'drop-slot': dropSlotBox,
+  'rollback-prepared': rollbackPreparedBox,
 };
 
 /** The body with the open dialog drawn over it. */

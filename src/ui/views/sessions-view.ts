@@ -2,7 +2,7 @@ import type { AppState } from '../../store/state.js';
 import type { SessionsViewModel } from '../../store/selectors.js';
 import { fit } from '../../text/width.js';
 import type { SessionRow } from '../../store/session-fields.js';
-import { sessionColumnsFor } from '../columns/session-columns.js';
+import { sessionColumnsFor, sessionSqlMinWidth } from '../columns/session-columns.js';
 import { renderTable } from '../components/data-table.js';
 import { theme } from '../theme.js';
 
@@ -21,6 +21,7 @@ export function sessionsBody(state: AppState, model: SessionsViewModel, height: 
     colour: (row: SessionRow) => (tagged.has(row.pid) ? theme.tagged : blockers.has(row.pid) ? theme.blocker : row.blockedBy.length > 0 ? theme.blocked : undefined),
     sortColumn: state.sessions.sortColumn,
     sortDescending: state.sessions.sortDescending,
+    minFlex: sessionSqlMinWidth(width),
   });
   if (model.rows.length === 0) {
     const why = !state.pg.snapshot

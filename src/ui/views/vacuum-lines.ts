@@ -43,7 +43,8 @@ const HORIZON_COLUMNS: Column<HorizonHolder>[] = [
   { title: 'AGE XIDS', width: 11, align: 'right', cell: (r) => String(r.ageXids) },
   { title: 'HELD FOR', width: 9, align: 'right', cell: (r) => (r.ageSeconds === null ? '' : formatDuration(r.ageSeconds)) },
   { title: 'DATABASE', width: 10, cell: (r) => r.database ?? '' },
-  { title: 'RELEASED BY', width: 14, cell: (r) => RELEASE_TEXT[r.release] },
+  // An active physical slot's xmin is its standby's feedback: released there, not by dropping the slot.
+  { title: 'RELEASED BY', width: 14, cell: (r) => (r.kind === 'slot' && r.pid !== null ? RELEASE_TEXT.standby : RELEASE_TEXT[r.release]) },
   { title: 'WHAT', width: 10, cell: (r) => `${r.owner ? `${r.owner}: ` : ''}${r.description}` },
 ];
 
