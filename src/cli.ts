@@ -13,6 +13,8 @@ const commands: Record<string, () => Promise<CommandRunner>> = {
   check: async () => (await import('./commands/check.js')).runCheck,
   config: async () => (await import('./commands/config.js')).runConfig,
   completion: async () => (await import('./commands/completion.js')).runCompletion,
+  record: async () => (await import('./commands/record/record.js')).runRecord,
+  replay: async () => (await import('./commands/replay/replay.js')).runReplay,
 };
 
 /** Entry point: picks the command, runs it, and turns errors into one readable line and an exit code. */

@@ -27,4 +27,19 @@ export type ActionCommand =
   | 'replication.dropSlot'
   | 'vacuum.release'
   | 'plan.show'
+  | TimelineActionCommand
   | 'quit';
+
+/** The timeline's commands: replaying a recording, rewinding the last minutes (timeline-effects.ts). */
+export type TimelineActionCommand =
+  | 'timeline.play'
+  | 'timeline.stepBack'
+  | 'timeline.stepForward'
+  | 'timeline.back1m'
+  | 'timeline.forward1m'
+  | 'timeline.back10m'
+  | 'timeline.forward10m'
+  | 'timeline.faster'
+  | 'timeline.slower'
+  | 'timeline.goto'
+  | 'timeline.live';

@@ -4,6 +4,7 @@ import type { AppEvent } from '../store/events.js';
 import type { AppState, Message } from '../store/state.js';
 import type { BouncerActions } from './bouncer.js';
 import type { MaintenanceJobs } from './maintenance-jobs.js';
+import type { TimelineControl } from './timeline-control.js';
 
 /** What an effect may use: the state, the way to change it, the connections it acts through. */
 export interface EffectContext {
@@ -20,6 +21,8 @@ export interface EffectContext {
   refresh: () => void;
   /** Shows another target's screen, when pgtop watches several. */
   switchTarget?: (name: string) => void;
+  /** The replay of a recording, or the rewind of the last minutes; absent when neither is possible. */
+  timeline?: TimelineControl;
 }
 
 export const NO_BOUNCER = 'no PgBouncer is connected (start pgtop with --pgbouncer)';

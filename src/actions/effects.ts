@@ -8,6 +8,7 @@ import { confirmDropSlot, confirmRelease, runDropSlot, runRollbackPrepared } fro
 import { confirmKillClient, confirmSignal, runSignal } from './session-effects.js';
 import { confirmStatementsReset, runStatementsReset, showPlan } from './statements-effects.js';
 import { switchTarget } from './target-effects.js';
+import { TIMELINE_HANDLERS } from './timeline-effects.js';
 
 type Handler = (ctx: EffectContext) => void;
 
@@ -29,6 +30,7 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
   'backups.verify': verifySelectedBackup,
   'statements.reset': confirmStatementsReset,
   'plan.show': (ctx) => void showPlan(ctx),
+  ...TIMELINE_HANDLERS,
   'replication.dropSlot': confirmDropSlot,
   'vacuum.release': confirmRelease,
   quit: confirmQuit,
@@ -88,6 +90,7 @@ const INTENT_HANDLERS: { [K in IntentKind]: (ctx: EffectContext, intent: Extract
     tell(ctx, 'the terminal is too small to show the dialog: nothing was done');
   },
   'switch-target': (ctx) => switchTarget(ctx),
+  goto: (ctx, intent) => ctx.timeline?.goto(intent.text),
   none: () => undefined,
 };
 

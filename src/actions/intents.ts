@@ -18,6 +18,8 @@ export type Intent =
   | { kind: 'dismiss' }
   /** Enter in the `:` picker: the target typed is shown. */
   | { kind: 'switch-target' }
+  /** Go to the time typed after g (replay, rewind). */
+  | { kind: 'goto'; text: string }
   | { kind: 'none' };
 
 export type IntentKind = Intent['kind'];

@@ -1,5 +1,5 @@
 /** The words that name a command (`pgtop WORD`); any other single word is a database, as in psql. */
-export const COMMAND_NAMES = ['snapshot', 'migrate', 'backup', 'demo', 'check', 'config', 'completion', 'help'] as const;
+export const COMMAND_NAMES = ['snapshot', 'migrate', 'backup', 'demo', 'check', 'config', 'completion', 'record', 'replay', 'help'] as const;
 
 /** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
 function editDistance(a: string, b: string): number {

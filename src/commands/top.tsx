@@ -1,17 +1,11 @@
-import { connectionHelp } from '../cli/flags.js';
+import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup } from '../cli/parse.js';
 import { statSync } from 'node:fs';
 import { COMMAND_NAMES, isBareWord } from '../cli/commands.js';
 import { ConnectionError, UsageError, errorMessage } from '../errors.js';
-import { resolveTopOptions, topFlags } from '../cli/top-options.js';
+import { resolveTopOptions, topFlags as profileFlags } from '../cli/top-options.js';
 import { colourWanted } from '../cli/colour.js';
-import { configureTheme } from '../ui/theme.js';
-import type { BaseColor, ThemeName } from '../config/config-file.js';
 import { PostgresSource, monitorTimeoutMs } from '../sources/postgres.js';
-import { StatementsSource } from '../sources/statements/source.js';
-import { initialState } from '../store/state.js';
-import { alertThresholds } from '../store/replication-alerts.js';
-import { enterAlternateScreen, forgetCiEnvironment, leaveAlternateScreen } from '../ui/terminal.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
 import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
@@ -19,14 +13,15 @@ import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { createBouncerActions } from '../actions/bouncer.js';
 import { audit } from '../audit/log.js';
 import type { BouncerDeps } from '../ui/controller.js';
-import type { FleetTarget } from '../ui/fleet.js';
-import { profileTargets, type ScreenTarget } from './top-targets.js';
-import { existsSync } from 'node:fs';
-import { HealthSource } from '../health/source.js';
+import { profileTargets } from './top-targets.js';
 import { applyThresholdOverrides, defaultThresholds, type Thresholds } from '../config/health-thresholds.js';
+import { RecordingWriter } from '../record/writer.js';
+import { pgtopVersion } from '../config/pgtop-version.js';
+import { runScreen } from './top-screen.js';
 
 export const topHelp = `Usage: pgtop [options] [CONNINFO | URI | DBNAME]
-       pgtop snapshot | migrate | backup | check | demo | config | completion  (pgtop COMMAND --help for each)
+       pgtop snapshot | migrate | backup | check | record | replay | demo | config | completion
+       (pgtop COMMAND --help for each)
 
 A full-screen monitor of PostgreSQL sessions and locks: cancel or terminate a query with a keypress
 (confirmed, re-checked against the session's identity, and audited).
@@ -42,6 +37,9 @@ Options:
                           (or PGTOP_PGBOUNCER): the Pools view, and the pool behind each session
   --threshold NAME=VALUE  change a health check's threshold (repeatable; see pgtop check --help)
   --theme dark|light      colours for a dark (default) or a light terminal background
+  --record FILE           record what the monitor shows to FILE while it runs (pgtop replay FILE)
+  --rewind MINUTES        minutes kept in memory to step back through (, [ {; l returns to live),
+                          0 to 120, default 10
   --version               print pgtop's version; --help (after any command) its help
 
 ${connectionHelp}
@@ -63,11 +61,13 @@ Commands:
   pgtop migrate           apply SQL migrations safely
   pgtop backup            verified pg_dump backups
   pgtop check             the health checks once, for cron and Nagios (exit 0/1/2/3)
+  pgtop record FILE       record headless, as a service; pgtop replay FILE… replays it
   pgtop demo              a throwaway PostgreSQL with live load, monitored
   pgtop config            where the configuration file is, and what pgtop resolves from it
   pgtop completion SHELL  shell completion for bash or zsh (man pgtop: all of this in one page)`;
 
-export { topFlags };
+/** The monitor's flags: those a profile may set, and the recording's, which are for one run only. */
+export const topFlags = { ...profileFlags, record: { type: 'string' }, rewind: { type: 'string' } } as const;
 
 /** A directory named on the command line must exist (the defaults may be missing: their views say so). */
 function checkGivenDirectory(flag: string, value: unknown): void {
@@ -104,10 +104,13 @@ export async function runTop(argv: string[]): Promise<number> {
     labelColor: options.profile?.color,
     thresholds: thresholdsFrom(options.profile?.thresholds, parsed.flags.threshold),
     alembic: options.alembic,
+    rewindMinutes: numberFlag('rewind', parsed.flags.rewind as string | undefined, 10, 0, 120, false),
   };
+  const recordPath = typeof parsed.flags.record === 'string' ? parsed.flags.record : undefined;
   const bouncerFlag = typeof parsed.flags.pgbouncer === 'string' ? parsed.flags.pgbouncer : undefined;
   const several = profileTargets(profileSetup(parsed, process.env), parsed, { intervalSeconds: options.intervalSeconds, bouncerFlag, env: process.env }, openBouncer);
   if (several) {
+    if (recordPath !== undefined) throw new UsageError(`--record records one server, but this profile watches ${several.targets.length}: name one on the command line, or run pgtop record per server`);
     for (const warning of several.warnings) process.stderr.write(`pgtop: ${warning}\n`);
     // Each server is connected by its own poller: one that does not answer shows as down, the others run.
     return runScreen({ targets: several.targets, ...common });
@@ -124,10 +127,18 @@ export async function runTop(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  return runScreen({
-    targets: [{ name: '', source, ...(bouncer ? { bouncer } : {}) }],
-    ...common,
-  });
+  const record = recordPath !== undefined ? monitorRecording(recordPath, source, options.intervalSeconds, bouncer?.target) : undefined;
+  return runScreen({ targets: [{ name: '', source, ...(bouncer ? { bouncer } : {}) }], record, ...common });
+}
+
+/** --record's file: a recording like pgtop record's, chunked every 30 s. */
+function monitorRecording(path: string, source: PostgresSource, intervalSeconds: number, bouncerTarget: string | undefined): RecordingWriter {
+  const header = { pgtop: pgtopVersion(), createdAt: '', target: source.target, intervalSeconds, ...(bouncerTarget ? { bouncerTarget } : {}) };
+  try {
+    return new RecordingWriter({ path, header, chunkMs: 30_000 });
+  } catch (error) {
+    throw new UsageError(`--record ${path}: ${errorMessage(error)}. Try: pgtop --help`, { cause: error });
+  }
 }
 
 /** The health checks' thresholds: the defaults, then the profile's, then the --threshold flags. */
@@ -151,150 +162,5 @@ export function openBouncer(settings: ConnectionSettings): BouncerDeps & { targe
         audit({ action: `pgbouncer ${entry.action}`, target, role: settings.user, result: entry.result === 'ok' ? 'ok' : 'failed', message: entry.result, object: entry.target });
       },
     }),
-  };
-}
-
-export interface ScreenOptions {
-  /** The servers shown: one, or a profile's several (the `:` picker switches between them). */
-  targets: ScreenTarget[];
-  intervalSeconds: number;
-  readOnly: boolean;
-  debug: boolean;
-  /** Where the Migrations and Backups views look (default ./migrations and ./backups). */
-  migrationsDir?: string;
-  /** The Alembic project the Migrations view shows instead of pgtop's own files. */
-  alembic?: string;
-  backupDir?: string;
-  /** The health checks' thresholds (the defaults when absent). */
-  thresholds?: Thresholds;
-  /** dark (default) or light; and whether to use colours at all (default: unless NO_COLOR or --no-color). */
-  theme?: ThemeName;
-  colour?: boolean;
-  /** The profile's label and its colour, for the header. */
-  label?: string;
-  labelColor?: BaseColor;
-  /** Runs after pgtop has left the full screen, before the exit code is returned (the demo cleans up here). */
-  onExit?: () => Promise<void> | void;
-}
-
-/** The health checks read the directories only when they exist: a monitor started elsewhere has none. */
-function healthSourceFor(options: ScreenOptions, settings: ConnectionSettings): HealthSource {
-  return new HealthSource({
-    settings,
-    thresholds: options.thresholds ?? defaultThresholds(),
-    ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
-    ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
-  });
-}
-
-/** The screen's first state, sized to the terminal. */
-function firstState(options: ScreenOptions, stdout: NodeJS.WriteStream, target: ScreenTarget): ReturnType<typeof initialState> {
-  return initialState({
-    intervalSeconds: options.intervalSeconds,
-    readOnly: options.readOnly,
-    columns: stdout.columns ?? 80,
-    rows: stdout.rows ?? 24,
-    target: target.source.target,
-    bouncerTarget: target.bouncer?.target,
-    migrationsDir: options.migrationsDir,
-    ...(options.alembic !== undefined ? { alembic: options.alembic } : {}),
-    backupDir: options.backupDir,
-    label: options.label,
-    labelColor: options.labelColor,
-    alertThresholds: alertThresholds(options.thresholds),
-    ...(options.targets.length > 1 ? { targetName: target.name, targetNames: options.targets.map((t) => t.name) } : {}),
-  });
-}
-
-/** Ends the screen on SIGTERM, SIGHUP and SIGINT (with the shell's exit codes) and on a crash; returns the undo. */
-function endOnSignalsAndCrashes(end: (code: number, message?: string) => void, debug: boolean | undefined): () => void {
-  const onSignal = (signal: NodeJS.Signals): void => end(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
-  const onCrash = (error: unknown): void => {
-    end(1, `pgtop: unexpected error: ${errorMessage(error)}${debug && error instanceof Error ? `\n${error.stack ?? ''}` : '\npgtop: run again with --debug for the details'}`);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-  return () => {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('SIGINT', onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-  };
-}
-
-/** Runs the full-screen monitor until the user quits or a signal ends it; the terminal is always restored. */
-export async function runScreen(options: ScreenOptions): Promise<number> {
-  forgetCiEnvironment();
-  configureTheme({
-    name: options.theme ?? 'dark',
-    colour: options.colour ?? colourWanted(process.argv, process.env),
-    attributesShown: process.stdout.isTTY && process.env.TERM !== 'dumb',
-  });
-  const [{ render }, { App }, { Fleet }, { FrameWriter }, { redirectConsole }] = await Promise.all([
-    import('ink'),
-    import('../ui/App.js'),
-    import('../ui/fleet.js'),
-    import('../ui/frame-writer.js'),
-    import('../ui/console-log.js'),
-  ]);
-  const { createElement } = await import('react');
-  const stdout = process.stdout;
-  let finish: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => {
-    finish = resolve;
-  });
-  let ending = false;
-  // The health checks read the directories only when they exist: a monitor started elsewhere has none.
-  const targets = options.targets.map((target) => fleetTarget(options, target, stdout, () => end(0)));
-  const controller = new Fleet(targets.map((t) => t.fleet));
-  enterAlternateScreen(stdout);
-  const restoreConsole = redirectConsole();
-  const writer = new FrameWriter(stdout);
-  // Ink reads the keys; the frames are drawn by the FrameWriter.
-  const instance = render(createElement(App, { controller, writer }), { exitOnCtrlC: false, patchConsole: false });
-  const onResize = (): void => controller.dispatch({ type: 'resize', columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
-  stdout.on('resize', onResize);
-  const stopListening = endOnSignalsAndCrashes(end, options.debug);
-
-  function end(code: number, message?: string): void {
-    if (ending) return;
-    ending = true;
-    controller.stop();
-    stdout.off('resize', onResize);
-    try {
-      instance.unmount();
-    } catch {
-      // already unmounted
-    }
-    leaveAlternateScreen(stdout);
-    restoreConsole();
-    if (message) process.stderr.write(`${message}\n`);
-    void controller
-      .shutdown()
-      .then(() => Promise.all(targets.map((t) => t.close())))
-      .then(() => options.onExit?.())
-      .catch(() => undefined)
-      .finally(() => finish(code));
-  }
-
-  controller.start();
-  const code = await finished;
-  stopListening();
-  return code;
-}
-
-/** One target's controller inputs (its health checks and statements on its own connections) and how to close them. */
-function fleetTarget(options: ScreenOptions, target: ScreenTarget, stdout: NodeJS.WriteStream, quit: () => void): { fleet: FleetTarget; close: () => Promise<unknown> } {
-  const { source, bouncer } = target;
-  const health = healthSourceFor(options, source.settings);
-  const statements = new StatementsSource(source.settings);
-  const initial = firstState(options, stdout, target);
-  return {
-    fleet: { name: target.name, initial, deps: { source, bouncer, health, statements, settings: source.settings, onQuit: quit } },
-    close: () => Promise.all([source.close(), bouncer?.source.close(), health.close(), statements.close()]),
   };
 }

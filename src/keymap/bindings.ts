@@ -1,6 +1,7 @@
 import type { ActionCommand } from '../actions/commands.js';
 import type { StateCommand } from '../store/commands.js';
 import type { ViewId } from '../store/state.js';
+import type { TimelineMode } from '../store/timeline.js';
 
 /** What a binding does: a change of the screen's state, or an action (actions/commands.ts). */
 export type CommandId = StateCommand | ActionCommand;
@@ -16,7 +17,13 @@ export interface Binding {
   views?: ViewId[];
   /** Short label for the footer; bindings without one are only in the help. */
   hint?: string;
+  /** Where the data comes from for the binding to work: live, a replay, a rewind; everywhere when absent. */
+  timeline?: TimelineMode[];
 }
+
+const LIVE: TimelineMode[] = ['live'];
+const MOVING: TimelineMode[] = ['replay', 'rewind'];
+const EVERY_TIMELINE: TimelineMode[] = ['live', 'replay', 'rewind'];
 
 const SESSION_VIEWS: ViewId[] = ['sessions', 'locks'];
 const SORTED_VIEWS: ViewId[] = ['sessions', 'pools', 'statements'];
@@ -52,11 +59,11 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['enter'], command: 'detail.open', description: 'detail of the selected session or statement', views: [...SESSION_VIEWS, 'statements'], hint: 'detail' },
   { keys: ['t'], command: 'statements.mode', description: 'rates over the last interval, or totals since the last reset', views: ['statements'], hint: 'rates/totals' },
   { keys: ['S'], command: 'statement.ofSession', description: "the statement the session runs, in the Statements view (by query id)", views: SESSION_VIEWS },
-  { keys: ['e'], command: 'plan.show', description: "plan of the open session's or statement's query: EXPLAIN, never run, read-only", views: [...SESSION_VIEWS, 'statements'], hint: 'plan' },
+  { keys: ['e'], command: 'plan.show', description: "plan of the open session's or statement's query: EXPLAIN, never run, read-only", views: [...SESSION_VIEWS, 'statements'], hint: 'plan', timeline: LIVE },
   { keys: ['Z'], command: 'statements.reset', description: 'reset pg_stat_statements (every database and role), after y', dangerous: true, views: ['statements'], hint: 'reset' },
   { keys: ['enter'], command: 'detail.open', description: 'the finding in full: evidence, why it matters, what to do', views: ['health'], hint: 'detail' },
-  { keys: ['g'], command: 'health.jump', description: "go to what the finding is about (the session, the pool, the view)", views: ['health'], hint: 'go to' },
-  { keys: ['space'], command: 'tag.toggle', description: 'tag or untag the session (actions then apply to all tagged)', views: ['sessions'], hint: 'tag' },
+  { keys: ['g'], command: 'health.jump', description: "go to what the finding is about (the session, the pool, the view)", views: ['health'], hint: 'go to', timeline: LIVE },
+  { keys: ['space'], command: 'tag.toggle', description: 'tag or untag the session (actions then apply to all tagged)', views: ['sessions'], hint: 'tag', timeline: LIVE },
   { keys: ['c'], command: 'session.cancel', description: 'cancel the query (pg_cancel_backend), after y', dangerous: true, views: SESSION_VIEWS, hint: 'cancel' },
   { keys: ['K'], command: 'session.terminate', description: 'terminate the session (pg_terminate_backend), after y', dangerous: true, views: SESSION_VIEWS, hint: 'terminate' },
   { keys: ['B'], command: 'session.killClient', description: 'kill the PgBouncer client behind the session (KILL_CLIENT, PgBouncer 1.24+), after y', dangerous: true, views: SESSION_VIEWS },
@@ -80,19 +87,33 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['b'], command: 'backups.start', description: 'start a verified pg_dump backup of the database, after y', dangerous: true, views: ['backups'], hint: 'backup' },
   { keys: ['x'], command: 'backups.cancel', description: 'cancel the running backup (pg_dump stopped, partial file removed)', dangerous: true, views: ['backups'], hint: 'cancel' },
   { keys: ['v'], command: 'backups.verify', description: 'verify the selected dump again (sha256 and a full read)', views: ['backups'], hint: 'verify' },
-  { keys: [':'], command: 'target.pick', description: 'show another target of the profile: type its name (Tab completes, Enter switches, Esc cancels)' },
-  { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing (the data freezes)', hint: 'freeze' },
-  { keys: ['+'], command: 'refresh.slower', description: 'refresh less often' },
-  { keys: ['-'], command: 'refresh.faster', description: 'refresh more often' },
+  { keys: [':'], command: 'target.pick', description: 'show another target of the profile: type its name (Tab completes, Enter switches, Esc cancels)', timeline: LIVE },
+  { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing (the data freezes)', hint: 'freeze', timeline: LIVE },
+  { keys: ['+'], command: 'refresh.slower', description: 'refresh less often', timeline: LIVE },
+  { keys: ['-'], command: 'refresh.faster', description: 'refresh more often', timeline: LIVE },
+  { keys: ['p', 'space'], command: 'timeline.play', description: 'play or pause the recording (at the speed shown)', timeline: MOVING, hint: 'play' },
+  { keys: [','], command: 'timeline.stepBack', description: 'one tick back (live: start rewinding the last minutes; polling goes on)', timeline: EVERY_TIMELINE, hint: 'back' },
+  { keys: ['.'], command: 'timeline.stepForward', description: 'one tick forward', timeline: MOVING },
+  { keys: ['['], command: 'timeline.back1m', description: 'one minute back (live: rewind)', timeline: EVERY_TIMELINE },
+  { keys: [']'], command: 'timeline.forward1m', description: 'one minute forward', timeline: MOVING },
+  { keys: ['{'], command: 'timeline.back10m', description: 'ten minutes back (live: rewind)', timeline: EVERY_TIMELINE },
+  { keys: ['}'], command: 'timeline.forward10m', description: 'ten minutes forward', timeline: MOVING },
+  { keys: ['g'], command: 'timeline.goto', description: 'go to a time: HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM, then Enter', timeline: MOVING, hint: 'go to' },
+  { keys: ['+'], command: 'timeline.faster', description: 'play faster (1, 2, 5, 10, 30, 60×)', timeline: MOVING },
+  { keys: ['-'], command: 'timeline.slower', description: 'play slower', timeline: MOVING },
+  { keys: ['l'], command: 'timeline.live', description: 'back to live (the data polled meanwhile is all there)', timeline: ['rewind'], hint: 'live' },
   { keys: ['?'], command: 'help', description: 'this help', hint: 'help' },
   { keys: ['m'], command: 'messages', description: 'the last messages in full (the footer cuts long ones)' },
   { keys: ['q', 'ctrl-c'], command: 'quit', description: 'quit', hint: 'quit' },
 ];
 
-export function bindingsFor(view: ViewId, readOnly: boolean): Binding[] {
-  return BINDINGS.filter((b) => (!b.views || b.views.includes(view)) && !(readOnly && b.dangerous));
+/** The bindings that work in a view; off live (a replay, a rewind) nothing that changes a server is offered. */
+export function bindingsFor(view: ViewId, readOnly: boolean, timeline: TimelineMode = 'live'): Binding[] {
+  return BINDINGS.filter(
+    (b) => (!b.views || b.views.includes(view)) && !((readOnly || timeline !== 'live') && b.dangerous) && (!b.timeline || b.timeline.includes(timeline)),
+  );
 }
 
-export function commandFor(key: string, view: ViewId, readOnly: boolean): CommandId | undefined {
-  return bindingsFor(view, readOnly).find((b) => b.keys.includes(key))?.command;
+export function commandFor(key: string, view: ViewId, readOnly: boolean, timeline: TimelineMode = 'live'): CommandId | undefined {
+  return bindingsFor(view, readOnly, timeline).find((b) => b.keys.includes(key))?.command;
 }

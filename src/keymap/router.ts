@@ -5,11 +5,12 @@ import { tooSmall } from '../store/layout.js';
 import { TYPED_DIALOGS, type AppState } from '../store/state.js';
 import { commandFor } from './bindings.js';
 import { completeTarget } from '../store/targets.js';
+import { timelineMode } from '../store/timeline.js';
 import { helpPage } from './help.js';
 import { keyLabel } from './keys.js';
 
 /** The modes the keys work in; each has its own small table, and `otherwise` for the keys not in it. */
-export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'picker' | 'filter' | 'detail' | 'table';
+export type KeyMode = 'too-small' | 'confirm' | 'typed-confirm' | 'overlay' | 'picker' | 'filter' | 'goto' | 'detail' | 'table';
 
 interface ModeKeys {
   keys: Record<string, (state: AppState) => Intent>;
@@ -26,6 +27,8 @@ const detailPage = (state: AppState): number => Math.max(1, state.terminal.rows 
 const draftOf = (state: AppState): string => (state.view === 'statements' ? state.statements.filterDraft : state.sessions.filterDraft) ?? '';
 const pickerDraftOf = (state: AppState): string => state.targets.pickerDraft ?? '';
 const typedOf = (state: AppState): string => (state.dialog && 'typed' in state.dialog ? state.dialog.typed : '');
+const gotoOf = (state: AppState): string => state.timeline?.gotoDraft ?? '';
+const gotoDraft = (state: AppState, text: string | undefined): Intent => (state.timeline ? dispatch({ type: 'timeline', timeline: { ...state.timeline, gotoDraft: text } }) : NONE);
 const isTypedDialog = (kind: string): boolean => (TYPED_DIALOGS as readonly string[]).includes(kind);
 
 /** On a help of several pages, the next page; on its last page, or any other overlay, closes it. */
@@ -37,7 +40,7 @@ function nextHelpPage(state: AppState): Intent {
 
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
 function tableIntent(state: AppState, key: string): Intent {
-  const command = commandFor(key, state.view, state.readOnly);
+  const command = commandFor(key, state.view, state.readOnly, timelineMode(state));
   if (!command) return state.readOnly ? readOnlyRefusal(state, key) : NONE;
   return isStateCommand(command) ? dispatch({ type: 'command', command }) : { kind: 'act', command };
 }
@@ -82,6 +85,15 @@ export const MODES: Record<KeyMode, ModeKeys> = {
     },
     otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? dispatch({ type: 'filter-draft', text: draftOf(state) + input }) : NONE),
   },
+  goto: {
+    keys: {
+      enter: (state) => ({ kind: 'goto', text: gotoOf(state) }),
+      escape: (state) => gotoDraft(state, undefined),
+      backspace: (state) => gotoDraft(state, gotoOf(state).slice(0, -1)),
+      space: (state) => gotoDraft(state, `${gotoOf(state)} `),
+    },
+    otherwise: (state, key, input) => (!key.startsWith('ctrl-') && isPrintable(input) ? gotoDraft(state, gotoOf(state) + input) : NONE),
+  },
   detail: {
     keys: {
       escape: () => dispatch({ type: 'command', command: 'filter.clear' }),
@@ -105,6 +117,7 @@ export function keyMode(state: AppState): KeyMode {
   if (isTypedDialog(dialog ?? '')) return 'typed-confirm';
   if (dialog) return 'confirm';
   if (state.targets.pickerDraft !== undefined) return 'picker';
+  if (state.timeline?.gotoDraft !== undefined) return 'goto';
   if (state.sessions.filterDraft !== undefined && state.view === 'sessions') return 'filter';
   if (state.statements.filterDraft !== undefined && state.view === 'statements') return 'filter';
   if (state.detailPid !== undefined || state.plan !== undefined) return 'detail';

@@ -13,6 +13,7 @@ import type { PlanResult } from '../plan/explain.js';
 import type { Dialog, Message } from './state.js';
 import type { Finding } from '../health/types.js';
 import type { TargetSummary } from './targets.js';
+import type { TimelineState } from './timeline.js';
 
 /** Everything that changes the state. Reducers are pure: (state, event) => state. */
 export type AppEvent =
@@ -68,4 +69,8 @@ export type AppEvent =
   /** Every target's summary, for the header's target lines. */
   | { type: 'targets-summary'; summaries: TargetSummary[] }
   /** The target name being typed after `:`; undefined closes the picker. */
-  | { type: 'picker-draft'; text: string | undefined };
+  | { type: 'picker-draft'; text: string | undefined }
+  /** The screen moves to a recording's time, back to live (undefined), or the goto prompt changes. */
+  | { type: 'timeline'; timeline: TimelineState | undefined }
+  /** Every source's data forgotten (the screen's choices kept): a seek feeds the data again from there. */
+  | { type: 'data-reset' };

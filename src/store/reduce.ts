@@ -16,6 +16,7 @@ import { VIEWS, type AppState } from './state.js';
 import { focusedFinding, healthRows, jumpToFinding, selectedFinding } from './health.js';
 import { receiveReplication } from './replication-history.js';
 import { openPicker, reduceTargets } from './reduce-targets.js';
+import { withoutData } from './timeline.js';
 
 /** How many messages the messages overlay keeps. */
 const MESSAGES_KEPT = 20;
@@ -103,6 +104,10 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, health: { ...state.health, findings: event.findings, takenAt: event.at, error: undefined } };
     case 'health-error':
       return { ...state, health: { ...state.health, error: event.message } };
+    case 'timeline':
+      return { ...state, timeline: event.timeline };
+    case 'data-reset':
+      return withoutData(state);
     case 'untag':
       return { ...state, sessions: { ...state.sessions, tagged: state.sessions.tagged.filter((pid) => !event.pids.includes(pid)) } };
     default:

@@ -17,6 +17,7 @@ import type { AlembicStatus } from '../migrate/alembic/types.js';
 import { alertThresholds, type Thresholds as AlertThresholds } from './replication-alerts.js';
 import { initialStatementsState, type PlanPanel, type StatementsState } from './statements-state.js';
 import { singleTarget, type TargetsState } from './targets.js';
+import type { TimelineState } from './timeline.js';
 
 export const VIEWS = ['sessions', 'locks', 'pools', 'migrations', 'backups', 'statements', 'replication', 'vacuum', 'health'] as const;
 export type ViewId = (typeof VIEWS)[number];
@@ -279,6 +280,8 @@ export interface AppState {
   plan: PlanPanel | undefined;
   locks: { selection: SelectionState };
   paused: boolean;
+  /** A recording replayed, or the last minutes rewound; undefined when the screen is live. */
+  timeline: TimelineState | undefined;
   intervalSeconds: number;
   readOnly: boolean;
   /** The servers watched at once (a profile's [[servers]]): their summaries and the `:` picker. */
@@ -349,6 +352,7 @@ export function initialState(options: InitialStateOptions): AppState {
     statements: initialStatementsState(),
     plan: undefined,
     paused: false,
+    timeline: undefined,
     intervalSeconds: options.intervalSeconds,
     readOnly: options.readOnly,
     targets: options.targetName ? { ...singleTarget(), current: options.targetName, names: options.targetNames ?? [options.targetName] } : singleTarget(),

@@ -15,14 +15,31 @@ import type { PostgresSource } from '../sources/postgres.js';
 import type { AppEvent } from '../store/events.js';
 import type { AppState } from '../store/state.js';
 import { Store } from '../store/store.js';
+import { RewindControl, replayControl, type TimelineControl } from '../actions/timeline-control.js';
+import type { Recording } from '../record/reader.js';
+import { MemoryRecording } from '../record/memory.js';
+import type { RecordedEvent } from '../record/format.js';
+import { RECORDED_TYPES } from '../actions/timeline-player.js';
 
 export interface BouncerDeps {
   source: PgBouncerSource;
   actions: BouncerActions;
 }
 
+/** Where what the monitor shows is written as it arrives (pgtop --record). */
+export interface RecordTarget {
+  append: (event: RecordedEvent) => void;
+}
+
 export interface ControllerDeps {
-  source: PostgresSource;
+  /** The server polled; absent for a replay, whose data comes from `replay`. */
+  source?: PostgresSource;
+  /** A recording shown instead of a server, from `replayAt` (its start when absent). */
+  replay?: Recording;
+  replayAt?: number;
+  /** The minutes of data kept for rewinding (0: none). */
+  rewindMinutes?: number;
+  record?: RecordTarget;
   bouncer?: BouncerDeps;
   /** The health checks, polled at their slower cadence. */
   health?: HealthSource;
@@ -49,18 +66,25 @@ export class Controller {
   private readonly effects: EffectContext;
   private clockTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribes: (() => void)[] = [];
+  private readonly timeline: (TimelineControl & { open?: (at: number | undefined) => void }) | undefined;
+  private readonly replayAt: number | undefined;
 
   constructor(initial: AppState, deps: ControllerDeps) {
     const now = deps.now ?? Date.now;
     this.store = new Store(initial);
     this.jobs = new MaintenanceJobs(deps.settings, this.store.dispatch, now);
-    this.pollers = [
-      postgresFeed(deps.source, this.store, now),
-      replicationFeed(deps.source, this.store, now),
-      vacuumFeed(deps.source, this.store, now),
-      ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : []),
-      ...(deps.health ? [healthFeed(deps.health, this.store, now)] : []),
-    ];
+    const source = deps.source;
+    this.pollers = source
+      ? [
+          postgresFeed(source, this.store, now),
+          replicationFeed(source, this.store, now),
+          vacuumFeed(source, this.store, now),
+          ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : []),
+          ...(deps.health ? [healthFeed(deps.health, this.store, now)] : []),
+        ]
+      : [];
+    this.replayAt = deps.replayAt;
+    this.timeline = this.timelineFor(deps, now);
     if (deps.statements) {
       const feed = statementsFeed(deps.statements, this.store, now);
       this.pollers.push(feed.poller);
@@ -77,6 +101,7 @@ export class Controller {
       quit: deps.onQuit,
       refresh: () => this.pollers.forEach((p) => p.now()),
       switchTarget: deps.switchTarget,
+      timeline: this.timeline,
     };
     this.store.subscribe((state, previous) => this.followChanges(state, previous));
   }
@@ -90,10 +115,29 @@ export class Controller {
     runIntent(this.effects, resolveKey(this.store.getState(), name, input));
   }
 
+  /** The replay of a recording, or the rewind buffer (fed by a tap that also writes --record's file). */
+  private timelineFor(deps: ControllerDeps, now: () => number): (TimelineControl & { open?: (at: number | undefined) => void }) | undefined {
+    const apply = this.store.apply;
+    if (deps.replay) return replayControl(deps.replay, { getState: this.store.getState, apply, now });
+    const minutes = deps.rewindMinutes ?? 0;
+    const memory = minutes > 0 ? new MemoryRecording({ format: 1, pgtop: '', createdAt: '', target: '', intervalSeconds: 0 }, minutes * 60_000) : undefined;
+    const rewind = new RewindControl(memory, { getState: this.store.getState, apply, now });
+    const record = deps.record;
+    this.store.setTap((event) => {
+      if (record && RECORDED_TYPES.has(event.type)) record.append({ ...event, at: 'at' in event ? event.at : now() } as unknown as RecordedEvent);
+      // While rewinding, the live data is kept, not shown; so is the clock.
+      if (event.type === 'clock' && this.store.getState().timeline) return 'hold';
+      return rewind.keep(event) ? 'hold' : 'pass';
+    });
+    return rewind;
+  }
+
   start(): void {
     for (const poller of this.pollers) poller.start();
+    this.timeline?.open?.(this.replayAt);
     // The clock (and the data's age) moves every second; a tick of data that just redrew the screen did it already.
     this.clockTimer = setInterval(() => {
+      if (this.store.getState().timeline) return;
       const now = this.effects.now();
       if (now - this.store.getState().now >= CLOCK_MS - 100) this.dispatch({ type: 'clock', now });
     }, CLOCK_MS);
@@ -102,6 +146,7 @@ export class Controller {
 
   stop(): void {
     for (const poller of this.pollers) poller.stop();
+    this.timeline?.stop();
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     if (this.clockTimer) clearInterval(this.clockTimer);
   }
@@ -114,7 +159,7 @@ export class Controller {
 
   /** Fresh data when it is wanted now: a resume, a new interval, a detail opened; a view's files when it is entered. */
   private followChanges(state: AppState, previous: AppState): void {
-    if (state.view !== previous.view) {
+    if (state.view !== previous.view && this.pollers.length > 0) {
       if (state.view === 'migrations' && !this.jobs.migrationRunning) void this.jobs.refreshMigrations(state.migrations.dir, state.migrations.alembic?.path);
       if (state.view === 'backups') void this.jobs.refreshBackups(state.backups.dir);
     }

@@ -46,7 +46,7 @@ describe('shell completion', () => {
   });
 
   test('bash completes commands, subcommands and the options of the command typed', () => {
-    assert.deepEqual(bashCompletes(''), ['snapshot', 'migrate', 'backup', 'check', 'demo', 'config', 'completion']);
+    assert.deepEqual(bashCompletes(''), ['snapshot', 'migrate', 'backup', 'check', 'record', 'replay', 'demo', 'config', 'completion']);
     assert.deepEqual(bashCompletes('migrate', ''), ['status', 'up', 'down', 'baseline', 'history']);
     assert.deepEqual(bashCompletes('migrate', 'up', '--dr'), ['--dry-run']);
     assert.deepEqual(bashCompletes('snapshot', '--j'), ['--json']);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const LAYERS: readonly (readonly string[])[] = [
   ['text', 'errors.ts', 'process'],
   ['config', 'db'],
-  ['sources', 'migrate', 'backup', 'plan', 'audit', 'sandbox', 'health'],
+  ['sources', 'record', 'migrate', 'backup', 'plan', 'audit', 'sandbox', 'health'],
   ['store'],
   ['actions'],
   ['keymap'],

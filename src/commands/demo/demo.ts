@@ -12,7 +12,8 @@ import { reachableEmbeddedBinDir } from '../../sandbox/demo/reachable.js';
 import { createDemoDir, startDemoStack, type DemoStack } from '../../sandbox/demo/stack.js';
 import { Workload } from '../../sandbox/workload/workload.js';
 import { PostgresSource, monitorTimeoutMs } from '../../sources/postgres.js';
-import { openBouncer, runScreen } from '../top.js';
+import { openBouncer } from '../top.js';
+import { runScreen } from '../top-screen.js';
 import { checkAlembicForDemo, demoAlembicProject } from './alembic.js';
 
 export const demoHelp = `Usage: pgtop demo [options]

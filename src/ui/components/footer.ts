@@ -2,8 +2,9 @@ import { footerHints } from '../../keymap/help.js';
 import type { AppState } from '../../store/state.js';
 import { sanitizeOneLine } from '../../text/sanitize.js';
 import { theme } from '../theme.js';
-import { leftRight, seg, type Segment } from './segments.js';
+import { joinSegments, leftRight, seg, type Segment } from './segments.js';
 import { displayWidth, truncate } from '../../text/width.js';
+import { timelineMode } from '../../store/timeline.js';
 
 const MESSAGE_SHOWN_MS = 30_000;
 /** Ends a message cut to its room on the line: the whole text is in the messages overlay. */
@@ -35,7 +36,9 @@ function messageText(state: AppState): { text: string; tone: (s: string) => stri
  */
 export function footerLine(state: AppState): string {
   const width = state.terminal.columns;
-  const all = footerHints(state.view, state.readOnly).map((h) => ({ segment: seg(`${h.keys} ${h.label}`), essential: h.essential, acts: h.acts }));
+  const draft = state.timeline?.gotoDraft;
+  if (draft !== undefined) return joinSegments([seg(' '), seg(`go to (HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM): ${sanitizeOneLine(draft)}█`, theme.warn), seg('Enter goes, Esc cancels', theme.dim)], width, ' ');
+  const all = footerHints(state.view, state.readOnly, timelineMode(state)).map((h) => ({ segment: seg(`${h.keys} ${h.label}`), essential: h.essential, acts: h.acts }));
   if (state.readOnly) all.push({ segment: seg('read-only', theme.dim), essential: true, acts: false });
   const essentials = all.filter((h) => h.essential).map((h) => h.segment);
   const message = messageText(state);

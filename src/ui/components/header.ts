@@ -5,6 +5,7 @@ import { formatDuration } from '../../text/duration.js';
 import { sanitize, sanitizeOneLine } from '../../text/sanitize.js';
 import { labelStyle, theme } from '../theme.js';
 import { byPriority, joinSegments, leftRight, ranked, seg, type Segment } from './segments.js';
+import { timelineSegments } from './timeline-segment.js';
 
 export function bar(used: number, total: number, width = 5): string {
   if (total <= 0) return '░'.repeat(width);
@@ -83,11 +84,12 @@ function sessionsLine(state: AppState, width: number): string {
   const health = healthSegment(state);
   const kept = byPriority(
     [
+      ...timelineSegments(state).map((s) => ({ ...s, priority: PRIORITY.identity })),
       ranked(PRIORITY.states, ` active ${counts.active}`),
       ranked(PRIORITY.states, `idle ${counts.idle}`),
       ranked(PRIORITY.states, `idle-in-xact ${counts.idleInTransaction}`),
       ranked(PRIORITY.states, `waiting ${counts.waiting}`, counts.waiting > 0 ? theme.warn : undefined),
-      ...dataAgeSegments(state).map((s) => ({ ...s, priority: PRIORITY.dataAge })),
+      ...(state.timeline ? [] : dataAgeSegments(state)).map((s) => ({ ...s, priority: PRIORITY.dataAge })),
       ...(health ? [{ ...health, priority: PRIORITY.health }] : []),
     ],
     width,

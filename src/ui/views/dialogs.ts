@@ -30,7 +30,7 @@ function helpBox(state: AppState, body: string[]): string[] {
   const lines = help.columns === 1 ? entries : twoColumns(entries, Math.floor((width - 8) / 2));
   const last = help.page + 1 === help.pages;
   lines.push('', help.pages === 1 ? 'any key closes this help' : `page ${help.page + 1}/${help.pages} · ${last ? 'any key closes this help' : 'space: next page · any other key closes'}`);
-  return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
+  return overlayBox(body, width, `Keys — ${VIEW_TITLES[state.view]}${state.timeline ? ` (${state.timeline.mode})` : state.readOnly ? ' (read-only)' : ''}`, lines, theme.heading);
 }
 
 /** The line that says where an action runs, when pgtop watches several servers. */

@@ -1,0 +1,113 @@
+/**
+ * What changed between two JSON values, and how to get the second back from the first: the recording
+ * stores a tick as the patch from the tick before it. Arrays of objects with a `pid` are matched by pid
+ * (sessions come and go between ticks), other arrays by position.
+ */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A patch: `s` replaces the value; `o` patches an object's keys (`x` deletes some); `a` an array by index; `p` by pid. */
+export type Patch =
+  | { s: Json }
+  | { o: Record<string, Patch>; x?: string[] }
+  | { a: Record<string, Patch> }
+  | { p: Record<string, Patch>; n?: Json[]; ids?: (number | string)[] };
+
+type JsonObject = { [key: string]: Json };
+
+const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const pidOf = (value: Json | undefined): number | string | undefined => {
+  if (!isObject(value)) return undefined;
+  const pid = value.pid;
+  return typeof pid === 'number' || typeof pid === 'string' ? pid : undefined;
+};
+
+const keyedByPid = (items: Json[]): boolean => items.length > 0 && items.every((item) => pidOf(item) !== undefined) && new Set(items.map(pidOf)).size === items.length;
+
+/** The patch from `before` to `after`, or undefined when they are equal. */
+export function diff(before: Json | undefined, after: Json): Patch | undefined {
+  if (before === after) return undefined;
+  if (isObject(before) && isObject(after)) return diffObject(before, after);
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (keyedByPid(after) && (before.length === 0 || keyedByPid(before))) return diffByPid(before, after);
+    if (before.length === after.length) return diffByIndex(before, after);
+  }
+  return { s: after };
+}
+
+function diffObject(before: JsonObject, after: JsonObject): Patch | undefined {
+  const changed: Record<string, Patch> = {};
+  let count = 0;
+  for (const [key, value] of Object.entries(after)) {
+    const patch = diff(before[key], value);
+    if (patch) {
+      changed[key] = patch;
+      count += 1;
+    }
+  }
+  const deleted = Object.keys(before).filter((key) => !(key in after));
+  if (count === 0 && deleted.length === 0) return undefined;
+  return deleted.length > 0 ? { o: changed, x: deleted } : { o: changed };
+}
+
+function diffByIndex(before: Json[], after: Json[]): Patch | undefined {
+  const changed: Record<string, Patch> = {};
+  let count = 0;
+  after.forEach((value, index) => {
+    const patch = diff(before[index], value);
+    if (patch) {
+      changed[index] = patch;
+      count += 1;
+    }
+  });
+  return count === 0 ? undefined : { a: changed };
+}
+
+function diffByPid(before: Json[], after: Json[]): Patch | undefined {
+  const previous = new Map(before.map((item) => [pidOf(item), item]));
+  const changed: Record<string, Patch> = {};
+  const added: Json[] = [];
+  let count = 0;
+  for (const item of after) {
+    const pid = pidOf(item);
+    const old = previous.get(pid);
+    if (old === undefined) {
+      added.push(item);
+      continue;
+    }
+    const patch = diff(old, item);
+    if (patch) {
+      changed[String(pid)] = patch;
+      count += 1;
+    }
+  }
+  const ids = after.map((item) => pidOf(item) as number | string);
+  const sameOrder = ids.length === before.length && ids.every((id, index) => pidOf(before[index]) === id);
+  if (sameOrder && count === 0) return undefined;
+  return { p: changed, ...(added.length > 0 ? { n: added } : {}), ...(sameOrder ? {} : { ids }) };
+}
+
+/** `before` with the patch applied (a new value: `before` is not changed). */
+export function applyPatch(before: Json | undefined, patch: Patch): Json {
+  if ('s' in patch) return patch.s;
+  if ('o' in patch) {
+    const base: JsonObject = isObject(before) ? { ...before } : {};
+    for (const key of patch.x ?? []) delete base[key];
+    for (const [key, inner] of Object.entries(patch.o)) base[key] = applyPatch(base[key], inner);
+    return base;
+  }
+  if ('a' in patch) {
+    const base = Array.isArray(before) ? [...before] : [];
+    for (const [index, inner] of Object.entries(patch.a)) base[Number(index)] = applyPatch(base[Number(index)], inner);
+    return base;
+  }
+  const previous = new Map((Array.isArray(before) ? before : []).map((item) => [String(pidOf(item)), item]));
+  for (const item of patch.n ?? []) previous.set(String(pidOf(item)), item);
+  const ids = patch.ids ?? (Array.isArray(before) ? before.map((item) => pidOf(item) as number | string) : []);
+  return ids.map((id) => {
+    const key = String(id);
+    const inner = patch.p[key];
+    const base = previous.get(key) ?? null;
+    return inner ? applyPatch(base, inner) : base;
+  });
+}

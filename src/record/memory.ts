@@ -1,0 +1,46 @@
+import { decodeChunk, encodeChunk, type RecordedEvent, type RecordingHeader } from './format.js';
+import type { ChunkRef, Recording } from './reader.js';
+
+interface MemoryChunk {
+  first: number;
+  last: number;
+  body: Buffer;
+}
+
+/**
+ * The last minutes of the monitor's data, for rewinding while polling goes on: compressed chunks like a
+ * recording's, the oldest dropped once they fall out of the window.
+ */
+export class MemoryRecording {
+  private chunks: MemoryChunk[] = [];
+  private pending: RecordedEvent[] = [];
+
+  constructor(
+    private readonly header: RecordingHeader,
+    private readonly windowMs: number,
+    private readonly chunkMs = 30_000,
+  ) {}
+
+  append(event: RecordedEvent): void {
+    this.pending.push(event);
+    const first = this.pending[0]?.at ?? event.at;
+    if (event.at - first < this.chunkMs) return;
+    this.chunks.push({ first, last: event.at, body: encodeChunk(this.pending) });
+    this.pending = [];
+    const oldest = event.at - this.windowMs;
+    while ((this.chunks[0]?.last ?? Infinity) < oldest) this.chunks.shift();
+  }
+
+  /** Bytes held: the compressed chunks (the events still gathering are counted by the bench). */
+  get compressedBytes(): number {
+    return this.chunks.reduce((sum, chunk) => sum + chunk.body.length, 0);
+  }
+
+  /** What is held now, as a recording (the chunk still gathering included). */
+  recording(): Recording {
+    const stored: ChunkRef[] = this.chunks.map((chunk) => ({ first: chunk.first, last: chunk.last, place: 'memory', load: () => decodeChunk(chunk.body) }));
+    const pending = [...this.pending];
+    const open: ChunkRef[] = pending.length > 0 ? [{ first: pending[0]!.at, last: pending[pending.length - 1]!.at, place: 'memory', load: () => pending }] : [];
+    return { header: this.header, chunks: [...stored, ...open], notices: [] };
+  }
+}

@@ -1,0 +1,126 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
+import { openRecordingFile } from '../../src/record/reader.js';
+import { RecordingCursor } from '../../src/record/cursor.js';
+import type { RecordedEvent } from '../../src/record/format.js';
+import type { PgSnapshot } from '../../src/sources/types.js';
+import type { PgBouncerSnapshot } from '../../src/sources/pgbouncer.js';
+import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
+import { openSession, type TestSession } from '../helpers/server-sessions.js';
+import { waitUntil } from '../helpers/wait.js';
+
+let postgres: PostgresSandbox;
+let bouncer: PgBouncerSandbox;
+let dir: string;
+let recorder: ChildProcess | undefined;
+
+/** Every event recorded so far (the chunks written: the one gathering is not on disk yet). */
+function recorded(file: string): RecordedEvent[] {
+  return new RecordingCursor(openRecordingFile(file)).eventsBetween(-1, Number.MAX_SAFE_INTEGER);
+}
+
+const blockedIn = (event: RecordedEvent, pid: number): boolean => ((event.snapshot as unknown as PgSnapshot).sessions ?? []).some((s) => s.pid === pid && s.blockedBy.length > 0);
+const waitingIn = (event: RecordedEvent): number => (event.snapshot as unknown as PgBouncerSnapshot).pools.filter((p) => p.database === 'app').reduce((n, p) => n + p.clWaiting, 0);
+
+async function replayAt(file: string, at: number): Promise<SnapshotDocument> {
+  const result = await runCli(['replay', file, '--at', new Date(at).toISOString(), '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as SnapshotDocument;
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pgtop-record-'));
+  postgres = await startPostgres();
+  await postgres.query('CREATE DATABASE app');
+  bouncer = await startPgBouncer({ postgres, databases: ['app'], poolMode: 'transaction', poolSize: 1 });
+});
+
+after(async () => {
+  recorder?.kill('SIGKILL');
+  await bouncer?.stop();
+  await postgres?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('pgtop record, killed mid-way, then pgtop replay', () => {
+  test('a lock chain and a saturated pool are seen at their recorded time and gone after; the kill is reported', async () => {
+    const file = join(dir, 'rec');
+    recorder = spawnCli(['record', file, '--interval', '0.5', '--chunk', '1', '--pgbouncer', bouncer.adminUri(), postgres.uri()]);
+    let stderr = '';
+    recorder.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitUntil(() => recorded(file).some((e) => e.type === 'pg-data') && recorded(file).some((e) => e.type === 'bouncer-data'), { what: `the recording's first chunks (${stderr})`, timeoutMs: 30_000 });
+
+    // A lock chain: the holder, a waiter on it, a waiter on the waiter.
+    await postgres.query('CREATE TABLE chain (id int)');
+    const sessions: TestSession[] = await Promise.all([openSession(postgres), openSession(postgres), openSession(postgres)]);
+    const [holder, waiter, second] = sessions as [TestSession, TestSession, TestSession];
+    await holder.client.query('BEGIN; LOCK TABLE chain IN ACCESS EXCLUSIVE MODE');
+    const waiting = await waiter.start('SELECT count(*) FROM chain');
+    const waitingToo = await second.start('TRUNCATE chain');
+    const chainTick = await waitUntil(() => recorded(file).find((e) => e.type === 'pg-data' && blockedIn(e, waiter.pid) && blockedIn(e, second.pid)), { what: 'the lock chain in the recording', timeoutMs: 20_000 });
+    await holder.client.query('COMMIT');
+    await Promise.all([waiting.result, waitingToo.result]);
+    const clearedTick = await waitUntil(() => recorded(file).find((e) => e.type === 'pg-data' && e.at > chainTick.at && !blockedIn(e, waiter.pid) && !blockedIn(e, second.pid)), { what: 'the chain cleared in the recording', timeoutMs: 20_000 });
+
+    // The pool (one server) saturates: three clients through PgBouncer, each holding it for a while.
+    const clients = await Promise.all([1, 2, 3].map(async () => {
+      const client = new pg.Client({ connectionString: bouncer.uri('app') });
+      client.on('error', () => undefined);
+      await client.connect();
+      return client;
+    }));
+    const sleeps = clients.map((client) => client.query('SELECT pg_sleep(1.5)'));
+    const saturatedTick = await waitUntil(() => recorded(file).find((e) => e.type === 'bouncer-data' && e.at > clearedTick.at && waitingIn(e) > 0), { what: 'the pool saturated in the recording', timeoutMs: 20_000 });
+    await Promise.all(sleeps);
+    const drainedTick = await waitUntil(() => recorded(file).find((e) => e.type === 'bouncer-data' && e.at > saturatedTick.at && waitingIn(e) === 0), { what: 'the pool drained in the recording', timeoutMs: 20_000 });
+    await Promise.all(clients.map((c) => c.end()));
+    for (const session of sessions) await session.end();
+
+    recorder.kill('SIGKILL');
+    await new Promise((resolve) => recorder?.once('exit', resolve));
+    recorder = undefined;
+
+    const during = await replayAt(file, chainTick.at);
+    const edges = during.blocking.map((e) => `${e.waiter}<-${e.blocker}`);
+    assert.ok(edges.includes(`${waiter.pid}<-${holder.pid}`), `the waiter waits on the holder at the recorded time: ${edges.join(' ')}`);
+    assert.ok(during.blocking.some((e) => e.waiter === second.pid), `the second waiter is in the chain: ${edges.join(' ')}`);
+    const afterwards = await replayAt(file, clearedTick.at);
+    assert.deepEqual(afterwards.blocking.filter((e) => [waiter.pid, second.pid].includes(e.waiter)), [], 'the chain is gone after it was cleared');
+
+    const saturated = await replayAt(file, saturatedTick.at);
+    assert.ok(saturated.pgbouncer?.ok, 'the pools are in the replayed snapshot');
+    const pools = saturated.pgbouncer.ok ? saturated.pgbouncer.pools.filter((p) => p.database === 'app') : [];
+    assert.equal(pools.reduce((n, p) => n + p.clWaiting, 0), waitingIn(saturatedTick), 'the replayed waiting clients are those recorded');
+    assert.ok(pools.some((p) => p.saturated), 'the pool is saturated at that time');
+    const drained = await replayAt(file, drainedTick.at);
+    assert.equal(drained.pgbouncer?.ok && drained.pgbouncer.pools.filter((p) => p.database === 'app').reduce((n, p) => n + p.clWaiting, 0), 0, 'drained after');
+
+    const result = await runCli(['replay', file, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /was not closed \(still being recorded, or the recorder was killed\): the replay ends at \d{4}-\d{2}-\d{2} [\d:]+ UTC/);
+    assert.match(JSON.stringify((JSON.parse(result.stdout) as SnapshotDocument).notes), /was not closed/);
+  });
+
+  test('a recording stopped by SIGTERM is closed: it replays without a notice; a missing file is a usage error', async () => {
+    const file = join(dir, 'clean');
+    const child = spawnCli(['record', file, '--interval', '0.5', '--chunk', '1', postgres.uri()]);
+    await waitUntil(() => recorded(file).length > 0, { what: 'the first chunk', timeoutMs: 30_000 });
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0);
+    const replay = await runCli(['replay', file, '--json']);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.equal(replay.stderr, '');
+    const bad = await runCli(['replay', join(dir, 'nothing-here')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /nothing-here: no such file/);
+  });
+});

@@ -1,0 +1,145 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPatch, diff, type Json } from '../../src/record/delta.js';
+import { decodeChunk, encodeChunk, encodeHeader, type RecordedEvent } from '../../src/record/format.js';
+import { RecordingWriter } from '../../src/record/writer.js';
+import { openRecordingFile, openRecordings } from '../../src/record/reader.js';
+import { RecordingCursor } from '../../src/record/cursor.js';
+import { MemoryRecording } from '../../src/record/memory.js';
+import { rotatedSegments } from '../../src/record/segments.js';
+
+const session = (pid: number, state: string): Json => ({ pid, state, query: `select ${pid}`, blockedBy: [] });
+const tick = (at: number, sessions: Json[]): RecordedEvent => ({ type: 'pg-data', at, snapshot: { takenAt: new Date(at).toISOString(), sessions } });
+const header = { pgtop: '0.1.0', target: 'db', createdAt: '', intervalSeconds: 1 };
+
+function withDir(run: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'pgtop-rec-'));
+  try {
+    run(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function record(path: string, ticks: number, chunkMs = 5000, close = true): void {
+  const writer = new RecordingWriter({ path, header, chunkMs, now: () => 0 });
+  for (let i = 0; i < ticks; i += 1) writer.append(tick(1000 * i, [session(1, i % 2 ? 'active' : 'idle'), session(2 + (i % 3), 'active')]));
+  if (close) writer.close();
+  else writer.flush();
+}
+
+describe('delta encoding', () => {
+  test('a patch turns the first value into the second: objects, arrays by pid (added, removed, reordered), by index', () => {
+    const before: Json = { a: 1, gone: true, sessions: [session(1, 'idle'), session(2, 'active'), session(3, 'idle')], list: [1, 2, 3] };
+    const after: Json = { a: 2, sessions: [session(4, 'active'), session(1, 'active'), session(3, 'idle')], list: [1, 5, 3], added: 'x' };
+    const patch = diff(before, after);
+    assert.ok(patch);
+    assert.deepEqual(applyPatch(before, patch), after);
+    assert.equal(diff(after, JSON.parse(JSON.stringify(after)) as Json), undefined);
+  });
+
+  test('an unchanged session costs nothing in the patch', () => {
+    const sessions = Array.from({ length: 100 }, (_, i) => session(i + 1, 'idle'));
+    const changed = sessions.map((s, i) => (i === 50 ? session(51, 'active') : s));
+    const patch = diff({ sessions }, { sessions: changed });
+    assert.ok(JSON.stringify(patch).length < 100, JSON.stringify(patch));
+  });
+
+  test('a chunk decodes to the events it was made of', () => {
+    const events = [tick(0, [session(1, 'idle')]), tick(1000, [session(1, 'active'), session(2, 'idle')]), tick(2000, []), { type: 'pg-error', at: 2500, message: 'gone', retryInMs: 1000 }];
+    assert.deepEqual(decodeChunk(encodeChunk(events)), events);
+  });
+});
+
+describe('recording files', () => {
+  test('a closed recording replays all its chunks; the index holds every chunk and seeking reads only the ones asked for', () => {
+    withDir((dir) => {
+      const path = join(dir, 'rec');
+      record(path, 30);
+      const recording = openRecordingFile(path);
+      assert.deepEqual(recording.notices, []);
+      assert.equal(recording.chunks.length, 5);
+      const cursor = new RecordingCursor(recording);
+      assert.deepEqual([cursor.start, cursor.end], [0, 29_000]);
+      assert.deepEqual(cursor.eventsBetween(9_500, 12_000).map((e) => e.at), [10_000, 11_000, 12_000]);
+      assert.equal(cursor.tickBefore(12_000), 11_000);
+      assert.equal(cursor.tickAfter(12_000), 13_000);
+    });
+  });
+
+  test('a recording cut off mid-chunk replays up to the cut and says where it stopped', () => {
+    withDir((dir) => {
+      const path = join(dir, 'rec');
+      record(path, 30, 5000, false);
+      truncateSync(path, statSync(path).size - 10);
+      const recording = openRecordingFile(path);
+      assert.match(recording.notices.join('\n'), /cut off at byte \d+ \(a chunk was being written\): the replay ends at 1970-01-01 00:00:23 UTC/);
+      assert.equal(new RecordingCursor(recording).end, 23_000);
+    });
+  });
+
+  test('a recording not closed (the recorder killed) says so; garbage after the last chunk is reported as damage', () => {
+    withDir((dir) => {
+      const path = join(dir, 'rec');
+      record(path, 12, 5000, false);
+      assert.match(openRecordingFile(path).notices.join('\n'), /was not closed .*the replay ends at 1970-01-01 00:00:11 UTC/);
+      appendFileSync(path, Buffer.from('garbage that is long enough to be a header'));
+      assert.match(openRecordingFile(path).notices.join('\n'), /damaged at byte \d+ \(not a chunk\)/);
+    });
+  });
+
+  test('a chunk whose body is corrupted ends the replay before it, with a notice', () => {
+    withDir((dir) => {
+      const path = join(dir, 'rec');
+      record(path, 30);
+      const bytes = readFileSync(path);
+      const second = openRecordingFile(path).chunks[2]!;
+      const offset = Number(/byte (\d+)/.exec(second.place)![1]) + 40;
+      bytes.fill(0x55, offset, offset + 20);
+      writeFileSync(path, bytes);
+      const cursor = new RecordingCursor(openRecordingFile(path));
+      const events = cursor.eventsBetween(-1, 40_000);
+      assert.equal(events[events.length - 1]!.at, 11_000);
+      assert.match(cursor.notices.join('\n'), /the chunk from 1970-01-01 00:00:12 UTC is damaged.*the replay ends at 1970-01-01 00:00:11 UTC/);
+    });
+  });
+
+  test('a recording of a newer format says so, and a file that is no recording too', () => {
+    withDir((dir) => {
+      const newer = join(dir, 'newer');
+      writeFileSync(newer, encodeHeader({ ...header, format: 9, pgtop: '9.0.0' }));
+      assert.throws(() => openRecordingFile(newer), /recorded by a newer pgtop \(9\.0\.0, recording format 9\); this pgtop reads format 1: upgrade pgtop/);
+      writeFileSync(join(dir, 'text'), 'hello');
+      assert.throws(() => openRecordingFile(join(dir, 'text')), /is not a pgtop recording/);
+    });
+  });
+
+  test('a full disk stops the recording with a clear error', () => {
+    assert.throws(() => new RecordingWriter({ path: '/dev/full', header, chunkMs: 1000 }), /the disk is full \(\/dev\/full\): the recording stopped; nothing was recorded yet/);
+  });
+
+  test('a file over --max-size is rotated; the parts replay as one recording', () => {
+    withDir((dir) => {
+      const path = join(dir, 'rec');
+      let now = 0;
+      const writer = new RecordingWriter({ path, header, chunkMs: 2000, maxBytes: 600, keepMs: 3_600_000, now: () => (now += 1000) });
+      for (let i = 0; i < 40; i += 1) writer.append(tick(1000 * i, [session(1, `state ${i}`)]));
+      writer.close();
+      const parts = rotatedSegments(path);
+      assert.ok(parts.length >= 2, `${parts.length} parts`);
+      const cursor = new RecordingCursor(openRecordings([path, ...parts]));
+      assert.deepEqual(cursor.eventsBetween(-1, 40_000).map((e) => e.at), Array.from({ length: 40 }, (_, i) => 1000 * i));
+    });
+  });
+
+  test('the rewind buffer keeps the window and drops older chunks', () => {
+    const memory = new MemoryRecording({ ...header, format: 1 }, 60_000, 10_000);
+    for (let i = 0; i < 300; i += 1) memory.append(tick(1000 * i, [session(1, `s${i % 7}`)]));
+    const cursor = new RecordingCursor(memory.recording());
+    assert.ok((cursor.start ?? 0) >= 299_000 - 70_000 && (cursor.start ?? 0) <= 299_000 - 60_000, String(cursor.start));
+    assert.equal(cursor.end, 299_000);
+  });
+});
