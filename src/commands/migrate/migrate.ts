@@ -212,36 +212,22 @@ export async function runMigrate(argv: string[], io: MigrateIo = processIo()): P
   if (command === 'status') return printStatus(settings, dir, interactive, parsed.flags.json === true, io);
   if (command === 'history') return printHistories(settings, interactive, parsed.flags.json === true, io);
 
-  const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  io.signal?.addEventListener('abort', abort, { once: true });
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    io.stderr.write('pgtop: cancelling: stopping the running statement and releasing the lock (press Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const printState = {};
-  const onEvent: MigrationEventListener = (event) => {
-    if (event.type === 'warning') io.stderr.write(`pgtop: ${sanitizeOneLine(event.message)}\n`);
-    if (event.type === 'planned' && parsed.flags.dryRun === true) return;
-    const line = formatEvent(event, printState);
-    if (line !== undefined) io.stdout.write(`${line}\n`);
-  };
-  const common: RunOptions = { settings, dir, lockWaitMs, interactive, signal: controller.signal, onEvent, auditEnv: io.env };
-  try {
-    if (command === 'up') return await runUp(parsed, common, io);
-    if (command === 'down') return await runDown(parsed, common, io);
+  return withCancel(io, async (signal) => {
+    const printState = {};
+    const onEvent: MigrationEventListener = (event) => {
+      if (event.type === 'warning') io.stderr.write(`pgtop: ${sanitizeOneLine(event.message)}\n`);
+      if (event.type === 'planned' && parsed.flags.dryRun === true) return;
+      const line = formatEvent(event, printState);
+      if (line !== undefined) io.stdout.write(`${line}\n`);
+    };
+    const common: RunOptions = { settings, dir, lockWaitMs, interactive, signal, onEvent, auditEnv: io.env };
+    if (command === 'up') return runUp(parsed, common, io);
+    if (command === 'down') return runDown(parsed, common, io);
     const result = await baselineMigrations({ ...common, version: baselineVersion ?? 0 });
     throwUnlessSucceeded(result, io);
     io.stdout.write(`${summary(result, Date.now())}\n`);
     return 0;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    io.signal?.removeEventListener('abort', abort);
-  }
+  });
 }
 
 async function printStatus(settings: ConnectionSettings, dir: string, interactive: boolean, json: boolean, io: MigrateIo): Promise<number> {
