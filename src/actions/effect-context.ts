@@ -21,6 +21,8 @@ export interface EffectContext {
   refresh: () => void;
   /** Shows another target's screen, when pgtop watches several. */
   switchTarget?: (name: string) => void;
+  /** A migration or backup running on another target, which quitting would cancel too ("a backup on beta"). */
+  runningElsewhere?: () => string | undefined;
   /** The replay of a recording, or the rewind of the last minutes; absent when neither is possible. */
   timeline?: TimelineControl;
 }

@@ -1,4 +1,4 @@
-import type { Dialog } from '../store/state.js';
+import type { AppState, Dialog } from '../store/state.js';
 import { POOL_COMMANDS, type ActionCommand, type PoolCommand } from './commands.js';
 import { tell, type EffectContext } from './effect-context.js';
 import type { Intent, IntentKind } from './intents.js';
@@ -36,9 +36,8 @@ export const ACTION_HANDLERS: Record<ActionCommand, Handler> = {
   quit: confirmQuit,
 };
 
-/** What quitting would cancel: a migration or a backup still running, if any. */
-function runningJob(ctx: EffectContext): string | undefined {
-  const state = ctx.getState();
+/** What quitting would cancel on this screen: a migration or a backup still running, if any. */
+export function runningJobIn(state: AppState): string | undefined {
   if (state.migrations.run && !state.migrations.run.finished) return 'a migration';
   const alembicRun = state.migrations.alembic?.run;
   if (alembicRun && !alembicRun.finished) return alembicRun.dryRun ? 'an Alembic dry run' : 'an Alembic upgrade';
@@ -48,7 +47,7 @@ function runningJob(ctx: EffectContext): string | undefined {
 
 /** Quits at once, unless that would cancel a migration or a backup: then it asks first. */
 function confirmQuit(ctx: EffectContext): void {
-  const running = runningJob(ctx);
+  const running = runningJobIn(ctx.getState()) ?? ctx.runningElsewhere?.();
   if (!running || ctx.getState().dialog?.kind === 'quit') return ctx.quit();
   ctx.dispatch({ type: 'dialog-open', dialog: { kind: 'quit', running } });
 }

@@ -49,6 +49,8 @@ export interface ControllerDeps {
   onQuit: () => void;
   /** Shows another target, when pgtop watches several (the fleet decides). */
   switchTarget?: (name: string) => void;
+  /** A job running on another target that quitting would cancel (the fleet knows). */
+  runningElsewhere?: () => string | undefined;
   writeAudit?: (entry: AuditEntry) => string | undefined;
   now?: () => number;
 }
@@ -101,6 +103,7 @@ export class Controller {
       quit: deps.onQuit,
       refresh: () => this.pollers.forEach((p) => p.now()),
       switchTarget: deps.switchTarget,
+      runningElsewhere: deps.runningElsewhere,
       timeline: this.timeline,
     };
     this.store.subscribe((state, previous) => this.followChanges(state, previous));

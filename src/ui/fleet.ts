@@ -1,6 +1,7 @@
 import type { AppEvent } from '../store/events.js';
 import type { AppState } from '../store/state.js';
 import { summarize } from '../store/targets.js';
+import { runningJobIn } from '../actions/effects.js';
 import { Controller, type ControllerDeps } from './controller.js';
 
 /** What the screen needs from whatever drives it: one controller, or a fleet of them. */
@@ -14,7 +15,7 @@ export interface ScreenDriver {
 export interface FleetTarget {
   name: string;
   initial: AppState;
-  deps: Omit<ControllerDeps, 'switchTarget'>;
+  deps: Omit<ControllerDeps, 'switchTarget' | 'runningElsewhere'>;
 }
 
 /**
@@ -31,7 +32,11 @@ export class Fleet implements ScreenDriver {
   constructor(targets: readonly FleetTarget[]) {
     this.targets = targets.map((target) => ({
       name: target.name,
-      controller: new Controller(target.initial, { ...target.deps, switchTarget: (name) => this.show(name) }),
+      controller: new Controller(target.initial, {
+        ...target.deps,
+        switchTarget: (name) => this.show(name),
+        runningElsewhere: () => this.runningOutside(target.name),
+      }),
     }));
     this.targets.forEach(({ controller }, index) => controller.subscribe(() => this.changed(index)));
   }
@@ -88,6 +93,15 @@ export class Fleet implements ScreenDriver {
     this.publishSummaries();
     controller.dispatch({ type: 'message', text: `showing ${name} (${controller.getState().pg.target})`, tone: 'info', at: controller.getState().now });
     this.notify();
+  }
+
+  /** The first job running on a target other than `name`, named with its target: quitting cancels it too. */
+  private runningOutside(name: string): string | undefined {
+    for (const target of this.targets) {
+      const job = target.name === name ? undefined : runningJobIn(target.controller.getState());
+      if (job) return `${job} on ${target.name}`;
+    }
+    return undefined;
   }
 
   private changed(index: number): void {

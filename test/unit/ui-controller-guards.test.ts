@@ -11,6 +11,7 @@ import type { Session } from '../../src/sources/types.js';
 import { selectedPid } from '../../src/store/reduce.js';
 import { initialState, type AppState } from '../../src/store/state.js';
 import { Controller } from '../../src/ui/controller.js';
+import { Fleet } from '../../src/ui/fleet.js';
 import { screenLines } from '../../src/ui/screen-lines.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
@@ -84,6 +85,28 @@ describe('q while a job runs', () => {
       assert.equal(quits(), 2, 'nothing left to cancel: q quits at once');
     });
   }
+});
+
+describe('q with several targets', () => {
+  test('a backup running on a target not shown is named in the question; y quits, n leaves it running', () => {
+    let quits = 0;
+    const target = (name: string) => ({
+      name,
+      initial: initialState({ intervalSeconds: 2, readOnly: false, columns: 80, rows: 20, target: `${name}:5432/app`, now: NOW, migrationsDir: EMPTY_DIR, backupDir: EMPTY_DIR }),
+      deps: { source: new PostgresSource(SETTINGS), settings: SETTINGS, onQuit: () => void quits++, writeAudit: () => undefined, now: () => NOW },
+    });
+    const fleet = new Fleet([target('alpha'), target('beta')]);
+    fleet.stop();
+    fleet.controllerOf('beta')?.dispatch({ type: 'backup-event', event: dumpingEvent() });
+    fleet.handleKey('q', 'q');
+    assert.deepEqual(fleet.getState().dialog, { kind: 'quit', running: 'a backup on beta' });
+    assert.equal(quits, 0, 'q alone does not quit');
+    fleet.handleKey('n', 'n');
+    assert.equal(fleet.getState().message?.text, 'not quitting: a backup on beta goes on');
+    fleet.handleKey('q', 'q');
+    fleet.handleKey('y', 'y');
+    assert.equal(quits, 1);
+  });
 });
 
 describe("c and K on a standby's WAL replay", () => {
