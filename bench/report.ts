@@ -5,6 +5,7 @@ import type { MemoryFigures } from './memory.js';
 import type { FrameFigures } from './render.js';
 import type { ServerCost } from './server-cost.js';
 import type { DemoStartupFigures } from './demo-startup.js';
+import type { RecordingFigures } from './recording.js';
 import type { StartupFigures } from './startup.js';
 import type { StatementsRefreshFigures } from './statements-cost.js';
 import { round } from './stats.js';
@@ -29,6 +30,7 @@ export interface Results {
   sideBySide: SideBySide[];
   startup?: StartupFigures;
   demoStartup?: DemoStartupFigures;
+  recording?: RecordingFigures;
   statements?: StatementsRefreshFigures;
   /** The floor (reading pg_stat_activity at the least) at each size, and pgtop's source beside it. */
   floors?: FloorFigures[];
@@ -169,6 +171,13 @@ export function buildTable(r: Results): Row[] {
       }),
     );
     rows.push(row(`  texts of one screen (${s.textsCount} rows), client time per refresh`, `${fmt(s.textsServerMs, 2)} ms, ${fmt(s.clientMsMedian, 1)} ms (median)`));
+  }
+  if (r.recording) {
+    const f = r.recording;
+    rows.push(row(`recording, ${count(f.sessions)} sessions at 1 s: bytes per session-hour`, `${count(f.bytesPerSessionHour)} (${fmt((f.bytesPerSessionHour * f.sessions) / 2 ** 20, 1)} MiB an hour)`));
+    rows.push(row('  recorder CPU per tick (encoding and writing)', `${fmt(f.recordCpuMsPerTick, 1)} ms`));
+    rows.push(row('  seek in a one-hour recording (open, index, read two minutes), median / p95', `${fmt(f.seekMs.median, 0)} / ${fmt(f.seekMs.p95, 0)} ms`));
+    rows.push(row('  live rewind buffer, 10 minutes, compressed', `${fmt(f.rewindMiB10min, 1)} MiB`));
   }
   rows.push(...targetRows(r));
   return rows;

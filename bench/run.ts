@@ -4,7 +4,7 @@
  *
  * Settings (environment): BENCH_SECONDS (default 60) per side-by-side run, BENCH_TICKS (default 10000) for
  * the memory run, BENCH_SESSIONS (default 170,1000; at most 2000) for the server and side-by-side runs, BENCH_ONLY (a list of
- * frames, memory, server, startup, clients, demo, statements) to run part of it.
+ * frames, memory, server, startup, clients, demo, statements, recording) to run part of it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +27,9 @@ import { tmuxVersion } from './tmux.js';
 import { Workload } from './workload.js';
 import { measureFloor, prepareFloorRole, statementShares } from './targets.js';
 import { targetNotes } from './target-rows.js';
+import { measureRecording } from './recording.js';
 
-const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo', 'statements'] as const;
+const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo', 'statements', 'recording'] as const;
 type Phase = (typeof PHASES)[number];
 
 const SOURCE_TICKS = 200;
@@ -176,6 +177,13 @@ async function main(): Promise<number> {
   }
   if (phases.has('statements')) {
     await attempt(results, 'statements', () => statementsPhase(results));
+  }
+  if (phases.has('recording')) {
+    say('recording: one hour of synthetic activity at 1,000 sessions, 1 s interval (10% of sessions change a tick)');
+    await attempt(results, 'recording', async () => {
+      results.recording = measureRecording(1000);
+      say(`  ${results.recording.bytesPerSessionHour} bytes per session-hour, seek median ${round(results.recording.seekMs.median, 0)} ms`);
+    });
   }
 
   machine.loadEnd = loadNow();
