@@ -87,7 +87,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['b'], command: 'backups.start', description: 'start a verified pg_dump backup of the database, after y', dangerous: true, views: ['backups'], hint: 'backup' },
   { keys: ['x'], command: 'backups.cancel', description: 'cancel the running backup (pg_dump stopped, partial file removed)', dangerous: true, views: ['backups'], hint: 'cancel' },
   { keys: ['v'], command: 'backups.verify', description: 'verify the selected dump again (sha256 and a full read)', views: ['backups'], hint: 'verify' },
-  { keys: [':'], command: 'target.pick', description: 'show another target of the profile: type its name (Tab completes, Enter switches, Esc cancels)', timeline: LIVE },
+  { keys: [':'], command: 'target.pick', description: 'show another target of the profile: type its name (Tab completes, Enter switches, Esc closes)', timeline: LIVE },
   { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing (the data freezes)', hint: 'freeze', timeline: LIVE },
   { keys: ['+'], command: 'refresh.slower', description: 'refresh less often', timeline: LIVE },
   { keys: ['-'], command: 'refresh.faster', description: 'refresh more often', timeline: LIVE },
