@@ -68,7 +68,7 @@ describe('the command line: unknown commands, help, exit codes that agree', () =
     }
     const word = await runCli(['frobcmd'], { env: viaRecorder() });
     assert.equal(word.code, 2, word.stderr);
-    assert.match(word.stderr, /"frobcmd" is not a command: snapshot, migrate, backup, demo, check, config, completion, help/);
+    assert.match(word.stderr, /"frobcmd" is not a command: snapshot, migrate, backup, demo, check, config, completion, record, replay, help/);
     assert.equal(recorder.databases.length, before, 'no connection was attempted');
   });
 
@@ -82,7 +82,7 @@ describe('the command line: unknown commands, help, exit codes that agree', () =
   test('on a terminal, a word that is neither a command nor a database is reported as such, exit 2', async () => {
     const run = await runOnTerminal(['frobcmd'], { PGHOST: sandbox.host, PGPORT: String(sandbox.port), PGUSER: sandbox.superuser, PGPASSWORD: sandbox.password });
     assert.equal(run.code, 2, run.output);
-    assert.match(run.output, /"frobcmd" is neither a command \(snapshot, migrate, backup, demo, check, config, completion, help\) nor a database on 127\.0\.0\.1:\d+\/frobcmd/);
+    assert.match(run.output, /"frobcmd" is neither a command \(snapshot, migrate, backup, demo, check, config, completion, record, replay, help\) nor a database on 127\.0\.0\.1:\d+\/frobcmd/);
   });
 
   test('help texts start with their usage line', async () => {
