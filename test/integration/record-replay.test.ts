@@ -123,4 +123,35 @@ describe('pgtop record, killed mid-way, then pgtop replay', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /nothing-here: no such file/);
   });
+  test("a role without pg_read_all_stats records no other role's query text, on disk or in the replay", async () => {
+    await postgres.query("CREATE ROLE watcher LOGIN PASSWORD 'watcher-pw'");
+    const secret = await openSession(postgres);
+    const running = await secret.start("SELECT pg_sleep(600), 'recorded-nowhere-42'");
+    const file = join(dir, 'unprivileged');
+    const child = spawnCli(['record', file, '--interval', '0.5', '--chunk', '1', postgres.uri('postgres', 'watcher', 'watcher-pw')]);
+    try {
+      const seen = await waitUntil(
+        () => recorded(file).find((e) => e.type === 'pg-data' && ((e.snapshot as unknown as PgSnapshot).sessions ?? []).some((s) => s.pid === secret.pid)),
+        { what: "the other role's session in the recording", timeoutMs: 30_000 },
+      );
+      child.kill('SIGTERM');
+      assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 0);
+      const session = (seen.snapshot as unknown as PgSnapshot).sessions.find((s) => s.pid === secret.pid);
+      assert.equal(session?.hidden, true, 'the session is recorded as hidden');
+      assert.equal(session?.query ?? null, null, 'with no query text');
+      const stored = JSON.stringify(recorded(file));
+      assert.match(stored, new RegExp(`"pid":${secret.pid}`), 'the chunks were read');
+      assert.doesNotMatch(stored, /recorded-nowhere-42/, 'the text is in no chunk of the file');
+      const replay = await runCli(['replay', file, '--at', new Date(seen.at).toISOString(), '--json']);
+      assert.equal(replay.code, 0, replay.stderr);
+      assert.doesNotMatch(replay.stdout, /recorded-nowhere-42/);
+      const replayed = (JSON.parse(replay.stdout) as SnapshotDocument).sessions.find((s) => s.pid === secret.pid);
+      assert.equal(replayed?.hidden, true, 'the replay shows the session as hidden');
+    } finally {
+      child.kill('SIGKILL');
+      await postgres.query('SELECT pg_cancel_backend($1)', [secret.pid]);
+      await running.result.catch(() => undefined);
+      await secret.end();
+    }
+  });
 });
