@@ -33,6 +33,8 @@ export class HealthSource {
   private client: pg.Client | undefined;
   private versionNum = 0;
   private busy = false;
+  /** Bumped by close(): a connection that completes after it is closed at once instead of kept. */
+  private generation = 0;
 
   constructor(private readonly options: HealthSourceOptions) {}
 
@@ -62,7 +64,13 @@ export class HealthSource {
   private async readServerSide(deadlineMs: number): Promise<Pick<HealthInput, 'server' | 'histories'>> {
     try {
       if (!this.client) {
-        this.client = await connect(this.options.settings, { applicationName: 'pgtop-health', statementTimeoutMs: deadlineMs });
+        const generation = this.generation;
+        const client = await connect(this.options.settings, { applicationName: 'pgtop-health', statementTimeoutMs: deadlineMs });
+        if (generation !== this.generation) {
+          await closeQuietly(client);
+          throw new Error('the health checks were closed while they connected');
+        }
+        this.client = client;
         this.versionNum = Number((await this.client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
       }
       const server = await readServer(this.client, this.versionNum, deadlineMs);
@@ -77,6 +85,7 @@ export class HealthSource {
   }
 
   async close(): Promise<void> {
+    this.generation++;
     const client = this.client;
     this.client = undefined;
     await closeQuietly(client);

@@ -175,10 +175,13 @@ export function createPgBouncerSource(settings: ConnectionSettings, options: PgB
     return { status: 'error', error: lastError };
   };
 
+  const closedTick = (): PgBouncerTick => ({
+    status: 'error',
+    error: { kind: 'closed', message: 'the PgBouncer source is closed', at: new Date(now()).toISOString(), lastGoodAt: last?.takenAt ?? null, retryInMs: 0 },
+  });
+
   const attempt = async (): Promise<PgBouncerTick> => {
-    if (closed) {
-      return { status: 'error', error: { kind: 'closed', message: 'the PgBouncer source is closed', at: new Date(now()).toISOString(), lastGoodAt: last?.takenAt ?? null, retryInMs: 0 } };
-    }
+    if (closed) return closedTick();
     if (!connection && now() < nextAttemptAt && lastError) {
       return { status: 'error', error: { ...lastError, retryInMs: Math.max(0, nextAttemptAt - now()) } };
     }
@@ -186,7 +189,15 @@ export function createPgBouncerSource(settings: ConnectionSettings, options: PgB
     for (let round = 0; ; round += 1) {
       const reused = connection !== undefined;
       try {
-        connection ??= await connect();
+        if (!connection) {
+          const opened = await connect();
+          // Closed while it connected: keeping it would hold pgtop open after it quits.
+          if (closed) {
+            await opened.adminConsole.close();
+            return closedTick();
+          }
+          connection = opened;
+        }
         const snapshot = await poll(connection);
         delayMs = 0;
         nextAttemptAt = 0;

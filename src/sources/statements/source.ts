@@ -27,6 +27,8 @@ export class StatementsSource {
   private client: pg.Client | undefined;
   private prepared: Prepared | undefined;
   private busy = false;
+  /** Bumped by close(): a connection that completes after it is closed at once instead of kept. */
+  private generation = 0;
   private readonly backoff = new Backoff(1000, 30_000);
   private readonly texts = new TextCache(2000);
 
@@ -85,6 +87,7 @@ export class StatementsSource {
   }
 
   async close(): Promise<void> {
+    this.generation++;
     const client = this.client;
     this.client = undefined;
     this.prepared = undefined;
@@ -93,7 +96,13 @@ export class StatementsSource {
 
   private async ready(): Promise<{ client: pg.Client; prepared: Prepared }> {
     if (!this.client) {
-      this.client = await connect(this.settings, { applicationName: 'pgtop-statements', statementTimeoutMs: this.statementTimeoutMs });
+      const generation = this.generation;
+      const client = await connect(this.settings, { applicationName: 'pgtop-statements', statementTimeoutMs: this.statementTimeoutMs });
+      if (generation !== this.generation) {
+        await closeQuietly(client);
+        throw new Error('the statements source was closed while it connected');
+      }
+      this.client = client;
     }
     if (!this.prepared) this.prepared = await this.probe(this.client);
     return { client: this.client, prepared: this.prepared };
