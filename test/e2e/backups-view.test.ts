@@ -131,10 +131,10 @@ describe('the Backups view', () => {
     assert.ok(path.startsWith(`${backupDir}/`), `the footer names the dump in the backup directory: ${footer(done)}`);
     firstDump = path.slice(backupDir.length + 1);
 
-    const row = await terminal.waitFor((screen) => lineMatching(screen, new RegExp(`\\b${firstDump.replace(/\./g, '\\.')}\\b`)) !== undefined, {
-      what: 'the dump listed',
-    });
-    const dumpRow = lineMatching(row, new RegExp(firstDump.replace(/\./g, '\\.'))) ?? '';
+    // The list's row, not the footer's message, which names the same file.
+    const dumpInList = new RegExp(`^(?!.*✓ backup verified).*\\b${firstDump.replace(/\./g, '\\.')}\\b`);
+    const row = await terminal.waitFor((screen) => lineMatching(screen, dumpInList) !== undefined, { what: 'the dump listed' });
+    const dumpRow = lineMatching(row, dumpInList) ?? '';
     assert.match(dumpRow, /\bverified\b/, dumpRow);
     assert.doesNotMatch(dumpRow, /NOT verified/, dumpRow);
     assert.match(dumpRow, new RegExp(`\\b${DATABASE}\\b.*\\bcustom\\b`), dumpRow);
