@@ -93,7 +93,8 @@ describe('alembic upgrade under pgtop', () => {
     const events: AlembicEvent[] = [];
     const running = applyAlembic({ settings, alembic: dir, signal: controller.signal, auditEnv: env, onEvent: (event) => events.push(event) });
     await waitUntil(() => events.some((event) => event.type === 'alembic-output' && /Running upgrade a1 -> b2/.test(event.line)), { what: 'Alembic running b2', timeoutMs: 30_000 });
-    const backend = events.find((event) => event.type === 'alembic-backend');
+    // The output can come before the watch has found the child's backend: wait for both.
+    const backend = await waitUntil(() => events.find((event) => event.type === 'alembic-backend'), { what: "the child's backend found", timeoutMs: 30_000 });
     assert.ok(backend && backend.type === 'alembic-backend' && backend.database === database);
     await waitUntil(async () => (await sandbox.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event = 'PgSleep'")).rows[0]?.n === '1', { what: 'the child sleeping' });
     const childPids = (await import('node:child_process')).execFileSync('pgrep', ['-f', 'alembic upgrade head']).toString().trim().split('\n').map(Number);
@@ -144,7 +145,8 @@ describe('alembic upgrade under pgtop', () => {
 
   test('the run holds the maintenance lock until the child is done, and audits the new revision', async () => {
     const database = await freshDatabase(sandbox);
-    const dir = alembicProject([{ ...base, upgrade: [...base.upgrade, 'op.execute("SELECT pg_sleep(1)")'] }]);
+    // Long enough for the watch to find the child's backend on a loaded machine.
+    const dir = alembicProject([{ ...base, upgrade: [...base.upgrade, 'op.execute("SELECT pg_sleep(4)")'] }]);
     const env = auditEnv();
     const events: AlembicEvent[] = [];
     let lockedDuringChild = false;
