@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './migrate-harness.js';
+import { ALEMBIC_ENV_PY, alembicIni } from '../../src/sandbox/demo/alembic-project.js';
 
 export interface RevisionSpec {
   id: string;
@@ -9,78 +10,6 @@ export interface RevisionSpec {
   message: string;
   /** Python statements of upgrade(), one a line (`op.execute("…")`). */
   upgrade?: string[];
-}
-
-const ENV_PY = `from logging.config import fileConfig
-
-from sqlalchemy import engine_from_config, pool
-
-from alembic import context
-
-config = context.config
-if config.config_file_name is not None:
-    fileConfig(config.config_file_name)
-
-
-def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True, dialect_opts={"paramstyle": "named"})
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-def run_migrations_online():
-    connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
-    with connectable.connect() as connection:
-        context.configure(connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
-
-
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
-`;
-
-function iniText(url: string): string {
-  return `[alembic]
-script_location = migrations
-prepend_sys_path = .
-sqlalchemy.url = ${url}
-
-[loggers]
-keys = root,sqlalchemy,alembic
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARN
-handlers = console
-qualname =
-
-[logger_sqlalchemy]
-level = WARN
-handlers =
-qualname = sqlalchemy.engine
-
-[logger_alembic]
-level = INFO
-handlers =
-qualname = alembic
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(levelname)-5.5s [%(name)s] %(message)s
-`;
 }
 
 const pyString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -118,9 +47,9 @@ def downgrade() -> None:
 /** Writes a real Alembic project (alembic.ini, env.py as \`alembic init\` writes it, the revisions) to a temp dir. */
 export function alembicProject(revisions: RevisionSpec[], options: { url?: string } = {}): string {
   const dir = tempDir('pgtop-alembic-');
-  writeFileSync(join(dir, 'alembic.ini'), iniText(options.url ?? 'postgresql+psycopg2://'));
+  writeFileSync(join(dir, 'alembic.ini'), alembicIni('migrations', options.url ?? 'postgresql+psycopg2://'));
   mkdirSync(join(dir, 'migrations', 'versions'), { recursive: true });
-  writeFileSync(join(dir, 'migrations', 'env.py'), ENV_PY);
+  writeFileSync(join(dir, 'migrations', 'env.py'), ALEMBIC_ENV_PY);
   writeFileSync(join(dir, 'migrations', 'script.py.mako'), '"""${message}"""\n');
   for (const spec of revisions) addRevision(dir, spec);
   return dir;

@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The project's configuration: the URL names only the driver, so the target comes from pgtop's PG* variables. */
-const ALEMBIC_INI = `[alembic]
-script_location = %(here)s/migrations
+/** An alembic.ini with Alembic's own logging sections; a URL naming only the driver takes the target from PG* variables. */
+export function alembicIni(scriptLocation: string, url: string): string {
+  return `[alembic]
+script_location = ${scriptLocation}
 prepend_sys_path = .
-sqlalchemy.url = postgresql+psycopg2://
+sqlalchemy.url = ${url}
 
 [loggers]
 keys = root,sqlalchemy,alembic
@@ -40,9 +41,10 @@ formatter = generic
 [formatter_generic]
 format = %(levelname)-5.5s [%(name)s] %(message)s
 `;
+}
 
 /** env.py as \`alembic init\` writes it, without the metadata import. */
-const ENV_PY = `from logging.config import fileConfig
+export const ALEMBIC_ENV_PY = `from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config, pool
 
@@ -115,8 +117,8 @@ def downgrade():
 export function writeDemoAlembicProject(parentDir: string): string {
   const dir = join(parentDir, 'alembic-project');
   mkdirSync(join(dir, 'migrations', 'versions'), { recursive: true });
-  writeFileSync(join(dir, 'alembic.ini'), ALEMBIC_INI);
-  writeFileSync(join(dir, 'migrations', 'env.py'), ENV_PY);
+  writeFileSync(join(dir, 'alembic.ini'), alembicIni('%(here)s/migrations', 'postgresql+psycopg2://'));
+  writeFileSync(join(dir, 'migrations', 'env.py'), ALEMBIC_ENV_PY);
   writeFileSync(join(dir, 'migrations', 'script.py.mako'), '"""${message}"""\n');
   for (const revision of REVISIONS) {
     writeFileSync(join(dir, 'migrations', 'versions', `${revision.id}_${revision.message.replace(/\W+/g, '_')}.py`), revisionText(revision));
