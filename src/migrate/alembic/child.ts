@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AlembicCommand } from './alembic-command.js';
+import { exitOf, groupStopper, signalGroup, type ProcessExit } from '../../process/child-group.js';
 
 /**
  * Started by the project's own Python before Alembic: asks the kernel to kill this process when its
@@ -16,11 +17,7 @@ const DIE_WITH_PARENT = [
   'os.execv(sys.argv[1], sys.argv[1:])',
 ].join('\n');
 
-export interface ChildExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  spawnError?: Error;
-}
+export type ChildExit = ProcessExit;
 
 export interface AlembicChild {
   readonly pid: number | undefined;
@@ -31,15 +28,6 @@ export interface AlembicChild {
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 /** Whatever ends pgtop's event loop (an exception, process.exit), the children go with it. */
 function installExitHook(): void {
@@ -78,34 +66,11 @@ export function startAlembic(command: AlembicCommand, args: string[], options: {
   const err = splitLines((line) => options.onLine('stderr', line));
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk));
-  let spawnError: Error | undefined;
-  const exited = new Promise<ChildExit>((resolve) => {
-    child.once('error', (error) => {
-      spawnError = error;
-      if (child.pid === undefined) {
-        running.delete(child);
-        resolve({ code: null, signal: null, spawnError });
-      }
-    });
-    child.once('close', (code, signal) => {
-      running.delete(child);
-      out.flush();
-      err.flush();
-      resolve({ code, signal, ...(spawnError ? { spawnError } : {}) });
-    });
+  const exited = exitOf(child, () => {
+    out.flush();
+    err.flush();
   });
-  let stopping: Promise<ChildExit> | undefined;
-  const stop = (graceMs = 3000): Promise<ChildExit> => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) signalGroup(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    })();
-    return stopping;
-  };
+  void exited.then(() => running.delete(child));
+  const stop = groupStopper(child, exited, 3000);
   return { pid: child.pid, exited, stop };
 }
