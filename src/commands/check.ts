@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup } from '../cli/parse.js';
 import { resolveBouncerTarget } from '../config/bouncer-target.js';
+import type { Profile } from '../config/config-file.js';
+import { profileBouncer } from '../config/profile.js';
+import { alembicProjectFor } from '../cli/top-options.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { CHECK_IDS, evaluate } from '../health/checks.js';
 import { readHealthInput } from '../health/read.js';
@@ -25,6 +28,8 @@ Options:
   --threshold NAME=VALUE  change a threshold (repeatable), e.g. --threshold idle_in_transaction_warning=2min
   --pgbouncer URI         also check PgBouncer (admin console; or PGTOP_PGBOUNCER)
   --migrations-dir DIR    also check the migrations in DIR (default ./migrations when it exists)
+  --alembic PATH          check this Alembic project instead (default: an alembic.ini in or above the
+                          migrations directory)
   --backup-dir DIR        also check the dumps in DIR (default ./backups when it exists)
   --deadline SECS         how long each read may take before its checks are UNKNOWN (default 10)
 ${connectionHelp}
@@ -40,6 +45,7 @@ export const checkFlags = {
   threshold: { type: 'string', isMultiple: true },
   pgbouncer: { type: 'string' },
   migrationsDir: { type: 'string' },
+  alembic: { type: 'string' },
   backupDir: { type: 'string' },
   deadline: { type: 'string' },
 } as const;
@@ -64,13 +70,21 @@ function checkIdsKnown(names: readonly string[], flag: string): void {
   }
 }
 
-/** An explicit directory must exist; the default one is used only when it does. */
+/** An explicit directory must exist; the profile's or the default one is used only when it does. */
 function directory(explicit: unknown, fallback: string, flag: string): string | undefined {
   if (typeof explicit === 'string') {
     if (!existsSync(explicit)) throw new UsageError(`--${flag} ${sanitizeOneLine(explicit)}: no such directory`);
     return explicit;
   }
   return existsSync(fallback) ? fallback : undefined;
+}
+
+/** The directories and the Alembic project to check: flags, then the profile, then the defaults. */
+function directories(flags: Record<string, unknown>, profile: Profile | undefined): { migrationsDir?: string; alembic?: string; backupDir?: string } {
+  const migrationsDir = directory(flags.migrationsDir, profile?.migrationsDir ?? 'migrations', 'migrations-dir');
+  const alembic = alembicProjectFor(typeof flags.alembic === 'string' ? flags.alembic : undefined, migrationsDir ?? 'migrations');
+  const backupDir = directory(flags.backupDir, profile?.backupDir ?? 'backups', 'backup-dir');
+  return { ...(migrationsDir ? { migrationsDir } : {}), ...(alembic ? { alembic } : {}), ...(backupDir ? { backupDir } : {}) };
 }
 
 async function runChecks(argv: string[], io: CheckIo): Promise<number> {
@@ -80,21 +94,22 @@ async function runChecks(argv: string[], io: CheckIo): Promise<number> {
   const skip = list(parsed.flags.skip);
   checkIdsKnown(only, 'only');
   checkIdsKnown(skip, 'skip');
+  const { profile } = profileSetup(parsed, io.env);
   let thresholds;
   try {
-    const fromProfile = Object.entries(profileSetup(parsed, io.env).profile?.thresholds ?? {}).map(([name, value]) => `${name}=${value}`);
+    const fromProfile = Object.entries(profile?.thresholds ?? {}).map(([name, value]) => `${name}=${value}`);
     thresholds = applyThresholdOverrides(applyThresholdOverrides(defaultThresholds(), fromProfile), (parsed.flags.threshold as string[] | undefined) ?? []);
   } catch (error) {
     throw new UsageError(`--threshold: ${errorMessage(error)}`);
   }
   const deadlineMs = numberFlag('deadline', parsed.flags.deadline as string | undefined, 10, 0.5, 600, false, 'pgtop check') * 1000;
   const { settings } = connectionFrom(parsed, io.env);
-  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? io.env.PGTOP_PGBOUNCER;
+  const bouncerTarget = (parsed.flags.pgbouncer as string | undefined) ?? profileBouncer(profile) ?? (io.env.PGTOP_PGBOUNCER || undefined);
   const input = await readHealthInput({
     settings,
     ...(bouncerTarget ? { bouncer: resolveBouncerTarget(bouncerTarget, io.env) } : {}),
-    migrationsDir: directory(parsed.flags.migrationsDir, 'migrations', 'migrations-dir'),
-    backupDir: directory(parsed.flags.backupDir, 'backups', 'backup-dir'),
+    ...directories(parsed.flags, profile),
+    env: io.env,
     thresholds,
     deadlineMs,
   });

@@ -54,6 +54,7 @@ function healthSourceFor(options: ScreenOptions, settings: ConnectionSettings): 
     settings,
     thresholds: options.thresholds ?? defaultThresholds(),
     ...(options.migrationsDir && existsSync(options.migrationsDir) ? { migrationsDir: options.migrationsDir } : {}),
+    ...(options.alembic !== undefined ? { alembic: options.alembic } : {}),
     ...(options.backupDir && existsSync(options.backupDir) ? { backupDir: options.backupDir } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import { checkAlembicMigrations } from './checks/alembic.js';
 import { checkConnections } from './checks/connections.js';
 import { checkLockQueues } from './checks/locks.js';
 import { checkToolHistories } from './checks/history.js';
@@ -27,6 +28,7 @@ export const CHECKS: readonly ((input: HealthInput) => Finding[])[] = [
   checkInvalidIndexes,
   checkSequences,
   checkMigrations,
+  checkAlembicMigrations,
   checkToolHistories,
   checkBackups,
   checkStatementsExtension,

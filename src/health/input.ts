@@ -1,4 +1,5 @@
 import type { ListedBackup } from '../backup/files/list.js';
+import type { AlembicStatus } from '../migrate/alembic/types.js';
 import type { MigrationStatus } from '../migrate/status.js';
 import type { ToolHistory } from '../migrate/history/types.js';
 import type { PgBouncerTick } from '../sources/pgbouncer.js';
@@ -23,6 +24,8 @@ export interface HealthInput {
   histories?: Piece<ToolHistory[]>;
   /** Absent when no migrations directory is configured. */
   migrations?: Piece<MigrationStatus> & { dir: string };
+  /** Absent when no Alembic project is configured (then `migrations` may be). */
+  alembic?: Piece<AlembicStatus> & { project: string };
   /** Absent when no backup directory is configured. */
   backups?: Piece<ListedBackup[]> & { dir: string; database: string };
   /** The time the data was read (ms since the epoch). */

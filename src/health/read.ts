@@ -1,42 +1,20 @@
 import type pg from 'pg';
-import { listBackups } from '../backup/files/list.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { closeQuietly, connect } from '../db/connect.js';
-import { errorMessage } from '../errors.js';
-import { readMigrationStatus } from '../migrate/status.js';
 import { readToolHistories } from '../migrate/history/read-history.js';
 import { createPgBouncerSource } from '../sources/pgbouncer.js';
 import { PostgresSource } from '../sources/postgres.js';
-import type { HealthInput, Piece, RawRow } from './input.js';
+import { piece } from './deadline.js';
+import type { HealthInput, RawRow } from './input.js';
+import { readDirectories, type DirectoryOptions } from './read-directories.js';
 import { healthQueries, type HealthQueries } from './queries.js';
 import type { Thresholds } from '../config/health-thresholds.js';
 
-export interface ReadOptions {
-  settings: ConnectionSettings;
+export interface ReadOptions extends DirectoryOptions {
   bouncer?: ConnectionSettings;
-  migrationsDir?: string;
-  backupDir?: string;
   thresholds: Thresholds;
   /** Each read's deadline: a query or poll that takes longer makes its checks UNKNOWN. */
   deadlineMs: number;
-}
-
-class DeadlineExceeded extends Error {}
-
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded(`${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-export async function piece<T>(work: () => Promise<T>, ms: number, what: string): Promise<Piece<T>> {
-  try {
-    return { ok: true, value: await withDeadline(work(), ms, what) };
-  } catch (error) {
-    return { ok: false, reason: errorMessage(error) };
-  }
 }
 
 /** Runs each health query on one connection; after a deadline passes the connection is not trusted again. */
@@ -84,16 +62,13 @@ export async function readHealthInput(options: ReadOptions): Promise<HealthInput
     const histories = await readHistories(client, server, deadlineMs);
     const bouncerSource = options.bouncer ? createPgBouncerSource(options.bouncer, { queryTimeoutMs: deadlineMs, connectTimeoutMs: deadlineMs }) : undefined;
     const pgbouncer = bouncerSource ? await bouncerSource.tick().finally(() => void bouncerSource.close()) : undefined;
-    const migrationsDir = options.migrationsDir;
-    const backupDir = options.backupDir;
     return {
       thresholds: options.thresholds,
       activity,
       server,
       histories,
       ...(pgbouncer ? { pgbouncer } : {}),
-      ...(migrationsDir ? { migrations: { dir: migrationsDir, ...(await piece(() => readMigrationStatus({ settings: options.settings, dir: migrationsDir }), deadlineMs, 'reading the migrations')) } } : {}),
-      ...(backupDir ? { backups: { dir: backupDir, database: options.settings.database, ...(await piece(() => listBackups(backupDir), deadlineMs, 'listing the backups')) } } : {}),
+      ...(await readDirectories(options, deadlineMs)),
       now: Date.now(),
     };
   } finally {

@@ -1,13 +1,12 @@
 import type pg from 'pg';
-import { listBackups } from '../backup/files/list.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { closeQuietly, connect } from '../db/connect.js';
-import { readMigrationStatus } from '../migrate/status.js';
 import type { PgBouncerTick } from '../sources/pgbouncer.js';
 import type { PgSnapshot } from '../sources/types.js';
 import { evaluate } from './checks.js';
 import type { HealthInput } from './input.js';
-import { piece, readHistories, readServer } from './read.js';
+import { readHistories, readServer } from './read.js';
+import { readDirectories } from './read-directories.js';
 import type { Thresholds } from '../config/health-thresholds.js';
 import type { Finding } from './types.js';
 
@@ -15,6 +14,8 @@ export interface HealthSourceOptions {
   settings: ConnectionSettings;
   thresholds: Thresholds;
   migrationsDir?: string;
+  /** The Alembic project (its alembic.ini), checked instead of pgtop's own migrations. */
+  alembic?: string;
   backupDir?: string;
   deadlineMs?: number;
 }
@@ -44,15 +45,13 @@ export class HealthSource {
     const deadlineMs = this.options.deadlineMs ?? 10_000;
     try {
       const { server, histories } = await this.readServerSide(deadlineMs);
-      const { migrationsDir, backupDir, settings } = this.options;
       const input: HealthInput = {
         thresholds: this.options.thresholds,
         activity: current.activity ? { ok: true, value: current.activity } : { ok: false, reason: 'no activity data yet' },
         server,
         histories,
         ...(current.pgbouncer ? { pgbouncer: current.pgbouncer } : {}),
-        ...(migrationsDir ? { migrations: { dir: migrationsDir, ...(await piece(() => readMigrationStatus({ settings, dir: migrationsDir }), deadlineMs, 'reading the migrations')) } } : {}),
-        ...(backupDir ? { backups: { dir: backupDir, database: settings.database, ...(await piece(() => listBackups(backupDir), deadlineMs, 'listing the backups')) } } : {}),
+        ...(await readDirectories({ ...this.options, useAlembicCommand: false }, deadlineMs)),
         now: Date.now(),
       };
       return { takenAt: new Date().toISOString(), findings: evaluate(input) };

@@ -43,8 +43,8 @@ export async function readAlembicStatusWith(client: pg.Client, settings: Connect
   };
 }
 
-export async function readAlembicStatus(options: { settings: ConnectionSettings; alembic: string; interactive?: boolean; env?: NodeJS.ProcessEnv }): Promise<AlembicStatus> {
-  const graph = await readProjectGraph(options.alembic, { env: options.env });
+export async function readAlembicStatus(options: { settings: ConnectionSettings; alembic: string; interactive?: boolean; env?: NodeJS.ProcessEnv; useAlembic?: boolean }): Promise<AlembicStatus> {
+  const graph = await readProjectGraph(options.alembic, { env: options.env, ...(options.useAlembic === false ? { useAlembic: false } : {}) });
   const client = await connect(options.settings, { applicationName: MIGRATE_APPLICATION_NAME, interactive: options.interactive });
   try {
     const role = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]?.role ?? options.settings.user;
