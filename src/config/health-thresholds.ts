@@ -17,6 +17,9 @@ export interface Thresholds {
   clientConnCritical: number;
   replicationLagWarning: number;
   replicationLagCritical: number;
+  /** WAL not yet replayed by a standby (a paused or stuck replay reports no lag in time). */
+  replicationLagBytesWarning: number;
+  replicationLagBytesCritical: number;
   slotRetainedWarning: number;
   slotRetainedCritical: number;
   xminHorizonWarning: number;
@@ -56,6 +59,8 @@ const specs: Record<string, ThresholdSpec> = {
   client_conn_critical: { key: 'clientConnCritical', unit: 'share', default: 0.95 },
   replication_lag_warning: { key: 'replicationLagWarning', unit: 'seconds', default: 60 },
   replication_lag_critical: { key: 'replicationLagCritical', unit: 'seconds', default: 10 * 60 },
+  replication_lag_bytes_warning: { key: 'replicationLagBytesWarning', unit: 'bytes', default: 1024 ** 3 },
+  replication_lag_bytes_critical: { key: 'replicationLagBytesCritical', unit: 'bytes', default: 10 * 1024 ** 3 },
   slot_retained_warning: { key: 'slotRetainedWarning', unit: 'bytes', default: 1024 ** 3 },
   slot_retained_critical: { key: 'slotRetainedCritical', unit: 'bytes', default: 10 * 1024 ** 3 },
   xmin_horizon_warning: { key: 'xminHorizonWarning', unit: 'seconds', default: 60 * 60 },

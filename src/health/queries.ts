@@ -43,7 +43,8 @@ export function healthQueries(versionNum: number): HealthQueries {
  WHERE NOT i.indisvalid ORDER BY 1, 2`,
     sequences: `SELECT schemaname AS schema, sequencename AS name, data_type::text AS data_type,
        last_value::text AS last_value, min_value::text AS min_value, max_value::text AS max_value,
-       increment_by::text AS increment_by, cycle
+       increment_by::text AS increment_by, cycle,
+       has_sequence_privilege(format('%I.%I', schemaname, sequencename), 'SELECT,USAGE') AS readable
   FROM pg_sequences ORDER BY 1, 2`,
     statements: `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') AS installed,
        'pg_stat_statements' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')) AS preloaded`,

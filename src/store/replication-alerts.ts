@@ -18,7 +18,7 @@ export interface Thresholds {
 /** The header's thresholds from the health checks' (`--threshold` and configuration change those). */
 export function alertThresholds(health: HealthThresholds = defaultThresholds()): Thresholds {
   return {
-    standbyLagBytes: 1024 ** 3,
+    standbyLagBytes: health.replicationLagBytesWarning,
     standbyLagSeconds: health.replicationLagWarning,
     slotRetainedBytes: health.slotRetainedWarning,
     horizonAgeXids: 50_000_000,

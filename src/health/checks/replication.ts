@@ -4,35 +4,43 @@ import { sanitizeOneLine } from '../../text/sanitize.js';
 import { finding, num, rowsOr, str, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
 import { pairText, severityOf } from '../../config/health-thresholds.js';
-import type { Finding, Severity } from '../types.js';
+import { worstSeverity, type Finding, type Severity } from '../types.js';
 
-/** Standbys' replay lag (time, from pg_stat_replication on the primary). */
+/** Standbys' replay lag (time and WAL bytes, from pg_stat_replication on the primary). */
 export function checkStandbyLag(input: HealthInput): Finding[] {
   const t = input.thresholds;
   const text: FindingText = {
     why: 'a standby that falls behind serves stale reads and loses data on failover',
     action: 'look at the standby (view 7): its disk, its replay conflicts, the network; a paused replay resumes with pg_wal_replay_resume()',
-    threshold: pairText('seconds', t.replicationLagWarning, t.replicationLagCritical),
+    threshold: `${pairText('seconds', t.replicationLagWarning, t.replicationLagCritical)}; or ${pairText('bytes', t.replicationLagBytesWarning, t.replicationLagBytesCritical)} of WAL not replayed`,
   };
   const rows = rowsOr('replication.lag', input.server.replication, text);
   if ('missing' in rows) return [rows.missing];
   if (rows.value.length === 0) return [finding('replication.lag', 'ok', 'no standby connected', text)];
-  const standbys = rows.value.map((row) => ({
-    name: sanitizeOneLine(str(row.name) || str(row.client) || '?'),
-    seconds: num(row.replay_lag_seconds) ?? 0,
-    bytes: num(row.replay_lag_bytes),
-    state: str(row.state),
-  }));
-  standbys.sort((a, b) => b.seconds - a.seconds);
+  const standbys = rows.value.map((row) => {
+    const seconds = num(row.replay_lag_seconds) ?? 0;
+    const bytes = num(row.replay_lag_bytes);
+    const bySeconds = severityOf(seconds, t.replicationLagWarning, t.replicationLagCritical);
+    const byBytes = severityOf(bytes ?? 0, t.replicationLagBytesWarning, t.replicationLagBytesCritical);
+    return { name: sanitizeOneLine(str(row.name) || str(row.client) || '?'), seconds, bytes, state: str(row.state), severity: worstSeverity([bySeconds, byBytes]) };
+  });
+  // pg_stat_replication shows a role without pg_read_all_stats the standbys, but not their state or positions.
+  const hidden = standbys.filter((s) => s.state === null).length;
+  const rank = { critical: 2, warning: 1, ok: 0, unknown: 0 };
+  standbys.sort((a, b) => rank[b.severity] - rank[a.severity] || b.seconds - a.seconds || (b.bytes ?? 0) - (a.bytes ?? 0));
   const worst = standbys[0]!;
-  const severity = severityOf(worst.seconds, t.replicationLagWarning, t.replicationLagCritical);
+  const evidence = standbys.map((s) => `${s.name} (${s.state ?? 'hidden'}): replay ${formatDuration(s.seconds)} behind${s.bytes === null ? '' : `, ${formatBytes(s.bytes)}`}`);
+  if (worst.severity === 'ok' && hidden > 0) {
+    return [finding('replication.lag', 'unknown', `cannot see the lag of ${hidden} standby(s): grant pg_read_all_stats (or pg_monitor) to this role`, text, evidence, { kind: 'view', view: 'replication' })];
+  }
+  const behind = worst.bytes !== null && severityOf(worst.bytes, t.replicationLagBytesWarning, t.replicationLagBytesCritical) !== 'ok' ? `${formatBytes(worst.bytes)} of WAL` : formatDuration(worst.seconds);
   return [
     finding(
       'replication.lag',
-      severity,
-      severity === 'ok' ? `${standbys.length} standby(s) keeping up` : `standby ${worst.name} is ${formatDuration(worst.seconds)} behind`,
+      worst.severity,
+      worst.severity === 'ok' ? `${standbys.length} standby(s) keeping up` : `standby ${worst.name} is ${behind} behind`,
       text,
-      standbys.map((s) => `${s.name} (${s.state ?? '?'}): replay ${formatDuration(s.seconds)} behind${s.bytes === null ? '' : `, ${formatBytes(s.bytes)}`}`),
+      evidence,
       { kind: 'view', view: 'replication' },
     ),
   ];

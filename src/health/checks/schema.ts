@@ -50,16 +50,17 @@ export function checkSequences(input: HealthInput): Finding[] {
   };
   const rows = rowsOr('schema.sequences', input.server.sequences, text);
   if ('missing' in rows) return [rows.missing];
-  const unreadable = rows.value.filter((row) => row.last_value === null && row.cycle !== true).length;
+  const unreadable = rows.value.filter((row) => row.readable === false && row.cycle !== true).map((row) => sanitizeOneLine(`${str(row.schema)}.${str(row.name)}`));
   const bad = rows.value
     .filter((row) => row.cycle !== true)
     .map((row) => ({ name: sanitizeOneLine(`${str(row.schema)}.${str(row.name)}`), type: str(row.data_type), usage: sequenceUsage(row as never) }))
     .filter((seq): seq is { name: string; type: string | null; usage: number } => seq.usage !== null && seq.usage >= t.sequenceWarning)
     .sort((a, b) => b.usage - a.usage);
-  if (bad.length === 0) {
-    const note = unreadable > 0 ? ` (${unreadable} never used or not readable by this role)` : '';
-    return [finding('schema.sequences', 'ok', `no sequence near its end${note}`, text)];
+  if (bad.length === 0 && unreadable.length > 0) {
+    const reason = `${unreadable.length} sequence(s) not readable by this role: grant it SELECT on them (or pg_read_all_data)`;
+    return [finding('schema.sequences', 'unknown', `cannot check: ${reason}`, text, unreadable.slice(0, 10))];
   }
+  if (bad.length === 0) return [finding('schema.sequences', 'ok', 'no sequence near its end', text)];
   const first = bad[0]!;
   return [
     finding(

@@ -22,7 +22,7 @@ export function blockerPids(sessions: readonly Session[]): Set<number> {
   return new Set(sessions.flatMap((session) => session.blockedBy));
 }
 
-function hiddenNote(snapshot: PgSnapshot): string | null {
+export function hiddenNote(snapshot: PgSnapshot): string | null {
   const hidden = snapshot.sessions.filter((session) => session.hidden).length;
   return hidden > 0 ? `${hidden} session(s) of other roles are hidden from ${snapshot.server.currentUser}: grant pg_read_all_stats to see them` : null;
 }

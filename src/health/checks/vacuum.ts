@@ -5,6 +5,7 @@ import { finding, num, rowsOr, str, type FindingText } from '../finding.js';
 import type { HealthInput } from '../input.js';
 import { formatThreshold, pairText, severityOf } from '../../config/health-thresholds.js';
 import type { Finding, FindingTarget } from '../types.js';
+import { hiddenNote } from './sessions.js';
 
 const WRAPAROUND_LIMIT = 2 ** 31;
 
@@ -24,6 +25,9 @@ export function checkXminHorizon(input: HealthInput): Finding[] {
     .sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0));
   const oldest = holders[0];
   const severity = oldest ? severityOf(oldest.seconds ?? 0, t.xminHorizonWarning, t.xminHorizonCritical) : 'ok';
+  // Other roles' sessions show no transaction ids to a role without pg_read_all_stats: not seen is not OK.
+  const hidden = severity === 'ok' && input.activity.ok ? hiddenNote(input.activity.value) : null;
+  if (hidden) return [finding('vacuum.xmin_horizon', 'unknown', 'cannot see every session', text, [hidden])];
   if (!oldest || severity === 'ok') return [finding('vacuum.xmin_horizon', 'ok', oldest ? `oldest horizon holder is ${formatDuration(oldest.seconds)} old` : 'no session holds back the xmin horizon', text)];
   const target: FindingTarget = oldest.kind === 'session' && oldest.pid !== null ? { kind: 'session', pid: oldest.pid } : { kind: 'view', view: 'vacuum' };
   return [

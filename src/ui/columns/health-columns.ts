@@ -11,5 +11,5 @@ export const healthColumns: readonly ColumnSpec<Finding, HealthColumnId>[] = [
   { id: 'severity', title: 'SEV', width: 6, align: 'left', priority: 0, text: (f) => SEVERITY_TEXT[f.severity] },
   { id: 'id', title: 'CHECK', width: 28, align: 'left', priority: 1, text: (f) => f.id },
   { id: 'summary', title: 'FINDING', width: 30, align: 'left', priority: 0, flex: true, text: (f) => sanitizeOneLine(f.summary) },
-  { id: 'threshold', title: 'THRESHOLD', width: 34, align: 'left', priority: 2, text: (f) => sanitizeOneLine(f.threshold) },
+  { id: 'threshold', title: 'THRESHOLD', width: 44, align: 'left', priority: 2, text: (f) => sanitizeOneLine(f.threshold) },
 ];

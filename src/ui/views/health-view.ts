@@ -26,7 +26,7 @@ function statusLine(state: AppState, width: number): string {
   const h = state.health;
   if (h.error) return theme.error(fit(` health checks failed: ${sanitizeOneLine(h.error)}`, width));
   if (!h.findings || h.takenAt === undefined) return theme.dim(fit(' running the health checks…', width));
-  return fit(` checked ${formatDuration((state.now - h.takenAt) / 1000)} ago: ${healthCounts(h.findings)}   (pgtop check runs the same checks from cron)`, width);
+  return fit(` checked ${formatDuration((state.now - h.takenAt) / 1000)} ago: ${healthCounts(h.findings)}   (pgtop check runs these from cron)`, width);
 }
 
 function findingDetail(finding: Finding, width: number): string[] {
