@@ -139,6 +139,7 @@ export function formatThreshold(unit: Unit, value: number): string {
   if (unit === 'bytes') {
     if (value % 1024 ** 3 === 0) return `${value / 1024 ** 3}GiB`;
     if (value % 1024 ** 2 === 0) return `${value / 1024 ** 2}MiB`;
+    if (value % 1024 === 0) return `${value / 1024}KiB`;
     return `${value}B`;
   }
   return String(value);
