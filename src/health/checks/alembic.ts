@@ -23,7 +23,7 @@ export function checkAlembicMigrations(input: HealthInput): Finding[] {
     return severity ? [{ severity, kind: refusal.kind, message: sanitizeOneLine(refusal.message) }] : [];
   });
   const pending = status.pending.map((revision) => sanitizeOneLine(`${revision.revision}${revision.message ? ` ${revision.message}` : ''}`));
-  const at = status.current.length > 0 ? status.current.map(sanitizeOneLine).join(', ') : 'no revision';
+  const at = status.current.length > 0 ? status.current.map((revision) => sanitizeOneLine(revision)).join(', ') : 'no revision';
   if (problems.length === 0 && pending.length === 0) {
     return [finding('migrations.state', 'ok', `Alembic: the database is at ${at}, the head`, text)];
   }
