@@ -125,6 +125,30 @@ describe('pgtop check: PgBouncer', () => {
     await bouncer?.stop();
   });
 
+  it('client connections near max_client_conn: a warning, critical past its own threshold, clear when they leave', async () => {
+    const small = await startPgBouncer({ postgres: sandbox, extraIni: { max_client_conn: '10' } });
+    const clients: pg.Client[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const client = new pg.Client({ connectionString: small.uri('postgres') });
+        client.on('error', () => undefined);
+        await client.connect();
+        clients.push(client);
+      }
+      const args = ['--only', 'pgbouncer.clients', '--pgbouncer', small.adminUri()];
+      let run = await runCheck(sandbox, args);
+      assert.equal(run.code, 1, run.stdout);
+      assert.match(run.byId('pgbouncer.clients').summary, /^(8|9)\/10 client connections \((80|90)(\.0)?%\)$/);
+      run = await runCheck(sandbox, [...args, '--threshold', 'client_conn_critical=80%']);
+      assert.equal(run.code, 2, run.stdout);
+      await Promise.all(clients.splice(0).map((c) => c.end()));
+      await waitUntil(async () => (await runCheck(sandbox, args)).code === 0, { what: 'the clients to leave', timeoutMs: 20_000 });
+    } finally {
+      await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+      await small.stop();
+    }
+  });
+
   it('a saturated pool is a warning that clears when it drains; PgBouncer down is critical', async () => {
     const clients = await Promise.all([1, 2].map(async () => {
       const client = new pg.Client({ connectionString: bouncer.uri('postgres') });
@@ -140,6 +164,12 @@ describe('pgtop check: PgBouncer', () => {
     }, { what: 'the pool to saturate', timeoutMs: 20_000 });
     assert.match(run.byId('pgbouncer.pools').evidence.join('\n'), /postgres\/postgres: 1 waiting, 1 of 1 servers active.*saturated/);
     assert.deepEqual(run.byId('pgbouncer.pools').target, { kind: 'pool', database: 'postgres', user: 'postgres' });
+    const late = await waitUntil(async () => {
+      const r = await runCheck(sandbox, [...args, '--threshold', 'pool_wait_critical=2s']);
+      return r.byId('pgbouncer.pools').severity === 'critical' ? r : undefined;
+    }, { what: 'the waiting client to pass pool_wait_critical', timeoutMs: 20_000 });
+    assert.equal(late.code, 2);
+    assert.match(late.byId('pgbouncer.pools').threshold, /^warning ≥ 1s, critical ≥ 2s of the longest client wait/);
     await sandbox.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'");
     await Promise.all(sleeps);
     await waitUntil(async () => (await runCheck(sandbox, args)).code === 0, { what: 'the pool to drain', timeoutMs: 40_000 });
