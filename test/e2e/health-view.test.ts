@@ -54,4 +54,30 @@ describe('the Health view', () => {
       await ddl.outcome;
     }
   });
+
+  test('at 80x24: an inactive slot retaining WAL is a warning with its threshold in the detail; g selects that slot in view 7, where D offers to drop it', { timeout: 120_000 }, async () => {
+    await sandbox.query("SELECT pg_create_physical_replication_slot('a_unused'), pg_create_physical_replication_slot('z_retaining', true)");
+    await sandbox.query('CREATE TABLE e2e_wal AS SELECT g, repeat(\'x\', 100) AS pad FROM generate_series(1, 20000) g');
+    const terminal = startPgtop([sandbox.uri(), '--threshold', 'slot_retained_warning=64kB'], { columns: 80, rows: 24 });
+    try {
+      await terminal.waitForFrame(/health ✗ \d+ warning/, { what: 'the header to count the warnings', timeoutMs: 40_000 });
+      terminal.sendKeys('9');
+      const view = await terminal.waitForFrame(/! WARN replication\.slots +slot z_retaining retains/, { what: 'the slot finding' });
+      assert.match(view, /checked .* ago: \d+ warning, \d+ ok +\(pgtop check runs these from cron\)/);
+      const rows = view.split('\n').filter((line) => /^ [!✗?✓] /.test(line));
+      terminal.sendKeys(...Array.from({ length: rows.findIndex((line) => /replication\.slots/.test(line)) }, () => 'j'));
+      terminal.sendKeys('Enter');
+      const detail = await terminal.waitForFrame(/threshold: warning ≥ 64KiB, critical ≥ 10GiB retained by an\s/, { what: "the finding's threshold" });
+      assert.match(detail, /z_retaining: inactive, retains [\d.]+ [KM]iB, wal_status reserved/);
+      terminal.sendKeys('g');
+      await terminal.waitForFrame(/\[7 Repl/, { what: 'view 7' });
+      terminal.sendKeys('D');
+      await terminal.waitForFrame(/Drop replication slot z_retaining/, { what: 'D to act on the slot the finding named, not the first one' });
+      terminal.sendKeys('Escape');
+      assert.equal((await sandbox.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'z_retaining'")).rowCount, 1);
+    } finally {
+      terminal.kill();
+      await sandbox.query("SELECT pg_drop_replication_slot('a_unused'), pg_drop_replication_slot('z_retaining')");
+    }
+  });
 });
