@@ -107,4 +107,18 @@ describe('pgtop check: pgtop migrations and backups', () => {
     assert.match(lines[2] ?? '', /^WARNING backups\.age: newest verified dump is 1d ?0?6h old \(.*\) \[warning ≥ 26h, critical ≥ 50h since the newest verified dump; critical when there is none\]$/);
     assert.equal(lines.length, 3, 'one line per problem, none for what is OK');
   });
+
+  it('nothing in check writes: in a database whose sessions are read-only, every check still runs (none UNKNOWN)', async () => {
+    const database = await freshDatabase(sandbox, 'chkro');
+    const dir = migrationsDir({ '0001_one.sql': 'CREATE TABLE one (id int);\n' });
+    const applied = await runCli(['migrate', 'up', '--dir', dir, sandbox.uri(database)]);
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    const backups = tempDir('pgtop-check-ro-');
+    const backup = await runCli(['backup', '--dir', backups], { env: sandbox.env(database), timeoutMs: 120_000 });
+    assert.equal(backup.code, 0, backup.stderr);
+    await sandbox.query(`ALTER DATABASE ${database} SET default_transaction_read_only = on`);
+    const run = await runCheck(sandbox, ['--migrations-dir', dir, '--backup-dir', backups], { database, withDirectories: true });
+    assert.deepEqual(run.findings.filter((f) => f.severity === 'unknown').map((f) => `${f.id}: ${f.summary}`), []);
+    assert.equal(run.findings.length, 19, run.stdout);
+  });
 });
