@@ -26,11 +26,12 @@ Options:
   --only ID,...           only these checks (a prefix selects a group: --only vacuum)
   --skip ID,...           leave these checks out
   --threshold NAME=VALUE  change a threshold (repeatable), e.g. --threshold idle_in_transaction_warning=2min
-  --pgbouncer URI         also check PgBouncer (admin console; or PGTOP_PGBOUNCER)
-  --migrations-dir DIR    also check the migrations in DIR (default ./migrations when it exists)
+  --pgbouncer URI         also check PgBouncer (admin console; or the profile's, or PGTOP_PGBOUNCER)
+  --migrations-dir DIR    also check the migrations in DIR (default the profile's, or ./migrations when it
+                          exists)
   --alembic PATH          check this Alembic project instead (default: an alembic.ini in or above the
                           migrations directory)
-  --backup-dir DIR        also check the dumps in DIR (default ./backups when it exists)
+  --backup-dir DIR        also check the dumps in DIR (default the profile's, or ./backups when it exists)
   --deadline SECS         how long each read may take before its checks are UNKNOWN (default 10)
 ${connectionHelp}
 
