@@ -88,7 +88,8 @@ describeEachMajor('pgtop check: sessions, server and vacuum findings appear and 
   it('a DDL pile-up: the queue length behind the waiting ALTER, critical from lock_queue_critical, clear when the holder ends', async () => {
     await sandbox.query('CREATE TABLE piled (id int); INSERT INTO piled VALUES (1)');
     const [holder, ddl, first, second] = await hold(4);
-    await holder!.query('BEGIN; LOCK TABLE piled IN ROW EXCLUSIVE MODE');
+    await holder!.query('BEGIN');
+    await holder!.query('UPDATE piled SET id = id');
     const ddlPid = Number((await ddl!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
     const waits = [ddl!.query('ALTER TABLE piled ADD COLUMN extra int'), first!.query('SELECT count(*) FROM piled'), second!.query('SELECT count(*) FROM piled')].map((q) => q.catch((e: Error) => e));
     const args = ['--only', 'locks.queue', '--threshold', 'lock_queue_critical=2'];
