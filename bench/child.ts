@@ -8,7 +8,7 @@ import { DIST_ENV, distUrl, repoRoot } from './product.js';
 import type { ChildJob } from './render-child.js';
 
 /** What the measuring child imports: compiled to plain JavaScript, so no TypeScript loader sits in its memory. */
-const CHILD_FILES = ['render-child', 'product', 'render', 'memory', 'fake-terminal', 'stats', 'synthetic'];
+const CHILD_FILES = ['render-child', 'product', 'render', 'memory', 'fake-terminal', 'stats', 'synthetic', 'keys'];
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
 /** Inside node_modules, so the child resolves react, ink and pg from the project; one per checkout sharing them. */
 const outDir = join(repoRoot, 'node_modules', '.cache', 'pgtop-bench', createHash('sha1').update(repoRoot).digest('hex').slice(0, 12));
