@@ -58,16 +58,19 @@ export function countDrawing(output: string, from = 0): DrawingCounts {
 /** Per second over a window of `seconds`. */
 export const perSecond = (count: number, seconds: number): number => (seconds > 0 ? count / seconds : Number.NaN);
 
-/** The idle target: at most this many wake-ups a second, and no line drawn that did not change. */
-export const IDLE_WAKEUPS_PER_SECOND = 1;
 
 export interface IdleWindow {
   condition: 'frozen' | 'unchanged';
   seconds: number;
-  /** The main thread's voluntary context switches a second: each is a sleep in the event loop ended by a wake-up. */
-  wakeupsPerSecond: number;
-  /** All the process's threads (libuv's pool, V8's helpers) together. */
-  allThreadsWakeupsPerSecond: number;
+  /**
+   * Times a second the event loop went to sleep (epoll with a timeout other than 0, traced with strace in
+   * a window of its own): each sleep ends in a wake-up. Undefined without strace.
+   */
+  wakeupsPerSecond: number | undefined;
+  /** The main thread's voluntary context switches a second: the loop's sleeps, and waits on V8's and libuv's threads. */
+  contextSwitchesPerSecond: number;
+  /** All the process's threads together. */
+  allThreadsSwitchesPerSecond: number;
   framesPerSecond: number;
   linesPerSecond: number;
   bytesPerSecond: number;
@@ -75,18 +78,23 @@ export interface IdleWindow {
   cpuPercent: number;
 }
 
-/** One window's figures from the counters read at its start and end. */
+/** The idle target: at most this many wake-ups a second, and no line drawn that did not change. */
+export const IDLE_WAKEUPS_PER_SECOND = 1;
+
+/** One window's figures from the counters read at its start and end, and the loop's sleeps traced. */
 export function idleWindow(
   condition: IdleWindow['condition'],
   seconds: number,
   counters: { main: number; all: number; cpu: number },
   drawing: DrawingCounts,
+  sleeps?: { count: number; seconds: number },
 ): IdleWindow {
   return {
     condition,
     seconds: round(seconds, 1),
-    wakeupsPerSecond: round(perSecond(counters.main, seconds), 2),
-    allThreadsWakeupsPerSecond: round(perSecond(counters.all, seconds), 2),
+    wakeupsPerSecond: sleeps ? round(perSecond(sleeps.count, sleeps.seconds), 2) : undefined,
+    contextSwitchesPerSecond: round(perSecond(counters.main, seconds), 2),
+    allThreadsSwitchesPerSecond: round(perSecond(counters.all, seconds), 2),
     framesPerSecond: round(perSecond(drawing.frames, seconds), 2),
     linesPerSecond: round(perSecond(drawing.lines, seconds), 2),
     bytesPerSecond: round(perSecond(drawing.bytes, seconds), 0),
@@ -95,5 +103,13 @@ export function idleWindow(
   };
 }
 
-export const idleMet = (w: IdleWindow): boolean => w.wakeupsPerSecond <= IDLE_WAKEUPS_PER_SECOND && w.unchangedLines === 0;
+/** Wake-ups as traced, or the main thread's context switches (an upper bound) without strace. */
+export const idleWakeups = (w: IdleWindow): number => w.wakeupsPerSecond ?? w.contextSwitchesPerSecond;
+export const idleMet = (w: IdleWindow): boolean => idleWakeups(w) <= IDLE_WAKEUPS_PER_SECOND && w.unchangedLines === 0;
 
+/** The event loop's sleeps in strace's output: epoll calls with a timeout other than 0 (-1 waits for ever). */
+export function countLoopSleeps(trace: string): number {
+  let sleeps = 0;
+  for (const match of trace.matchAll(/epoll_p?wait\(\d+, (?:\[.*?\]|0x[0-9a-f]+), \d+, (-?\d+)/g)) if (match[1] !== '0') sleeps++;
+  return sleeps;
+}
