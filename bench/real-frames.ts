@@ -22,7 +22,8 @@ export interface RealFrameFigures {
 export async function measureRealFrames(source: PostgresSource, pipeline: Pipeline, sessions: number, ticks: number): Promise<RealFrameFigures> {
   await source.open();
   let state = viewState(pipeline, FILTERED);
-  const writer = new pipeline.FrameWriter(new FakeOutput(COLUMNS, ROWS));
+  let coloured = false;
+  const writer = new pipeline.FrameWriter(new FakeOutput(COLUMNS, ROWS, (chunk) => (coloured ||= /\x1b\[[0-9;]*[1-9][0-9;]*m/.test(chunk))));
   const frames: number[] = [];
   const reduces: number[] = [];
   for (let i = 0; i < ticks; i++) {
@@ -37,5 +38,6 @@ export async function measureRealFrames(source: PostgresSource, pipeline: Pipeli
     frames.push(t2 - t1);
   }
   if (state.sessions.filter !== FILTERED.filter) throw new Error('the view lost its filter');
+  if (!coloured) throw new Error('the frames were drawn without colours (set FORCE_COLOR=2): not what a terminal shows');
   return { sessions, ticks: frames.length, medianMs: round(median(frames), 2), p95Ms: round(p95(frames), 2), reduceMedianMs: round(median(reduces), 2) };
 }
