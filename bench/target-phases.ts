@@ -32,7 +32,7 @@ export async function longTextPhase(script: string, results: Results, seconds: n
 }
 
 export async function rssPhase(script: string, results: Results, ticks: number, say: Say, note: Say): Promise<void> {
-  const maxSeconds = 240;
+  const maxSeconds = 420;
   say(`rss: ${ticks.toLocaleString('en-US')} ticks at ${RSS_SESSIONS.toLocaleString('en-US')} sessions through the controller, App and frame writer, a frame every tick, RSS sampled as ps sees it (no forced GC)`);
   const memory = await runChild<MemoryFigures>(
     script,
