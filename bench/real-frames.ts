@@ -10,7 +10,7 @@ export interface RealFrameFigures {
   /** One frame (filter, sort, window, lines, drawing the changed lines) over a real tick's data. */
   medianMs: number;
   p95Ms: number;
-  /** Parsing and reducing the tick's rows, on the client (the round trip excluded). */
+  /** Reducing the tick into the state (the rows are parsed by the source, inside its tick). */
   reduceMedianMs: number;
 }
 
