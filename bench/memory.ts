@@ -17,8 +17,8 @@ export interface MemoryOptions {
   samples: number;
   maxSeconds: number;
   /**
-   * Collect garbage before each sample (the default): what stays. Without, RSS is sampled as `ps` would
-   * see it in the running monitor, garbage not yet collected included.
+   * Collect garbage before reading RSS (the default): what stays. Without, RSS is read as `ps` would see it
+   * in the running monitor, garbage not yet collected included; the heap is read after a collection either way.
    */
   forceGc?: boolean;
 }
@@ -95,12 +95,16 @@ export async function measureMemory(pipeline: Pipeline, live: LiveApp, options: 
   let tick = 0;
   let frames = 0;
   const forceGc = options.forceGc ?? true;
+  const pause = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, SAMPLE_PAUSE_MS));
   const sample = async (): Promise<void> => {
-    if (forceGc) collect();
     // As between two real ticks, the process idles a moment: V8 hands the pages it freed back meanwhile.
-    await new Promise((resolve) => setTimeout(resolve, SAMPLE_PAUSE_MS));
+    await pause();
+    const seen = process.memoryUsage().rss;
+    // The heap is read after a full collection either way: what stays, the figure that tells a leak.
+    collect();
+    await pause();
     const usage = process.memoryUsage();
-    samples.push({ tick, rssMb: round(mb(usage.rss), 1), heapMb: round(mb(usage.heapUsed), 1) });
+    samples.push({ tick, rssMb: round(mb(forceGc ? usage.rss : seen), 1), heapMb: round(mb(usage.heapUsed), 1) });
   };
   let startRssMb = Number.NaN;
   try {

@@ -33,7 +33,7 @@ export async function longTextPhase(script: string, results: Results, seconds: n
 
 export async function rssPhase(script: string, results: Results, ticks: number, say: Say, note: Say): Promise<void> {
   const maxSeconds = 420;
-  say(`rss: ${ticks.toLocaleString('en-US')} ticks at ${RSS_SESSIONS.toLocaleString('en-US')} sessions through the controller, App and frame writer, a frame every tick, RSS sampled as ps sees it (no forced GC)`);
+  say(`rss: ${ticks.toLocaleString('en-US')} ticks at ${RSS_SESSIONS.toLocaleString('en-US')} sessions through the controller, App and frame writer, a frame every tick, RSS read as ps sees it, the heap after a full collection`);
   const memory = await runChild<MemoryFigures>(
     script,
     { kind: 'memory', sessions: RSS_SESSIONS, ticks, ticksPerFrame: 1, samples: 30, maxSeconds, forceGc: false },
@@ -42,7 +42,7 @@ export async function rssPhase(script: string, results: Results, ticks: number, 
   );
   results.rss = memory;
   results.reactBuild ??= memory.reactBuild;
-  say(`  RSS at start ${memory.startRssMb} MB; ${memory.rss.first} -> ${memory.rss.middle} -> ${memory.rss.last} MB over ${memory.ticks} ticks (${memory.seconds} s), last third median ${memory.rss.lastThirdMedian} MB${memory.rss.growing ? ', growing' : ', flat'}`);
+  say(`  RSS at start ${memory.startRssMb} MB; ${memory.rss.first} -> ${memory.rss.middle} -> ${memory.rss.last} MB over ${memory.ticks} ticks (${memory.seconds} s), last third median ${memory.rss.lastThirdMedian} MB; heap after GC ${memory.heap.middleThirdMedian} -> ${memory.heap.lastThirdMedian} MB${memory.heap.growing ? ', growing' : ', flat'}`);
   if (memory.stoppedEarly) note(`the RSS run stopped at ${memory.ticks} of ${ticks} ticks (its time limit)`);
 }
 

@@ -70,14 +70,14 @@ describe('bench scale rows', () => {
   test('frames and key to frame with long texts, RSS at start-up and after the ticks, each against its budget', () => {
     const frames = { sessions: 5000, p95Ms: 15, medianMs: 8, cpuMedianMs: 6 } as FrameFigures;
     const keys = { sessions: 5000, queryChars: 1_048_576, presses: 100, medianMs: 20, p95Ms: 60, maxMs: 90, missed: 0, ticks: 20 };
-    const rss = { sessions: 1000, ticks: 10_000, startRssMb: 95, rss: growth(99, true) } as MemoryFigures;
+    const rss = { sessions: 1000, ticks: 10_000, startRssMb: 95, rss: growth(99, false), heap: growth(40, true) } as MemoryFigures;
     const rows = scaleRows(results({ longTexts: { frames, keys }, rss, scaleFrames: { sessions: 2000, ticks: 30, medianMs: 5, p95Ms: 17, reduceMedianMs: 3 } }));
     assert.deepEqual(rows.map((r) => [r.value, r.holds]), [
       ['17 / 5 ms', 'no'],
       ['15 / 8 ms; 6 ms', 'yes'],
       ['60 / 20 ms', 'no'],
       ['95 MB', 'yes'],
-      ['99 MB, growing (5 MB/1k ticks)', 'no'],
+      ['99 MB; 85 / 40 MB, growing', 'no'],
     ]);
     assert.ok(!targetRows(results({ longTexts: { frames, keys }, rss })).some((r) => /5,000 synthetic|RSS at 1,000/.test(r.figure) && r.value === 'not measured'));
     assert.ok(targetNotes(rows).some((n) => n.startsWith('key to frame')));
