@@ -50,7 +50,7 @@ is a database name, as in psql (pgtop mydb). A word that names a command or is w
 a command nor a database on the server is reported as such (exit 2). -d DB always means a database.
 
 Exit status: 0 quit; 2 bad usage (unknown option or command, a missing directory), no such database, or
-no connection at start; 1 anything else.
+no connection at start; 130, 143, 129 ended by SIGINT, SIGTERM, SIGHUP; 1 anything else.
 
 Every option above can come from a profile of the configuration file (pgtop config path); a flag beats
 the profile, except that a read-only profile cannot be made writable.
