@@ -2,7 +2,7 @@
 // Runs the test suites with node's test runner and closes with one "N passed, N failed, N skipped" line.
 // The exit status is 0 only when at least one test ran and none failed or was skipped.
 // Usage: node scripts/run-tests.js [unit|integration|e2e|other folder under test/ ...] [--only PATTERN]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -39,6 +39,44 @@ if (files.length === 0) {
   console.error(`no test files found for: ${suites.join(', ')}${only ? ` matching ${only}` : ''}`);
   process.exit(1);
 }
+
+/** The newest modification time of the files under `dir` (0 when there are none). */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** The oldest modification time of the files under `dir`, or undefined when it has none or does not exist. */
+function oldestMtime(dir) {
+  let oldest;
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (entry.isFile()) oldest = Math.min(oldest ?? Infinity, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    }
+  } catch {
+    return undefined;
+  }
+  return oldest;
+}
+
+// The tests run the CLI as users do, through bin/pgtop.js and the compiled dist/ (a process started through
+// tsx spends seconds compiling): dist/ is rebuilt first when any source or build setting is newer.
+function ensureBuilt() {
+  const sources = [newestMtime(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => statSync(join(root, file)).mtimeMs)];
+  const built = oldestMtime(join(root, 'dist'));
+  if (built !== undefined && Math.max(...sources) <= built) return;
+  console.log(built === undefined ? 'dist/ is not built: npm run build' : 'dist/ is older than the sources: npm run build');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) {
+    console.log(`\nthe build failed, so no test ran\n\n0 passed, 0 failed, 0 skipped`);
+    process.exit(1);
+  }
+}
+
+ensureBuilt();
 
 // Spec output is for people; the counts come from a second reporter writing to a file, so no amount of
 // failure output can hide them.

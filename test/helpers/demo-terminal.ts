@@ -2,11 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { demoNodePid } from './demo-processes.js';
+import { pgtopCommand } from './pgtop-command.js';
 import { descendantPids, repoRoot, shellQuote, startTerminal, type Terminal } from './tmux.js';
-
-const demoMain = fileURLToPath(new URL('./demo-main.ts', import.meta.url));
 
 /** An ordinary user to run the demo as: its HOME and TMPDIR are a fresh directory it owns. */
 export interface OrdinaryUser {
@@ -29,10 +27,10 @@ export interface DemoOptions {
   rows?: number;
 }
 
-/** Runs `pgtop demo` from the sources in a terminal of its own (tmux, 200×45 unless told). */
+/** Runs `pgtop demo` in a terminal of its own (tmux, 200×45 unless told). */
 export function startDemo(options: DemoOptions = {}): DemoTerminal {
   const user = options.asUser;
-  const demo = [process.execPath, '--import', 'tsx', demoMain, 'demo', ...(options.args ?? [])];
+  const demo = [...pgtopCommand, 'demo', ...(options.args ?? [])];
   const asUser = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'] : [];
   const userEnv: Record<string, string> = user ? { HOME: user.home, TMPDIR: user.home, XDG_STATE_HOME: join(user.home, 'state'), USER: user.name, LOGNAME: user.name } : {};
   const terminal = startTerminal([...asUser, ...demo].map(shellQuote).join(' '), {
@@ -83,7 +81,7 @@ export function ordinaryUser(): OrdinaryUser & { remove(): void } {
 
 /** Why `user` cannot run pgtop from this checkout (it cannot read the sources or node_modules), or undefined. */
 export function unreadableFor(user: OrdinaryUser): string | undefined {
-  const files = [join(repoRoot, 'package.json'), join(repoRoot, 'src', 'cli.ts'), join(repoRoot, 'node_modules', 'tsx', 'package.json'), join(repoRoot, 'node_modules', 'pg', 'package.json')];
+  const files = [join(repoRoot, 'package.json'), join(repoRoot, 'dist', 'cli.js'), join(repoRoot, 'node_modules', 'pg', 'package.json')];
   const check = `for (const f of ${JSON.stringify(files)}) require('fs').accessSync(f, require('fs').constants.R_OK)`;
   const result = spawnSync('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', process.execPath, '-e', check], { encoding: 'utf8' });
   return result.status === 0 ? undefined : `${user.name} cannot read the checkout at ${repoRoot}: ${result.stderr.trim().split('\n').find((line) => line.includes('Error')) ?? result.stderr.trim()}`;
