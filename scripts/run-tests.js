@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test suites with node's test runner and closes with one "N passed, N failed, N skipped" line.
 // The exit status is 0 only when at least one test ran and none failed or was skipped.
-// Usage: node scripts/run-tests.js [unit|integration|e2e|other folder under test/ ...] [--only PATTERN]
+// Usage: node scripts/run-tests.js [unit|integration|e2e|other folder under test/ ...] [--only PATTERN ...]
+// (with several --only, the files matching any of them).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
-const onlyIndex = args.indexOf('--only');
-const only = onlyIndex >= 0 ? args.splice(onlyIndex, 2)[1] : undefined;
+const only = [];
+for (let at = args.indexOf('--only'); at >= 0; at = args.indexOf('--only')) only.push(args.splice(at, 2)[1] ?? '');
 const suites = args.length > 0 ? args : ['unit', 'integration', 'e2e'];
 
 function findTests(dir) {
@@ -32,11 +33,11 @@ function findTests(dir) {
 
 const files = suites
   .flatMap((suite) => findTests(join(root, 'test', suite)))
-  .filter((file) => !only || file.includes(only))
+  .filter((file) => only.length === 0 || only.some((pattern) => file.includes(pattern)))
   .map((file) => relative(root, file));
 
 if (files.length === 0) {
-  console.error(`no test files found for: ${suites.join(', ')}${only ? ` matching ${only}` : ''}`);
+  console.error(`no test files found for: ${suites.join(', ')}${only.length > 0 ? ` matching ${only.join(' or ')}` : ''}`);
   process.exit(1);
 }
 
