@@ -42,19 +42,19 @@ export function startDemo(options: DemoOptions = {}): DemoTerminal {
 }
 
 /** The README's quick-start line that runs the demo (`npm ci && npm run demo`). */
-export function readmeQuickStart(): string {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+export function readmeQuickStart(dir: string): string {
+  const readme = readFileSync(join(dir, 'README.md'), 'utf8');
   const block = /## Quick start\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
   const line = block.split('\n').find((entry) => entry.includes('demo')) ?? '';
   return line.replace(/#.*$/, '').trim();
 }
 
 /**
- * Runs `npm run demo` in the repository, as the quick start says (the `npm ci` before it has been done by
- * whoever runs these tests). The demo's node process is the one running bin/pgtop.js, below npm.
+ * Runs `npm run demo` in the checkout at `dir`, as the quick start says (after its `npm ci`). The demo's node
+ * process is the one running bin/pgtop.js, below npm.
  */
-export function startNpmDemo(options: { columns?: number; rows?: number } = {}): DemoTerminal {
-  const terminal = startTerminal(`cd ${shellQuote(repoRoot)} && npm run demo`, { columns: options.columns ?? 200, rows: options.rows ?? 45 });
+export function startNpmDemo(dir: string, options: { columns?: number; rows?: number } = {}): DemoTerminal {
+  const terminal = startTerminal(`cd ${shellQuote(dir)} && npm run demo`, { columns: options.columns ?? 200, rows: options.rows ?? 45 });
   const nodePid = (): number | undefined =>
     descendantPids(terminal.panePid()).find((pid) => {
       try {

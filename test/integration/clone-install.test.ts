@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/cli.js';
+import { quitAndCheck, waitForDemo, waitForWorkload, START_TIMEOUT_MS } from '../helpers/demo-checks.js';
+import { readmeQuickStart, startNpmDemo } from '../helpers/demo-terminal.js';
 import { runOk } from '../helpers/program.js';
 
 // The committed HEAD, cloned into an empty directory: nothing beside it to lean on.
@@ -41,5 +43,17 @@ describe('a fresh clone of the repository', () => {
     assert.doesNotMatch(result.stdout, /dist\/ is (not built|older than the sources)/, 'the tests ran on the dist/ that npm ci built');
     for (const suite of cloneSuites) assert.ok(result.stdout.includes(`✔ ${suite} (`), `${suite} passed in the clone:\n${result.stdout}`);
     assert.match(result.stdout, /\b[1-9]\d* passed, 0 failed, 0 skipped\b/);
+  });
+
+  test("then the README's quick start: npm run demo shows the workload, and q cleans up", { timeout: START_TIMEOUT_MS + 120_000 }, async () => {
+    assert.equal(readmeQuickStart(checkout), 'npm ci && npm run demo', 'the quick start names these commands');
+    const terminal = startNpmDemo(checkout);
+    try {
+      const running = await waitForDemo(terminal, { pgbouncer: true });
+      await waitForWorkload(terminal);
+      await quitAndCheck(terminal, running, () => terminal.sendKeys('q'), 0);
+    } finally {
+      terminal.kill();
+    }
   });
 });
