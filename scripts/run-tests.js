@@ -4,7 +4,7 @@
 // Usage: node scripts/run-tests.js [unit|integration|e2e|other folder under test/ ...] [--only PATTERN ...]
 // (with several --only, the files matching any of them).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,10 +81,14 @@ ensureBuilt();
 
 // Spec output is for people; the counts come from a second reporter writing to a file, so no amount of
 // failure output can hide them.
-const countsDir = mkdtempSync(join(tmpdir(), 'pgtop-test-counts-'));
+const countsDir = mkdtempSync(join(tmpdir(), 'pgtop-test-run-'));
 const countsFile = join(countsDir, 'counts.json');
 // Started from inside a test, node would otherwise report to the parent run instead of to these reporters.
 const { NODE_TEST_CONTEXT: _parentRun, ...env } = process.env;
+// The test servers' data directories are copies of one initdb per PostgreSQL binaries, kept here for this run
+// (test/helpers/postgres.ts).
+env.PGTOP_TEST_INITDB_TEMPLATES = join(countsDir, 'initdb');
+mkdirSync(env.PGTOP_TEST_INITDB_TEMPLATES);
 const child = spawn(
   process.execPath,
   [
@@ -105,6 +109,9 @@ function readCounts() {
     rmSync(countsDir, { recursive: true, force: true });
   }
 }
+
+// Stopped, the runner waits for the tests it started to stop too, and then removes what it made.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 
 child.on('close', (code, signal) => {
   const counts = readCounts();

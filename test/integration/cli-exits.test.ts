@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { freePort } from '../../src/sandbox/ports.js';
 import { cliEnv, repoRoot, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/migrate-harness.js';

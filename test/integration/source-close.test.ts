@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { StatementsSource } from '../../src/sources/statements/source.js';
 import { HealthSource } from '../../src/health/source.js';
 import { defaultThresholds } from '../../src/config/health-thresholds.js';
