@@ -13,7 +13,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const only = [];
 for (let at = args.indexOf('--only'); at >= 0; at = args.indexOf('--only')) only.push(args.splice(at, 2)[1] ?? '');
-const suites = args.length > 0 ? args : ['unit', 'integration', 'e2e'];
+// The slow suites first, so that the many short unit files fill the end of the run.
+const suites = args.length > 0 ? args : ['e2e', 'integration', 'unit'];
+const concurrency = Number(process.env.PGTOP_TEST_CONCURRENCY ?? 2);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`PGTOP_TEST_CONCURRENCY: ${process.env.PGTOP_TEST_CONCURRENCY} is not a whole number of test files to run at once`);
+  process.exit(1);
+}
 
 function findTests(dir) {
   let found = [];
@@ -92,7 +98,7 @@ mkdirSync(env.PGTOP_TEST_INITDB_TEMPLATES);
 const child = spawn(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=2',
+    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts', 'count-reporter.js')}`, `--test-reporter-destination=${countsFile}`,
     ...files,
