@@ -47,35 +47,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-/** The newest modification time of the files under `dir` (0 when there are none). */
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-/** The oldest modification time of the files under `dir`, or undefined when it has none or does not exist. */
-function oldestMtime(dir) {
-  let oldest;
+/** The modification times of the files under `dir` (none when it does not exist). */
+function fileMtimes(dir) {
+  let entries;
   try {
-    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-      if (entry.isFile()) oldest = Math.min(oldest ?? Infinity, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-    }
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
   } catch {
-    return undefined;
+    return [];
   }
-  return oldest;
+  return entries.filter((entry) => entry.isFile()).map((entry) => statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
 }
 
 // The tests run the CLI as users do, through bin/pgtop.js and the compiled dist/ (a process started through
 // tsx spends seconds compiling): dist/ is rebuilt first when any source or build setting is newer.
 function ensureBuilt() {
-  const sources = [newestMtime(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => statSync(join(root, file)).mtimeMs)];
-  const built = oldestMtime(join(root, 'dist'));
-  if (built !== undefined && Math.max(...sources) <= built) return;
-  console.log(built === undefined ? 'dist/ is not built: npm run build' : 'dist/ is older than the sources: npm run build');
+  const sources = [...fileMtimes(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => statSync(join(root, file)).mtimeMs)];
+  const built = fileMtimes(join(root, 'dist'));
+  if (built.length > 0 && Math.max(...sources) <= Math.min(...built)) return;
+  console.log(built.length === 0 ? 'dist/ is not built: npm run build' : 'dist/ is older than the sources: npm run build');
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (build.status !== 0) {
     console.log(`\nthe build failed, so no test ran\n\n0 passed, 0 failed, 0 skipped`);
