@@ -18,10 +18,12 @@ export const RECORDED_TYPES: ReadonlySet<string> = new Set<AppEvent['type']>([
   'statements-data',
   'statements-unavailable',
   'statements-error',
+  'statements-texts',
   'health-data',
   'health-error',
 ]);
 
+const TEXTS_EVENT = 'statements-texts';
 /** A seek feeds this much recorded time before the target: the sparklines and rates have their history. */
 const WARMUP_MS = 120_000;
 /** Activity ticks fed on a seek (the rates need the one before): older ones would only be replaced. */
@@ -73,7 +75,9 @@ export class TimelinePlayer {
     if (start === undefined || end === undefined) return;
     const target = Math.min(end, Math.max(start, at));
     this.deps.apply({ type: 'data-reset' });
-    const events = this.cursor.eventsBetween(target - WARMUP_MS, target).filter((e) => RECORDED_TYPES.has(e.type));
+    // Statement texts are written once a chunk: the chunk holding the target has those it needs.
+    const from = Math.min(target - WARMUP_MS, this.cursor.chunkStart(target) - 1);
+    const events = this.cursor.eventsBetween(from, target).filter((e) => RECORDED_TYPES.has(e.type) && (e.at > target - WARMUP_MS || e.type === TEXTS_EVENT));
     const ticks = events.filter((e) => e.type === 'pg-data');
     const firstTickFed = ticks[Math.max(0, ticks.length - WARMUP_TICKS)];
     for (const event of events) if (event.type !== 'pg-data' || (firstTickFed && event.at >= firstTickFed.at)) this.deps.apply(asEvent(event));

@@ -40,6 +40,11 @@ export class RecordingCursor {
     return events;
   }
 
+  /** When the chunk holding `at` starts (`at` itself when no chunk holds it). */
+  chunkStart(at: number): number {
+    return this.chunks[this.chunkIndexAt(at)]?.first ?? at;
+  }
+
   /** The time of the last tick before `at`, if any. */
   tickBefore(at: number): number | undefined {
     for (let index = this.chunkIndexAt(at); index >= 0; index -= 1) {

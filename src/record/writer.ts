@@ -27,6 +27,7 @@ export class RecordingWriter {
   private offset = 0;
   private pending: RecordedEvent[] = [];
   private lastAt: number | undefined;
+  private chunksWritten = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: WriterOptions) {
@@ -37,6 +38,11 @@ export class RecordingWriter {
 
   get path(): string {
     return this.options.path;
+  }
+
+  /** Which chunk the events appended now go to (it grows by one at each chunk written). */
+  get chunk(): number {
+    return this.chunksWritten;
   }
 
   /** Adds an event; writes the chunk when it spans the chunk's time. */
@@ -52,6 +58,7 @@ export class RecordingWriter {
     if (this.fd === undefined || this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
+    this.chunksWritten += 1;
     const first = events[0]?.at ?? 0;
     const last = events[events.length - 1]?.at ?? first;
     this.write(encodeFrame(FRAME_CHUNK, first, last, encodeChunk(events)));

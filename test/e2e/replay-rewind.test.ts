@@ -94,9 +94,21 @@ describe('pgtop replay on the full screen', () => {
         await terminal.waitForFrame(/⏸ paused \(2×\)/, { what: 'paused again' });
 
         terminal.sendKeys('1', 'c');
-        const noDialog = await terminal.waitForFrame('[1 Sessions]', { what: 'the Sessions view' });
+        const noDialog = await terminal.waitForFrame('c: a replay of a recording: there is no server, nothing to act on', { what: 'c refused: a replay has no server' });
+        assert.match(noDialog, /\[1 Sessions\]/);
         assert.doesNotMatch(noDialog, /Cancel the query/i, 'no cancel in a replay');
-        assert.doesNotMatch(noDialog, / c cancel/, 'the footer offers no cancel');
+        assert.doesNotMatch(noDialog, / c cancel| K terminate|read-only/, 'the footer offers no action and does not say read-only');
+        terminal.sendKeys('3', 'P');
+        await terminal.waitForFrame('P: a replay of a recording: there is no server', { what: 'P refused in Pools' });
+        terminal.sendKeys('4');
+        const migrations = await terminal.waitForFrame('Not recorded: a recording holds no migrations', { what: 'the Migrations view says it was not recorded' });
+        assert.doesNotMatch(migrations, / a apply/, 'no apply offered');
+        terminal.sendKeys('a');
+        await terminal.waitForFrame('a: a replay of a recording: there is no server', { what: 'a refused in Migrations' });
+        terminal.sendKeys('5');
+        await terminal.waitForFrame('Not recorded: a recording holds no backups', { what: 'the Backups view says it was not recorded' });
+        terminal.sendKeys('b');
+        await terminal.waitForFrame('b: a replay of a recording: there is no server', { what: 'b refused in Backups' });
         terminal.sendKeys('q');
         assert.equal(await terminal.exitCode(), 0);
       } finally {
@@ -133,6 +145,10 @@ describe('rewinding the live monitor', () => {
       );
       const rewound = terminal.screen();
       assert.match(rewound, /REWIND/);
+      assert.doesNotMatch(rewound, / c cancel| K terminate/, 'no action offered while rewinding');
+      terminal.sendKeys('c');
+      const refused = await terminal.waitForFrame('c: not live (rewinding): l returns to live', { what: 'c refused while rewinding' });
+      assert.doesNotMatch(refused, /Cancel the query/i);
       terminal.sendKeys('l');
       const live = await terminal.waitForFrame((s) => !s.includes('REWIND') && rowOf(s, sleeper.pid) === undefined, { what: 'live again, the marker gone' });
       assert.doesNotMatch(live, /REPLAY|REWIND/);

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
 import { openRecordingFile } from '../../src/record/reader.js';
+import { recordedTexts } from '../helpers/recorded-texts.js';
 import { RecordingCursor } from '../../src/record/cursor.js';
 import type { RecordedEvent } from '../../src/record/format.js';
 import type { PgSnapshot } from '../../src/sources/types.js';
@@ -38,7 +39,8 @@ async function replayAt(file: string, at: number): Promise<SnapshotDocument> {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pgtop-record-'));
-  postgres = await startPostgres();
+  postgres = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+  await postgres.query('CREATE EXTENSION pg_stat_statements');
   await postgres.query('CREATE DATABASE app');
   bouncer = await startPgBouncer({ postgres, databases: ['app'], poolMode: 'transaction', poolSize: 1 });
 });
@@ -153,5 +155,38 @@ describe('pgtop record, killed mid-way, then pgtop replay', () => {
       await running.result.catch(() => undefined);
       await secret.end();
     }
+  });
+
+  test('a headless recording holds the busiest statements\' texts, once a chunk; replay --json shows them', async () => {
+    const marker = 'recorded_text_marker';
+    await postgres.query(`CREATE TABLE ${marker} (id int)`);
+    const file = join(dir, 'statements');
+    const child = spawnCli(['record', file, '--interval', '0.5', '--chunk', '6', postgres.uri()]);
+    let running = true;
+    const workload = (async () => {
+      while (running) await postgres.query(`SELECT count(*) FROM ${marker} WHERE id = $1`, [1]);
+    })();
+    try {
+      const chunksWithText = (): number => recordedTexts(file, marker).filter((chunk) => chunk.texts > 0).length;
+      await waitUntil(() => chunksWithText() >= 2, { what: 'the text in two chunks', timeoutMs: 60_000, intervalMs: 500 });
+      child.kill('SIGTERM');
+      assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 0);
+    } finally {
+      running = false;
+      await workload;
+      child.kill('SIGKILL');
+    }
+    const chunks = recordedTexts(file, marker);
+    for (const chunk of chunks) assert.ok(chunk.texts <= 1, `the text is written at most once in a chunk: ${JSON.stringify(chunks)}`);
+    assert.ok(chunks.some((chunk) => chunk.fetches >= 2 && chunk.texts === 1), `a chunk with two fetches holds the text once: ${JSON.stringify(chunks)}`);
+    const last = chunks.filter((chunk) => chunk.texts === 1).pop();
+    assert.ok(last?.lastAt, 'a fetch in the chunk with the text');
+    const replay = await runCli(['replay', file, '--at', new Date(last.lastAt).toISOString(), '--json']);
+    assert.equal(replay.code, 0, replay.stderr);
+    const statements = (JSON.parse(replay.stdout) as SnapshotDocument).statements;
+    assert.ok(statements?.available, `the statements are in the replayed snapshot: ${JSON.stringify(statements)}`);
+    const row = statements.statements.find((r) => r.query?.includes(marker));
+    assert.ok(row, 'the busy statement is there with its text');
+    assert.match(row.query ?? '', /SELECT count\(\*\) FROM recorded_text_marker WHERE id = \$1/);
   });
 });
