@@ -22,10 +22,23 @@ const pidOf = (value: Json | undefined): number | string | undefined => {
   return typeof pid === 'number' || typeof pid === 'string' ? pid : undefined;
 };
 
+/**
+ * A value as JSON.stringify writes it: `toJSON` (a Date) called, undefined absent. The encoder diffs the
+ * events as the sources made them, without a JSON round trip: what it compares is what is written.
+ */
+const plain = (value: Json | undefined): Json | undefined => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  return typeof toJSON === 'function' ? (toJSON.call(value) as Json) : value;
+};
+
 const keyedByPid = (items: Json[]): boolean => items.length > 0 && items.every((item) => pidOf(item) !== undefined) && new Set(items.map(pidOf)).size === items.length;
 
 /** The patch from `before` to `after`, or undefined when they are equal. */
-export function diff(before: Json | undefined, after: Json): Patch | undefined {
+export function diff(rawBefore: Json | undefined, rawAfter: Json): Patch | undefined {
+  if (rawBefore === rawAfter) return undefined;
+  const before = plain(rawBefore);
+  const after = plain(rawAfter) ?? null;
   if (before === after) return undefined;
   if (isObject(before) && isObject(after)) return diffObject(before, after);
   if (Array.isArray(before) && Array.isArray(after)) {
@@ -38,16 +51,21 @@ export function diff(before: Json | undefined, after: Json): Patch | undefined {
 function diffObject(before: JsonObject, after: JsonObject): Patch | undefined {
   const changed: Record<string, Patch> = {};
   let count = 0;
-  for (const [key, value] of Object.entries(after)) {
+  for (const key in after) {
+    const value = after[key];
+    if (value === undefined) continue;
     const patch = diff(before[key], value);
     if (patch) {
       changed[key] = patch;
       count += 1;
     }
   }
-  const deleted = Object.keys(before).filter((key) => !(key in after));
-  if (count === 0 && deleted.length === 0) return undefined;
-  return deleted.length > 0 ? { o: changed, x: deleted } : { o: changed };
+  let deleted: string[] | undefined;
+  for (const key in before) {
+    if (before[key] !== undefined && after[key] === undefined) (deleted ??= []).push(key);
+  }
+  if (count === 0 && !deleted) return undefined;
+  return deleted ? { o: changed, x: deleted } : { o: changed };
 }
 
 function diffByIndex(before: Json[], after: Json[]): Patch | undefined {
