@@ -129,3 +129,41 @@ export function applyPatch(before: Json | undefined, patch: Patch): Json {
     return inner ? applyPatch(base, inner) : base;
   });
 }
+
+/**
+ * `before` with the patch applied by changing it: for a decoder that owns `before` (it parsed it) and
+ * copies only the values it hands out. Much less garbage than `applyPatch` when most ticks are skipped.
+ */
+export function applyPatchInPlace(before: Json | undefined, patch: Patch): Json {
+  if ('s' in patch) return patch.s;
+  if ('o' in patch) {
+    const base: JsonObject = isObject(before) ? before : {};
+    for (const key of patch.x ?? []) delete base[key];
+    for (const key in patch.o) base[key] = applyPatchInPlace(base[key], patch.o[key]!);
+    return base;
+  }
+  if ('a' in patch) {
+    const base = Array.isArray(before) ? before : [];
+    for (const index in patch.a) base[Number(index)] = applyPatchInPlace(base[Number(index)], patch.a[index]!);
+    return base;
+  }
+  const items = Array.isArray(before) ? before : [];
+  if (!patch.ids && !patch.n) {
+    // Same sessions in the same order: each patched one is changed where it is.
+    const at = new Map(items.map((item, index) => [String(pidOf(item)), index]));
+    for (const key in patch.p) {
+      const index = at.get(key);
+      if (index !== undefined) items[index] = applyPatchInPlace(items[index], patch.p[key]!);
+    }
+    return items;
+  }
+  const previous = new Map(items.map((item) => [String(pidOf(item)), item]));
+  for (const item of patch.n ?? []) previous.set(String(pidOf(item)), item);
+  const ids = patch.ids ?? items.map((item) => pidOf(item) as number | string);
+  return ids.map((id) => {
+    const key = String(id);
+    const inner = patch.p[key];
+    const base = previous.get(key) ?? null;
+    return inner ? applyPatchInPlace(base, inner) : base;
+  });
+}

@@ -1,4 +1,5 @@
 import { RecordingCursor } from '../../record/cursor.js';
+import { seekEvents } from '../../actions/timeline-player.js';
 import type { RecordedEvent } from '../../record/format.js';
 import type { Recording } from '../../record/reader.js';
 import { OperationError } from '../../errors.js';
@@ -13,9 +14,6 @@ import { computeStatementRates } from '../../store/statement-rates.js';
 import { buildStatementsDocument, type StatementsDocument } from '../../store/statements-document.js';
 import type { StatementsDiagnosis, StatementsSnapshot } from '../../sources/statements/types.js';
 
-/** How far before the time asked for a reading counts as the one at that time (the slowest source's cadence). */
-const LOOK_BACK_MS = 120_000;
-
 const clockOf = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 function lastTwo(events: RecordedEvent[], type: string): [RecordedEvent | undefined, RecordedEvent | undefined] {
@@ -29,8 +27,7 @@ function lastTwo(events: RecordedEvent[], type: string): [RecordedEvent | undefi
  */
 export function documentAt(recording: Recording, at: number): SnapshotDocument {
   const cursor = new RecordingCursor(recording);
-  // Statement texts are written once a chunk: read from the start of the chunk holding `at`.
-  const events = cursor.eventsBetween(Math.min(at - LOOK_BACK_MS, cursor.chunkStart(at) - 1), at);
+  const events = seekEvents(cursor, at, (recording.header.intervalSeconds || 2) * 1000);
   const [pg, pgBefore] = lastTwo(events, 'pg-data');
   const reasons = cursor.notices.length > 0 ? `: ${cursor.notices.join('; ')}` : '';
   if (!pg) throw new OperationError(`the recording has no data at ${clockOf(at)} UTC (it holds ${cursor.start === undefined ? 'nothing' : `${clockOf(cursor.start)} to ${clockOf(cursor.end ?? cursor.start)} UTC`})${reasons}`);
