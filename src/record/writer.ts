@@ -110,8 +110,9 @@ export class RecordingWriter {
     } catch {
       // The file keeps what was synced; a reader stops at the cut-off chunk.
     }
-    const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EFBIG' || code === 'EDQUOT' ? 'the file size limit or the disk quota is reached' : `cannot write: ${errorMessage(error)}`;
     const upTo = this.lastAt === undefined ? 'nothing was recorded yet' : `what was recorded up to ${clockOf(this.lastAt)} UTC is readable (pgtop replay ${this.options.path})`;
-    throw new OperationError(`${full ? 'the disk is full' : `cannot write: ${errorMessage(error)}`} (${this.options.path}): the recording stopped; ${upTo}`);
+    throw new OperationError(`${why} (${this.options.path}): the recording stopped; ${upTo}`);
   }
 }

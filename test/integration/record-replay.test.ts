@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,9 +14,11 @@ import type { RecordedEvent } from '../../src/record/format.js';
 import type { PgSnapshot } from '../../src/sources/types.js';
 import type { PgBouncerSnapshot } from '../../src/sources/pgbouncer.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { cliEnv, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 import { openSession, type TestSession } from '../helpers/server-sessions.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil, withTimeout } from '../helpers/wait.js';
+
+const cliMainPath = join(repoRoot, 'test', 'helpers', 'cli-main.ts');
 
 let postgres: PostgresSandbox;
 let bouncer: PgBouncerSandbox;
@@ -188,5 +190,25 @@ describe('pgtop record, killed mid-way, then pgtop replay', () => {
     const row = statements.statements.find((r) => r.query?.includes(marker));
     assert.ok(row, 'the busy statement is there with its text');
     assert.match(row.query ?? '', /SELECT count\(\*\) FROM recorded_text_marker WHERE id = \$1/);
+  });
+
+  test('a recording stopped by a full file system says so and leaves what it wrote readable', async () => {
+    const file = join(dir, 'limited');
+    // A file size limit (ulimit -f, in 512-byte blocks here) fails the write as a full disk does.
+    const child = spawn('sh', ['-c', 'ulimit -f 96 && exec "$0" "$@"', process.execPath, '--import', 'tsx', cliMainPath, 'record', file, '--interval', '0.5', '--chunk', '1', postgres.uri()], {
+      cwd: repoRoot,
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await withTimeout(new Promise((resolve) => child.once('exit', resolve)), { what: `the recorder stopping at the limit (${stderr})`, timeoutMs: 120_000 }).finally(() => child.kill('SIGKILL'));
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /the file size limit or the disk quota is reached \(.*limited\): the recording stopped; what was recorded up to \d{4}-\d{2}-\d{2} [\d:]+ UTC is readable/);
+    assert.ok(statSync(file).size <= 96 * 512, 'nothing written past the limit');
+    const replay = await runCli(['replay', file, '--json']);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.ok((JSON.parse(replay.stdout) as SnapshotDocument).sessions.length > 0, 'the chunks written before replay');
+    assert.match(replay.stderr, /was not closed/);
   });
 });

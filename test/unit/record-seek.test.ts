@@ -19,7 +19,7 @@ describe('encoding without a JSON round trip', () => {
     const events: RecordedEvent[] = [0, 1, 2, 3].map((i) => ({
       type: 'pg-data',
       at: i,
-      snapshot: { sessions: [{ pid: 1, gone: i % 2 ? undefined : 'x', when: new Date(1000 * (i >> 1)) as unknown as Json, list: [i, undefined as unknown as Json] }] },
+      snapshot: { sessions: [{ pid: 1, gone: (i % 2 ? undefined : 'x') as Json, when: new Date(1000 * (i >> 1)) as unknown as Json, list: [i, undefined as unknown as Json] }] },
     }));
     const roundTripped = events.map((event) => JSON.parse(JSON.stringify(event)) as RecordedEvent);
     assert.deepEqual(decodeChunk(encodeChunk(events)), roundTripped);
