@@ -9,6 +9,8 @@ import { RecordingWriter } from '../../src/record/writer.js';
 import { openRecordingFile } from '../../src/record/reader.js';
 import { RecordingCursor } from '../../src/record/cursor.js';
 import { seekEvents } from '../../src/actions/timeline-player.js';
+import { initialState } from '../../src/store/state.js';
+import { reduce } from '../../src/store/reduce.js';
 
 const header = { pgtop: '0.1.0', target: 'db', createdAt: '', intervalSeconds: 1 };
 const sessions = (i: number): Json[] => [1, 2, 3 + (i % 4)].map((pid) => ({ pid, state: (pid + i) % 3 ? 'active' : 'idle', age: i, query: `select ${pid}` }));
@@ -72,5 +74,14 @@ describe('seeking', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a seek forgets the data, not the statement texts', () => {
+  test('texts stay across data-reset: a key has the same text at any time', () => {
+    let state = initialState({ intervalSeconds: 1, readOnly: true, columns: 120, rows: 40, target: 'db' });
+    state = reduce(state, { type: 'statements-texts', texts: { '1/1/1': 'SELECT 1' } });
+    state = reduce(state, { type: 'data-reset' });
+    assert.deepEqual(state.statements.texts, { '1/1/1': 'SELECT 1' });
   });
 });
