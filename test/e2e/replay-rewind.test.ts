@@ -20,7 +20,8 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pgtop-replay-'));
-  sandbox = await startPostgres();
+  sandbox = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+  await sandbox.query('CREATE EXTENSION pg_stat_statements');
   pool = new SessionPool(sandbox);
   await sandbox.query('CREATE TABLE e2e_chain (id int)');
 });
@@ -116,6 +117,37 @@ describe('pgtop replay on the full screen', () => {
       }
     } finally {
       recorder.kill('SIGKILL');
+    }
+  });
+});
+
+describe('the Statements view in a replay of a headless recording', () => {
+  test('shows the texts of the busiest statements', { timeout: 120_000 }, async () => {
+    const file = join(dir, 'statements');
+    await sandbox.query('CREATE TABLE e2e_replayed_text (id int)');
+    const recorder = spawnCli(['record', file, '--interval', '0.5', '--chunk', '2', sandbox.uri()]);
+    let running = true;
+    const workload = (async () => {
+      while (running) await sandbox.query('SELECT count(*) FROM e2e_replayed_text WHERE id = $1', [1]);
+    })();
+    try {
+      await waitUntil(() => recorded(file).some((e) => e.type === 'statements-texts' && JSON.stringify(e.texts).includes('e2e_replayed_text')), { what: 'the text recorded', timeoutMs: 60_000, intervalMs: 500 });
+      await waitUntil(() => recorded(file).filter((e) => e.type === 'statements-data').length >= 3, { what: 'a few fetches recorded', timeoutMs: 60_000, intervalMs: 500 });
+    } finally {
+      running = false;
+      await workload;
+      recorder.kill('SIGTERM');
+      await new Promise((resolve) => recorder.once('exit', resolve));
+    }
+    const terminal = startPgtop(['replay', file], { columns: 160, rows: 40 });
+    try {
+      await terminal.waitForFrame(/REPLAY \d\d:\d\d:\d\d/, { what: 'the replay', timeoutMs: 30_000 });
+      terminal.sendKeys('}', '6');
+      await terminal.waitForFrame('FROM e2e_replayed_text WHERE id = $1', { what: 'the statement with its text in the Statements view' });
+      terminal.sendKeys('q');
+      assert.equal(await terminal.exitCode(), 0);
+    } finally {
+      terminal.kill();
     }
   });
 });
