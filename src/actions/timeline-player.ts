@@ -1,4 +1,4 @@
-import type { RecordingCursor } from '../record/cursor.js';
+import { TICK_EVENT, type RecordingCursor } from '../record/cursor.js';
 import type { RecordedEvent } from '../record/format.js';
 import { parseRecordedTime, clockTime } from '../record/time.js';
 import type { AppEvent } from '../store/events.js';
@@ -18,10 +18,12 @@ export const RECORDED_TYPES: ReadonlySet<string> = new Set<AppEvent['type']>([
   'statements-data',
   'statements-unavailable',
   'statements-error',
+  'statements-texts',
   'health-data',
   'health-error',
 ]);
 
+const TEXTS_EVENT = 'statements-texts';
 /** A seek feeds this much recorded time before the target: the sparklines and rates have their history. */
 const WARMUP_MS = 120_000;
 /** Activity ticks fed on a seek (the rates need the one before): older ones would only be replaced. */
@@ -41,6 +43,24 @@ export interface PlayerDeps {
 }
 
 const asEvent = (event: RecordedEvent): AppEvent => event as unknown as AppEvent;
+
+/**
+ * What a seek to `target` feeds, in time order: the events of the warm-up before it (statement texts from
+ * the start of its chunk: they are written once a chunk), of the activity ticks only the last two. Only
+ * the ticks of the last few intervals are copied out of the chunks; all of them are read when a gap in
+ * the recording leaves fewer there.
+ */
+export function seekEvents(cursor: RecordingCursor, target: number, intervalMs: number): RecordedEvent[] {
+  const from = Math.min(target - WARMUP_MS, cursor.chunkStart(target) - 1);
+  const wanted = (type: string, at: number): boolean => RECORDED_TYPES.has(type) && (at > target - WARMUP_MS || type === TEXTS_EVENT);
+  const recent = target - (WARMUP_TICKS + 1) * Math.max(intervalMs, 500);
+  let events = cursor.eventsBetween(from, target, (type, at) => wanted(type, at) && (type !== TICK_EVENT || at >= recent));
+  const ticksIn = (list: RecordedEvent[]): RecordedEvent[] => list.filter((e) => e.type === TICK_EVENT);
+  if (ticksIn(events).length < WARMUP_TICKS) events = cursor.eventsBetween(from, target, wanted);
+  const ticks = ticksIn(events);
+  const firstTickFed = ticks[Math.max(0, ticks.length - WARMUP_TICKS)];
+  return events.filter((event) => event.type !== TICK_EVENT || (firstTickFed !== undefined && event.at >= firstTickFed.at));
+}
 
 /**
  * Moves the screen through a recording: seeks (the data forgotten, then fed again from a little before the
@@ -73,10 +93,7 @@ export class TimelinePlayer {
     if (start === undefined || end === undefined) return;
     const target = Math.min(end, Math.max(start, at));
     this.deps.apply({ type: 'data-reset' });
-    const events = this.cursor.eventsBetween(target - WARMUP_MS, target).filter((e) => RECORDED_TYPES.has(e.type));
-    const ticks = events.filter((e) => e.type === 'pg-data');
-    const firstTickFed = ticks[Math.max(0, ticks.length - WARMUP_TICKS)];
-    for (const event of events) if (event.type !== 'pg-data' || (firstTickFed && event.at >= firstTickFed.at)) this.deps.apply(asEvent(event));
+    for (const event of seekEvents(this.cursor, target, this.deps.getState().intervalSeconds * 1000)) this.deps.apply(asEvent(event));
     this.show(target, playing);
   }
 

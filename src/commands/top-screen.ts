@@ -203,7 +203,7 @@ function fleetTarget(options: ScreenOptions, target: ScreenTarget, stdout: NodeJ
         settings: source.settings,
         onQuit: quit,
         rewindMinutes: options.rewindMinutes ?? 10,
-        ...(record ? { record: { append: (event: RecordedEvent) => appendRecorded(record, event, recordFailed) } } : {}),
+        ...(record ? { record: { append: (event: RecordedEvent) => appendRecorded(record, event, recordFailed), chunk: () => record.chunk } } : {}),
       },
     },
     close: () => Promise.all([source.close(), bouncer?.source.close(), health.close(), statements.close()]),

@@ -24,6 +24,8 @@ export interface Binding {
 const LIVE: TimelineMode[] = ['live'];
 const MOVING: TimelineMode[] = ['replay', 'rewind'];
 const EVERY_TIMELINE: TimelineMode[] = ['live', 'replay', 'rewind'];
+/** The Migrations and Backups views read their files now, also while rewinding; a replay has none of them. */
+const NOT_REPLAY: TimelineMode[] = ['live', 'rewind'];
 
 const SESSION_VIEWS: ViewId[] = ['sessions', 'locks'];
 const SORTED_VIEWS: ViewId[] = ['sessions', 'pools', 'statements'];
@@ -83,10 +85,10 @@ export const BINDINGS: readonly Binding[] = [
   },
   { keys: ['a'], command: 'migrations.apply', description: 'apply the pending migrations: shows the plan, confirm by typing the database name', dangerous: true, views: ['migrations'], hint: 'apply' },
   { keys: ['x'], command: 'migrations.cancel', description: 'cancel the running migration (its statement cancelled, an Alembic child stopped)', dangerous: true, views: ['migrations'], hint: 'cancel' },
-  { keys: ['d'], command: 'migrations.dryRun', description: "Alembic project: the SQL of Alembic's offline mode for the pending revisions; changes nothing", views: ['migrations'], hint: 'dry run' },
+  { keys: ['d'], command: 'migrations.dryRun', description: "Alembic project: the SQL of Alembic's offline mode for the pending revisions; changes nothing", views: ['migrations'], hint: 'dry run', timeline: NOT_REPLAY },
   { keys: ['b'], command: 'backups.start', description: 'start a verified pg_dump backup of the database, after y', dangerous: true, views: ['backups'], hint: 'backup' },
   { keys: ['x'], command: 'backups.cancel', description: 'cancel the running backup (pg_dump stopped, partial file removed)', dangerous: true, views: ['backups'], hint: 'cancel' },
-  { keys: ['v'], command: 'backups.verify', description: 'verify the selected dump again (sha256 and a full read)', views: ['backups'], hint: 'verify' },
+  { keys: ['v'], command: 'backups.verify', description: 'verify the selected dump again (sha256 and a full read)', views: ['backups'], hint: 'verify', timeline: NOT_REPLAY },
   { keys: [':'], command: 'target.pick', description: 'show another target of the profile: type its name (Tab completes, Enter switches, Esc closes)', timeline: LIVE },
   { keys: ['p'], command: 'refresh.pause', description: 'pause or resume refreshing (the data freezes)', hint: 'freeze', timeline: LIVE },
   { keys: ['+'], command: 'refresh.slower', description: 'refresh less often', timeline: LIVE },

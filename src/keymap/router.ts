@@ -41,15 +41,24 @@ function nextHelpPage(state: AppState): Intent {
 /** The command a key is bound to in the table: a state change is dispatched, an action is acted on. */
 function tableIntent(state: AppState, key: string): Intent {
   const command = commandFor(key, state.view, state.readOnly, timelineMode(state));
-  if (!command) return state.readOnly ? readOnlyRefusal(state, key) : NONE;
+  if (!command) return refusal(state, key);
   return isStateCommand(command) ? dispatch({ type: 'command', command }) : { kind: 'act', command };
 }
 
-/** A key that would change the server, pressed in read-only mode: nothing is done, and the footer says why. */
-function readOnlyRefusal(state: AppState, key: string): Intent {
+/**
+ * A key that works live but not here (read-only, a replay, rewinding): nothing is done, and the footer says
+ * why. A key bound nowhere in the view says nothing.
+ */
+function refusal(state: AppState, key: string): Intent {
+  const mode = timelineMode(state);
   if (!commandFor(key, state.view, false)) return NONE;
-  const text = `${keyLabel(key)}: pgtop is read-only (--read-only, or read_only in the profile): keys that change the server are off`;
-  return dispatch({ type: 'message', text, tone: 'info', at: state.now });
+  const label = keyLabel(key);
+  const offReadOnly = state.readOnly && !commandFor(key, state.view, true);
+  let text: string | undefined;
+  if (mode === 'replay') text = `${label}: a replay of a recording: there is no server, nothing to act on`;
+  else if (offReadOnly) text = `${label}: pgtop is read-only (--read-only, or read_only in the profile): keys that change the server are off`;
+  else if (mode === 'rewind') text = `${label}: not live (rewinding): l returns to live, where it works`;
+  return text === undefined ? NONE : dispatch({ type: 'message', text, tone: 'info', at: state.now });
 }
 
 export const MODES: Record<KeyMode, ModeKeys> = {

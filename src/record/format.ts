@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { applyPatch, diff, type Json, type Patch } from './delta.js';
+import { applyPatch, applyPatchInPlace, diff, type Json, type Patch } from './delta.js';
 
 /**
  * The recording's file: a header (`PGTOPREC`, the format, a JSON description), then frames. A frame is
@@ -61,9 +61,10 @@ interface StoredTick {
   d?: Patch;
 }
 
+/** The event's data as the source made it: diff and JSON.stringify read it as JSON (no copy is made). */
 const bodyOf = (event: RecordedEvent): Json => {
   const { type: _type, at: _at, ...rest } = event;
-  return JSON.parse(JSON.stringify(rest)) as Json;
+  return rest as Json;
 };
 
 /** A chunk's body: the ticks, each kind's first in full, the rest as patches. */
@@ -84,15 +85,40 @@ export function encodeChunk(events: readonly RecordedEvent[]): Buffer {
   return gzipSync(Buffer.from(JSON.stringify(ticks), 'utf8'));
 }
 
-/** The events of a chunk's body; throws when the body is not a chunk (corrupted). */
-export function decodeChunk(body: Buffer): RecordedEvent[] {
+/** Which of a chunk's events a reader wants (by type and time); the others are decoded but not handed out. */
+export type KeepEvent = (type: string, at: number) => boolean;
+
+function parseChunk(body: Buffer): StoredTick[] {
   const ticks = JSON.parse(gunzipSync(body).toString('utf8')) as StoredTick[];
   if (!Array.isArray(ticks)) throw new Error('not a chunk');
+  return ticks;
+}
+
+const asFields = (fields: Json | undefined): { [key: string]: Json } => {
+  if (fields === undefined || typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new Error('a tick without its data');
+  return fields;
+};
+
+/**
+ * The events of a chunk's body; throws when the body is not a chunk (corrupted). With `keep`, only the
+ * events it wants: the ticks are patched in place and only those are copied (a seek wants few of them).
+ */
+export function decodeChunk(body: Buffer, keep?: KeepEvent): RecordedEvent[] {
+  const ticks = parseChunk(body);
   const previous = new Map<string, Json>();
+  if (keep) {
+    const kept: RecordedEvent[] = [];
+    for (const tick of ticks) {
+      const before = previous.get(tick.y);
+      const fields = asFields(tick.f !== undefined ? tick.f : tick.d ? applyPatchInPlace(before, tick.d) : before);
+      previous.set(tick.y, fields);
+      if (keep(tick.y, tick.t)) kept.push({ ...(structuredClone(fields) as { [key: string]: Json }), type: tick.y, at: tick.t });
+    }
+    return kept;
+  }
   return ticks.map((tick) => {
     const before = previous.get(tick.y);
-    const fields = tick.f !== undefined ? tick.f : tick.d ? applyPatch(before, tick.d) : before;
-    if (fields === undefined || typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new Error('a tick without its data');
+    const fields = asFields(tick.f !== undefined ? tick.f : tick.d ? applyPatch(before, tick.d) : before);
     previous.set(tick.y, fields);
     return { ...fields, type: tick.y, at: tick.t };
   });

@@ -38,9 +38,9 @@ export class MemoryRecording {
 
   /** What is held now, as a recording (the chunk still gathering included). */
   recording(): Recording {
-    const stored: ChunkRef[] = this.chunks.map((chunk) => ({ first: chunk.first, last: chunk.last, place: 'memory', load: () => decodeChunk(chunk.body) }));
+    const stored: ChunkRef[] = this.chunks.map((chunk) => ({ first: chunk.first, last: chunk.last, place: 'memory', load: (keep) => decodeChunk(chunk.body, keep) }));
     const pending = [...this.pending];
-    const open: ChunkRef[] = pending.length > 0 ? [{ first: pending[0]!.at, last: pending[pending.length - 1]!.at, place: 'memory', load: () => pending }] : [];
+    const open: ChunkRef[] = pending.length > 0 ? [{ first: pending[0]!.at, last: pending[pending.length - 1]!.at, place: 'memory', load: (keep) => (keep ? pending.filter((e) => keep(e.type, e.at)) : pending) }] : [];
     return { header: this.header, chunks: [...stored, ...open], notices: [] };
   }
 }

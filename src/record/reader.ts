@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { FILE_MAGIC, FORMAT, FRAME_CHUNK, FRAME_END, FRAME_HEADER_BYTES, FRAME_MAGIC, decodeChunk, type RecordedEvent, type RecordingHeader } from './format.js';
+import { FILE_MAGIC, FORMAT, FRAME_CHUNK, FRAME_END, FRAME_HEADER_BYTES, FRAME_MAGIC, decodeChunk, type KeepEvent, type RecordedEvent, type RecordingHeader } from './format.js';
 
 /** One chunk of a recording: the time it spans, and its events, read and decoded when asked for. */
 export interface ChunkRef {
@@ -8,7 +8,8 @@ export interface ChunkRef {
   last: number;
   /** Where it is (for messages): `FILE at byte N`. */
   place: string;
-  load: () => RecordedEvent[];
+  /** Its events (only those `keep` wants, when given). */
+  load: (keep?: KeepEvent) => RecordedEvent[];
 }
 
 /** A recording opened for replay: its chunks in time order (the index), and what stopped the reading early. */
@@ -97,10 +98,10 @@ function chunkAt(path: string, offset: number, length: number, first: number, la
     first,
     last,
     place,
-    load: () => {
+    load: (keep) => {
       const fd = openSync(path, 'r');
       try {
-        return decodeChunk(readAt(fd, offset, length));
+        return decodeChunk(readAt(fd, offset, length), keep);
       } catch (error) {
         throw new DamagedChunkError(`${place}: the chunk from ${clockOf(first)} UTC is damaged (${(error as Error).message})`);
       } finally {

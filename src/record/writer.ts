@@ -27,6 +27,7 @@ export class RecordingWriter {
   private offset = 0;
   private pending: RecordedEvent[] = [];
   private lastAt: number | undefined;
+  private chunksWritten = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: WriterOptions) {
@@ -37,6 +38,11 @@ export class RecordingWriter {
 
   get path(): string {
     return this.options.path;
+  }
+
+  /** Which chunk the events appended now go to (it grows by one at each chunk written). */
+  get chunk(): number {
+    return this.chunksWritten;
   }
 
   /** Adds an event; writes the chunk when it spans the chunk's time. */
@@ -52,6 +58,7 @@ export class RecordingWriter {
     if (this.fd === undefined || this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
+    this.chunksWritten += 1;
     const first = events[0]?.at ?? 0;
     const last = events[events.length - 1]?.at ?? first;
     this.write(encodeFrame(FRAME_CHUNK, first, last, encodeChunk(events)));
@@ -103,8 +110,9 @@ export class RecordingWriter {
     } catch {
       // The file keeps what was synced; a reader stops at the cut-off chunk.
     }
-    const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EFBIG' || code === 'EDQUOT' ? 'the file size limit or the disk quota is reached' : `cannot write: ${errorMessage(error)}`;
     const upTo = this.lastAt === undefined ? 'nothing was recorded yet' : `what was recorded up to ${clockOf(this.lastAt)} UTC is readable (pgtop replay ${this.options.path})`;
-    throw new OperationError(`${full ? 'the disk is full' : `cannot write: ${errorMessage(error)}`} (${this.options.path}): the recording stopped; ${upTo}`);
+    throw new OperationError(`${why} (${this.options.path}): the recording stopped; ${upTo}`);
   }
 }

@@ -26,10 +26,13 @@ export const timelineMode = (state: AppState): TimelineMode => state.timeline?.m
 /** The speeds + and - step through while playing. */
 export const SPEEDS = [1, 2, 5, 10, 30, 60];
 
-/** The state without any source's data (the screen's choices kept): a seek starts from it. */
+/**
+ * The state without any source's data (the screen's choices kept): a seek starts from it. Statement
+ * texts are kept: a key's text is the same at any time.
+ */
 export function withoutData(state: AppState): AppState {
   const fresh = initialStatementsState();
-  const { snapshot: _s, rates: _r, diagnosis: _d, unavailable: _u, lastGoodAt: _l, error: _e, texts: _t, resetAt: _z, ...choices } = state.statements;
+  const { snapshot: _s, rates: _r, diagnosis: _d, unavailable: _u, lastGoodAt: _l, error: _e, resetAt: _z, ...choices } = state.statements;
   return {
     ...state,
     pg: { ...state.pg, snapshot: undefined, rates: { tps: null, hitRatio: null }, lastGoodAt: undefined, error: undefined },

@@ -6,6 +6,7 @@ import { runIntent } from '../actions/effects.js';
 import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../actions/feeds.js';
 import type { HealthSource } from '../health/source.js';
 import { statementsFeed } from '../actions/statements-feed.js';
+import { recordStatementTexts } from '../actions/recorded-texts.js';
 import type { StatementsSource } from '../sources/statements/source.js';
 import { MaintenanceJobs } from '../actions/maintenance-jobs.js';
 import { resolveKey } from '../keymap/router.js';
@@ -29,6 +30,8 @@ export interface BouncerDeps {
 /** Where what the monitor shows is written as it arrives (pgtop --record). */
 export interface RecordTarget {
   append: (event: RecordedEvent) => void;
+  /** The chunk being gathered: the texts of the busiest statements are written once in each. */
+  chunk: () => number;
 }
 
 export interface ControllerDeps {
@@ -91,6 +94,7 @@ export class Controller {
       const feed = statementsFeed(deps.statements, this.store, now);
       this.pollers.push(feed.poller);
       this.unsubscribes.push(feed.stop);
+      if (deps.record) this.unsubscribes.push(recordStatementTexts(deps.statements, this.store, deps.record.chunk));
     }
     this.effects = {
       getState: this.store.getState,

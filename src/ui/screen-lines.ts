@@ -12,6 +12,7 @@ import { sessionsBody } from './views/sessions-view.js';
 import { bouncerHeaderLine, poolsBody } from './views/pools-view.js';
 import { migrationsBody } from './views/migrations-view.js';
 import { backupsBody } from './views/backups-view.js';
+import { notRecordedBody } from './views/not-recorded.js';
 import { healthBody } from './views/health-view.js';
 import { clientBehind, poolLookup } from '../store/pools.js';
 import { sanitizeOneLine } from '../text/sanitize.js';
@@ -22,6 +23,7 @@ import { padLines } from './views/sessions-view.js';
 import { theme } from './theme.js';
 import { fit } from '../text/width.js';
 import { resolveSelection } from '../store/selection.js';
+import { timelineMode } from '../store/timeline.js';
 import { planBody, statementDetailBody } from './views/statement-detail-view.js';
 import { statementsBody } from './views/statements-view.js';
 import { statementsViewModel } from '../store/statements-selectors.js';
@@ -75,9 +77,9 @@ function bodyFor(state: AppState, height: number): string[] {
     case 'pools':
       return poolsBody(state, height);
     case 'migrations':
-      return migrationsBody(state, height);
+      return timelineMode(state) === 'replay' ? notRecordedBody(state, 'migrations', height) : migrationsBody(state, height);
     case 'backups':
-      return backupsBody(state, height);
+      return timelineMode(state) === 'replay' ? notRecordedBody(state, 'backups', height) : backupsBody(state, height);
     case 'health':
       return healthBody(state, height);
     case 'locks':

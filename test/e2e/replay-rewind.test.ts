@@ -20,7 +20,8 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pgtop-replay-'));
-  sandbox = await startPostgres();
+  sandbox = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+  await sandbox.query('CREATE EXTENSION pg_stat_statements');
   pool = new SessionPool(sandbox);
   await sandbox.query('CREATE TABLE e2e_chain (id int)');
 });
@@ -94,9 +95,21 @@ describe('pgtop replay on the full screen', () => {
         await terminal.waitForFrame(/⏸ paused \(2×\)/, { what: 'paused again' });
 
         terminal.sendKeys('1', 'c');
-        const noDialog = await terminal.waitForFrame('[1 Sessions]', { what: 'the Sessions view' });
+        const noDialog = await terminal.waitForFrame('c: a replay of a recording: there is no server, nothing to act on', { what: 'c refused: a replay has no server' });
+        assert.match(noDialog, /\[1 Sessions\]/);
         assert.doesNotMatch(noDialog, /Cancel the query/i, 'no cancel in a replay');
-        assert.doesNotMatch(noDialog, / c cancel/, 'the footer offers no cancel');
+        assert.doesNotMatch(noDialog, / c cancel| K terminate|read-only/, 'the footer offers no action and does not say read-only');
+        terminal.sendKeys('3', 'P');
+        await terminal.waitForFrame('P: a replay of a recording: there is no server', { what: 'P refused in Pools' });
+        terminal.sendKeys('4');
+        const migrations = await terminal.waitForFrame('Not recorded: a recording holds no migrations', { what: 'the Migrations view says it was not recorded' });
+        assert.doesNotMatch(migrations, / a apply/, 'no apply offered');
+        terminal.sendKeys('a');
+        await terminal.waitForFrame('a: a replay of a recording: there is no server', { what: 'a refused in Migrations' });
+        terminal.sendKeys('5');
+        await terminal.waitForFrame('Not recorded: a recording holds no backups', { what: 'the Backups view says it was not recorded' });
+        terminal.sendKeys('b');
+        await terminal.waitForFrame('b: a replay of a recording: there is no server', { what: 'b refused in Backups' });
         terminal.sendKeys('q');
         assert.equal(await terminal.exitCode(), 0);
       } finally {
@@ -104,6 +117,37 @@ describe('pgtop replay on the full screen', () => {
       }
     } finally {
       recorder.kill('SIGKILL');
+    }
+  });
+});
+
+describe('the Statements view in a replay of a headless recording', () => {
+  test('shows the texts of the busiest statements', { timeout: 120_000 }, async () => {
+    const file = join(dir, 'statements');
+    await sandbox.query('CREATE TABLE e2e_replayed_text (id int)');
+    const recorder = spawnCli(['record', file, '--interval', '0.5', '--chunk', '2', sandbox.uri()]);
+    let running = true;
+    const workload = (async () => {
+      while (running) await sandbox.query('SELECT count(*) FROM e2e_replayed_text WHERE id = $1', [1]);
+    })();
+    try {
+      await waitUntil(() => recorded(file).some((e) => e.type === 'statements-texts' && JSON.stringify(e.texts).includes('e2e_replayed_text')), { what: 'the text recorded', timeoutMs: 60_000, intervalMs: 500 });
+      await waitUntil(() => recorded(file).filter((e) => e.type === 'statements-data').length >= 3, { what: 'a few fetches recorded', timeoutMs: 60_000, intervalMs: 500 });
+    } finally {
+      running = false;
+      await workload;
+      recorder.kill('SIGTERM');
+      await new Promise((resolve) => recorder.once('exit', resolve));
+    }
+    const terminal = startPgtop(['replay', file], { columns: 160, rows: 40 });
+    try {
+      await terminal.waitForFrame(/REPLAY \d\d:\d\d:\d\d/, { what: 'the replay', timeoutMs: 30_000 });
+      terminal.sendKeys('}', '6');
+      await terminal.waitForFrame('FROM e2e_replayed_text WHERE id = $1', { what: 'the statement with its text in the Statements view' });
+      terminal.sendKeys('q');
+      assert.equal(await terminal.exitCode(), 0);
+    } finally {
+      terminal.kill();
     }
   });
 });
@@ -133,6 +177,10 @@ describe('rewinding the live monitor', () => {
       );
       const rewound = terminal.screen();
       assert.match(rewound, /REWIND/);
+      assert.doesNotMatch(rewound, / c cancel| K terminate/, 'no action offered while rewinding');
+      terminal.sendKeys('c');
+      const refused = await terminal.waitForFrame('c: not live (rewinding): l returns to live', { what: 'c refused while rewinding' });
+      assert.doesNotMatch(refused, /Cancel the query/i);
       terminal.sendKeys('l');
       const live = await terminal.waitForFrame((s) => !s.includes('REWIND') && rowOf(s, sleeper.pid) === undefined, { what: 'live again, the marker gone' });
       assert.doesNotMatch(live, /REPLAY|REWIND/);

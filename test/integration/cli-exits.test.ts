@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { freePort } from '../../src/sandbox/ports.js';
 import { cliEnv, repoRoot, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/migrate-harness.js';
-
-const cliMain = fileURLToPath(new URL('../helpers/cli-main.ts', import.meta.url));
+import { pgtopCommand } from '../helpers/pgtop-command.js';
 
 /** A TCP server that records the database named in each startup packet it receives, then hangs up. */
 async function listeningRecorder(): Promise<{ server: Server; port: number; databases: string[] }> {
@@ -29,7 +27,7 @@ async function listeningRecorder(): Promise<{ server: Server; port: number; data
 
 /** Runs pgtop ARGS on a pseudo-terminal (script(1)), as a user at a terminal would; returns the exit code and output. */
 function runOnTerminal(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const quoted = [process.execPath, '--import', 'tsx', cliMain, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(' ');
+  const quoted = [...pgtopCommand, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qefc', quoted, '/dev/null'], { cwd: repoRoot, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
@@ -64,11 +62,22 @@ describe('the command line: unknown commands, help, exit codes that agree', () =
     for (const [typo, meant] of [['snapsot', 'snapshot'], ['migarte', 'migrate'], ['backpu', 'backup'], ['demp', 'demo']] as const) {
       const run = await runCli([typo], { env: viaRecorder() });
       assert.equal(run.code, 2, run.stderr);
-      assert.equal(run.stderr, `pgtop: unknown command "${typo}"; did you mean "${meant}"? Try: pgtop --help\n`);
+      assert.equal(run.stderr, `pgtop: unknown command "${typo}"; did you mean "${meant}"? (For a database named "${typo}", use -d ${typo}.) Try: pgtop --help\n`);
     }
     const word = await runCli(['frobcmd'], { env: viaRecorder() });
     assert.equal(word.code, 2, word.stderr);
     assert.match(word.stderr, /"frobcmd" is not a command: snapshot, migrate, backup, demo, check, config, completion, record, replay, help/);
+    assert.equal(recorder.databases.length, before, 'no connection was attempted');
+  });
+
+  test('on a terminal, a command or a near miss after an option is answered as one, exit 2, and nothing connects', async () => {
+    const before = recorder.databases.length;
+    const typo = await runOnTerminal(['--read-only', 'chek'], viaRecorder());
+    assert.equal(typo.code, 2, typo.output);
+    assert.match(typo.output, /unknown command "chek"; did you mean "check"\? A command comes before any option: pgtop check … \(For a database named "chek", use -d chek\.\)/);
+    const misplaced = await runOnTerminal(['--interval', '1', 'snapshot'], viaRecorder());
+    assert.equal(misplaced.code, 2, misplaced.output);
+    assert.match(misplaced.output, /"snapshot" is a command, and a command comes before any option: pgtop snapshot …/);
     assert.equal(recorder.databases.length, before, 'no connection was attempted');
   });
 
@@ -138,7 +147,7 @@ describe('the command line: unknown commands, help, exit codes that agree', () =
   });
 
   test('snapshot --watch | head -3 ends quietly with status 0', async () => {
-    const command = `set -o pipefail; '${process.execPath}' --import tsx '${cliMain}' snapshot --ndjson --watch 0.5 '${sandbox.uri('postgres')}' | head -3 >/dev/null`;
+    const command = `set -o pipefail; '${pgtopCommand.join("' '")}' snapshot --ndjson --watch 0.5 '${sandbox.uri('postgres')}' | head -3 >/dev/null`;
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn('bash', ['-c', command], { cwd: repoRoot, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';

@@ -1,21 +1,24 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
 import { openRecordingFile } from '../../src/record/reader.js';
+import { recordedTexts } from '../helpers/recorded-texts.js';
 import { RecordingCursor } from '../../src/record/cursor.js';
 import type { RecordedEvent } from '../../src/record/format.js';
 import type { PgSnapshot } from '../../src/sources/types.js';
 import type { PgBouncerSnapshot } from '../../src/sources/pgbouncer.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { cliEnv, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 import { openSession, type TestSession } from '../helpers/server-sessions.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil, withTimeout } from '../helpers/wait.js';
+
+const cliMainPath = join(repoRoot, 'test', 'helpers', 'cli-main.ts');
 
 let postgres: PostgresSandbox;
 let bouncer: PgBouncerSandbox;
@@ -38,7 +41,8 @@ async function replayAt(file: string, at: number): Promise<SnapshotDocument> {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pgtop-record-'));
-  postgres = await startPostgres();
+  postgres = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+  await postgres.query('CREATE EXTENSION pg_stat_statements');
   await postgres.query('CREATE DATABASE app');
   bouncer = await startPgBouncer({ postgres, databases: ['app'], poolMode: 'transaction', poolSize: 1 });
 });
@@ -153,5 +157,59 @@ describe('pgtop record, killed mid-way, then pgtop replay', () => {
       await running.result.catch(() => undefined);
       await secret.end();
     }
+  });
+
+  test('a headless recording holds the busiest statements\' texts, once a chunk; replay --json shows them', async () => {
+    const marker = 'recorded_text_marker';
+    await postgres.query(`CREATE TABLE ${marker} (id int)`);
+    const file = join(dir, 'statements');
+    const child = spawnCli(['record', file, '--interval', '0.5', '--chunk', '6', postgres.uri()]);
+    let running = true;
+    const workload = (async () => {
+      while (running) await postgres.query(`SELECT count(*) FROM ${marker} WHERE id = $1`, [1]);
+    })();
+    try {
+      const chunksWithText = (): number => recordedTexts(file, marker).filter((chunk) => chunk.texts > 0).length;
+      await waitUntil(() => chunksWithText() >= 2, { what: 'the text in two chunks', timeoutMs: 60_000, intervalMs: 500 });
+      child.kill('SIGTERM');
+      assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 0);
+    } finally {
+      running = false;
+      await workload;
+      child.kill('SIGKILL');
+    }
+    const chunks = recordedTexts(file, marker);
+    for (const chunk of chunks) assert.ok(chunk.texts <= 1, `the text is written at most once in a chunk: ${JSON.stringify(chunks)}`);
+    assert.ok(chunks.some((chunk) => chunk.fetches >= 2 && chunk.texts === 1), `a chunk with two fetches holds the text once: ${JSON.stringify(chunks)}`);
+    // A text fetched just after a chunk was written lands in the next one, which may hold no fetch.
+    const last = chunks.filter((chunk) => chunk.texts === 1 && chunk.lastAt !== undefined).pop();
+    assert.ok(last?.lastAt, 'a chunk with a fetch and the text');
+    const replay = await runCli(['replay', file, '--at', new Date(last.lastAt).toISOString(), '--json']);
+    assert.equal(replay.code, 0, replay.stderr);
+    const statements = (JSON.parse(replay.stdout) as SnapshotDocument).statements;
+    assert.ok(statements?.available, `the statements are in the replayed snapshot: ${JSON.stringify(statements)}`);
+    const row = statements.statements.find((r) => r.query?.includes(marker));
+    assert.ok(row, 'the busy statement is there with its text');
+    assert.match(row.query ?? '', /SELECT count\(\*\) FROM recorded_text_marker WHERE id = \$1/);
+  });
+
+  test('a recording stopped by a full file system says so and leaves what it wrote readable', async () => {
+    const file = join(dir, 'limited');
+    // A file size limit (ulimit -f, in 512-byte blocks here) fails the write as a full disk does.
+    const child = spawn('sh', ['-c', 'ulimit -f 96 && exec "$0" "$@"', process.execPath, '--import', 'tsx', cliMainPath, 'record', file, '--interval', '0.5', '--chunk', '1', postgres.uri()], {
+      cwd: repoRoot,
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await withTimeout(new Promise((resolve) => child.once('exit', resolve)), { what: `the recorder stopping at the limit (${stderr})`, timeoutMs: 120_000 }).finally(() => child.kill('SIGKILL'));
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /the file size limit or the disk quota is reached \(.*limited\): the recording stopped; what was recorded up to \d{4}-\d{2}-\d{2} [\d:]+ UTC is readable/);
+    assert.ok(statSync(file).size <= 96 * 512, 'nothing written past the limit');
+    const replay = await runCli(['replay', file, '--json']);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.ok((JSON.parse(replay.stdout) as SnapshotDocument).sessions.length > 0, 'the chunks written before replay');
+    assert.match(replay.stderr, /was not closed/);
   });
 });

@@ -10,6 +10,7 @@ import { HealthSource } from '../../health/source.js';
 import { defaultThresholds } from '../../config/health-thresholds.js';
 import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../../actions/feeds.js';
 import { statementsFeed } from '../../actions/statements-feed.js';
+import { recordStatementTexts } from '../../actions/recorded-texts.js';
 import { RECORDED_TYPES } from '../../actions/timeline-player.js';
 import { initialState } from '../../store/state.js';
 import { Store } from '../../store/store.js';
@@ -23,9 +24,10 @@ export const recordHelp = `Usage: pgtop record FILE [options] [CONNINFO | URI]
 
 Records what the monitor shows, headless, until stopped (SIGTERM or Ctrl-C; for systemd, a container or
 cron): the sessions and locks every interval; replication, vacuum, pg_stat_statements and the health
-findings at their own cadence; with --pgbouncer the pools. Only what changed between two ticks is
-stored, compressed, in chunks synced to disk: a crash loses at most the last chunk. pgtop replay FILE
-shows it; pgtop replay FILE --at 03:12 --json prints the snapshot of that time.
+findings at their own cadence; with --pgbouncer the pools; the texts of the busiest statements (50 by
+time, 20 by calls), once a chunk. Only what changed between two ticks is stored, compressed, in chunks
+synced to disk: a crash loses at most the last chunk. pgtop replay FILE shows it; pgtop replay FILE
+--at 03:12 --json prints the snapshot of that time.
 
 A FILE already there is renamed FILE.<time> first (as a full FILE is, at --max-size); rotated files older
 than --keep are deleted. Nothing is recorded that the role cannot see: sessions of other roles stay
@@ -98,6 +100,7 @@ function recordUntilStopped(run: RecordRun): Promise<number> {
   const statements = new StatementsSource(run.settings);
   const health = new HealthSource({ settings: run.settings, thresholds: defaultThresholds() });
   const statementsPolling = statementsFeed(statements, store, now);
+  const stopTexts = recordStatementTexts(statements, store, () => writer.chunk);
   const pollers = [
     postgresFeed(source, store, now),
     replicationFeed(source, store, now),
@@ -113,6 +116,7 @@ function recordUntilStopped(run: RecordRun): Promise<number> {
       stopping = true;
       for (const poller of pollers) poller.stop();
       statementsPolling.stop();
+      stopTexts();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);

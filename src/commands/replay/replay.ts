@@ -11,10 +11,11 @@ import { terminalSafeJson } from '../snapshot/snapshot-json.js';
 
 export const replayHelp = `Usage: pgtop replay FILE… [--at TIME] [--json]
 
-The full-screen monitor on a recording (pgtop record, pgtop --record): every view that has data, with
-the recorded time, the position and the speed in the header. Sorting, filtering, the detail, the locks
-tree, the pools and the sparklines work as live; nothing that changes a server is offered (there is
-none). Several files (a recording's rotated parts, rec rec.2026…) replay as one.
+The full-screen monitor on a recording (pgtop record, pgtop --record): every view that has data (the
+Migrations and Backups views are not recorded), with the recorded time, the position and the speed in
+the header. Sorting, filtering, the detail, the locks tree, the pools and the sparklines work as live;
+nothing that changes a server is offered (there is none). Several files (a recording's rotated parts,
+rec rec.2026…) replay as one.
 
 Keys: p or space plays or pauses, , and . step a tick back and forward, [ and ] jump a minute, { and }
 ten minutes, g goes to a time (g 03:12 Enter), + and - set the speed (1 to 60×), ? shows every key.
@@ -23,7 +24,7 @@ Options:
   --at TIME        start at TIME: HH:MM or HH:MM:SS (local time, on the recording's day) or
                    YYYY-MM-DD HH:MM
   --json           print the snapshot at --at (the end without it) as pgtop snapshot --json would
-                   have, and exit
+                   have (with pg_stat_statements, as --statements, when recorded), and exit
   --theme dark|light  colours for a dark (default) or a light terminal background
   --debug          show stack traces of errors
 

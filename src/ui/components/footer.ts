@@ -39,7 +39,8 @@ export function footerLine(state: AppState): string {
   const draft = state.timeline?.gotoDraft;
   if (draft !== undefined) return joinSegments([seg(' '), seg(`go to (HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM): ${sanitizeOneLine(draft)}█`, theme.warn), seg('Enter goes, Esc cancels', theme.dim)], width, ' ');
   const all = footerHints(state.view, state.readOnly, timelineMode(state)).map((h) => ({ segment: seg(`${h.keys} ${h.label}`), essential: h.essential, acts: h.acts }));
-  if (state.readOnly) all.push({ segment: seg('read-only', theme.dim), essential: true, acts: false });
+  // A replay has no server to be read-only towards: its header says REPLAY.
+  if (state.readOnly && timelineMode(state) !== 'replay') all.push({ segment: seg('read-only', theme.dim), essential: true, acts: false });
   const essentials = all.filter((h) => h.essential).map((h) => h.segment);
   const message = messageText(state);
   // The leading space, the right margin, and the gap before a message.
