@@ -4,7 +4,11 @@
  */
 export interface MonitorSql {
   server: string;
-  activity: string;
+  /**
+   * The sessions; `since` is an SQL expression for epoch seconds: an idle session's query (and its length)
+   * comes only if its state changed since then, else NULL and -1 (the query is the one the caller last saw).
+   */
+  activity(since: string): string;
   waitingLocks: string;
   /** Extra statements for the detail view of one pid (an integer, inlined after validation). */
   detail(pid: number): string[];
@@ -28,6 +32,8 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
   const chars = options.queryChars ?? null;
   if (chars !== null && (!Number.isInteger(chars) || chars <= 0)) throw new Error(`invalid query length ${chars}`);
   const queryText = chars === null ? 'a.query' : `left(a.query, ${chars})`;
+  // Every change of an idle session's query passes through another state, and every state change sets state_change.
+  const changed = (since: string): string => `a.state IS DISTINCT FROM 'idle' OR a.state_change >= to_timestamp(${since})`;
   const queryId = versionNum >= PG14 ? 'a.query_id::text' : 'NULL::text';
   const waitStart = versionNum >= PG14 ? 'l.waitstart' : 'NULL::timestamptz';
   return {
@@ -38,19 +44,18 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        EXTRACT(EPOCH FROM now() - pg_postmaster_start_time())::float8 AS uptime,
        current_setting('max_connections')::int AS max_connections,
        d.xacts::text AS xacts, d.hit::text AS hit, d.read::text AS read,
-       now() AS now, current_user AS current_user,
+       now() AS now, ${micros('now()')} AS now_us, current_user AS current_user,
        ${SEES_ALL} AS sees_all
   FROM (SELECT sum(xact_commit + xact_rollback) AS xacts, sum(blks_hit) AS hit, sum(blks_read) AS read
           FROM pg_stat_database) d`,
-    activity: `SELECT a.pid, a.datname, a.usename, a.application_name,
+    activity: (since: string) => `SELECT a.pid, a.datname, a.usename, a.application_name,
        host(a.client_addr) AS client_addr, a.client_port, a.backend_type,
        a.state, a.wait_event_type, a.wait_event,
-       a.backend_start, a.xact_start, a.query_start, a.state_change,
-       floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text AS backend_start_us,
-       floor(EXTRACT(EPOCH FROM a.query_start) * 1000000)::bigint::text AS query_start_us,
-       EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS xact_age,
-       EXTRACT(EPOCH FROM now() - a.query_start)::float8 AS query_age,
-       ${queryText} AS query, length(a.query) AS query_length, ${queryId} AS query_id, a.leader_pid,
+       ${micros('a.backend_start')} AS backend_start_us, ${micros('a.xact_start')} AS xact_start_us,
+       ${micros('a.query_start')} AS query_start_us, ${micros('a.state_change')} AS state_change_us,
+       CASE WHEN ${changed(since)} THEN ${queryText} END AS query,
+       CASE WHEN ${changed(since)} THEN length(a.query) ELSE -1 END AS query_length,
+       ${queryId} AS query_id, a.leader_pid,
        CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
   FROM pg_stat_activity a
   -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
@@ -74,6 +79,14 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
       ];
     },
   };
+}
+
+/**
+ * A timestamp as integer microseconds since 1970: cheaper to compute and send than the timestamp or its numeric
+ * EXTRACT, and exact until 2038 (the float8 epoch and its product stay within half a microsecond of it).
+ */
+function micros(expression: string): string {
+  return `(date_part('epoch', ${expression}) * 1000000)::int8`;
 }
 
 function relationName(alias: string): string {
