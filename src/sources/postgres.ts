@@ -7,7 +7,7 @@ import { ConnectionError } from '../errors.js';
 import { Backoff } from '../db/backoff.js';
 import { monitorSql, type MonitorSql } from './sql.js';
 import { preparedStatementTrouble, tickStatements, type TickMode } from './prepared.js';
-import { QueryTexts } from './query-texts.js';
+import { KnownSessions } from './known-sessions.js';
 import { num, parseDetailQuery, parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
 import type { PgSnapshot } from './types.js';
 
@@ -58,7 +58,7 @@ export class PostgresSource {
   /** The statement timeout wanted, and the one the connection has (undefined: none yet). */
   private timeoutMs: number;
   private appliedTimeoutMs: number | undefined;
-  private readonly queryTexts = new QueryTexts();
+  private readonly known = new KnownSessions();
 
   constructor(
     readonly settings: ConnectionSettings,
@@ -106,7 +106,7 @@ export class PostgresSource {
       });
       this.ownPid = row?.pid;
       this.mode = 'prepare';
-      this.queryTexts.reset();
+      this.known.reset();
       this.client = client;
       this.appliedTimeoutMs = this.timeoutMs;
       this.backoff.reset();
@@ -191,10 +191,10 @@ export class PostgresSource {
       await client.query(`SET statement_timeout = ${Math.round(timeout)}`);
       this.appliedTimeoutMs = timeout;
     }
-    let results = await this.send(client, sql, detailPid, this.queryTexts.since);
-    if (!this.queryTexts.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now)) {
+    let results = await this.send(client, sql, detailPid, this.known.since);
+    if (!this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now)) {
       results = await this.send(client, sql, detailPid, 0);
-      this.queryTexts.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now);
+      this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now);
     }
     const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;
     const serverRow = server?.rows[0];

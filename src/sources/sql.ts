@@ -5,8 +5,10 @@
 export interface MonitorSql {
   server: string;
   /**
-   * The sessions; `since` is an SQL expression for epoch seconds: an idle session's query (and its length)
-   * comes only if its state changed since then, else NULL and -1 (the query is the one the caller last saw).
+   * The sessions; `since` is an SQL expression for epoch seconds. An idle session whose state did not change
+   * since then comes with a query_length of -1 and its UNCHANGED_IDLE_COLUMNS NULL: they are what the caller
+   * last saw. Every statement a session runs, SET application_name included, passes through another state,
+   * and every state change sets state_change.
    */
   activity(since: string): string;
   waitingLocks: string;
@@ -15,6 +17,24 @@ export interface MonitorSql {
 }
 
 const PG14 = 140000;
+
+/** The columns an idle session that did not change since the last tick comes without. */
+export const UNCHANGED_IDLE_COLUMNS = [
+  'datname',
+  'usename',
+  'application_name',
+  'client_addr',
+  'client_port',
+  'backend_type',
+  'backend_start_us',
+  'xact_start_us',
+  'query_start_us',
+  'state_change_us',
+  'query',
+  'query_id',
+  'leader_pid',
+] as const;
+type UnchangedIdleColumn = (typeof UNCHANGED_IDLE_COLUMNS)[number];
 
 /** Whether the monitoring role sees every session's details (wait events, queries). */
 const SEES_ALL = `(pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
@@ -32,8 +52,6 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
   const chars = options.queryChars ?? null;
   if (chars !== null && (!Number.isInteger(chars) || chars <= 0)) throw new Error(`invalid query length ${chars}`);
   const queryText = chars === null ? 'a.query' : `left(a.query, ${chars})`;
-  // Every change of an idle session's query passes through another state, and every state change sets state_change.
-  const changed = (since: string): string => `a.state IS DISTINCT FROM 'idle' OR a.state_change >= to_timestamp(${since})`;
   const queryId = versionNum >= PG14 ? 'a.query_id::text' : 'NULL::text';
   const waitStart = versionNum >= PG14 ? 'l.waitstart' : 'NULL::timestamptz';
   return {
@@ -48,19 +66,7 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        ${SEES_ALL} AS sees_all
   FROM (SELECT sum(xact_commit + xact_rollback) AS xacts, sum(blks_hit) AS hit, sum(blks_read) AS read
           FROM pg_stat_database) d`,
-    activity: (since: string) => `SELECT a.pid, a.datname, a.usename, a.application_name,
-       host(a.client_addr) AS client_addr, a.client_port, a.backend_type,
-       a.state, a.wait_event_type, a.wait_event,
-       ${micros('a.backend_start')} AS backend_start_us, ${micros('a.xact_start')} AS xact_start_us,
-       ${micros('a.query_start')} AS query_start_us, ${micros('a.state_change')} AS state_change_us,
-       CASE WHEN ${changed(since)} THEN ${queryText} END AS query,
-       CASE WHEN ${changed(since)} THEN length(a.query) ELSE -1 END AS query_length,
-       ${queryId} AS query_id, a.leader_pid,
-       CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
-  FROM pg_stat_activity a
-  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
-  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid
- WHERE a.pid <> pg_backend_pid()`,
+    activity: (since: string) => activityStatement(since, queryText, queryId),
     waitingLocks: `SELECT l.pid, l.locktype, l.mode,
        ${relationName('l')} AS relation,
        ${lockObject('l')} AS object,
@@ -79,6 +85,35 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
       ];
     },
   };
+}
+
+/** The sessions statement (see MonitorSql.activity). */
+function activityStatement(since: string, queryText: string, queryId: string): string {
+  const changed = `a.state IS DISTINCT FROM 'idle' OR a.state_change >= to_timestamp(${since})`;
+  const columns: Record<UnchangedIdleColumn, string> = {
+    datname: 'a.datname',
+    usename: 'a.usename',
+    application_name: 'a.application_name',
+    client_addr: 'host(a.client_addr)',
+    client_port: 'a.client_port',
+    backend_type: 'a.backend_type',
+    backend_start_us: micros('a.backend_start'),
+    xact_start_us: micros('a.xact_start'),
+    query_start_us: micros('a.query_start'),
+    state_change_us: micros('a.state_change'),
+    query: queryText,
+    query_id: queryId,
+    leader_pid: 'a.leader_pid',
+  };
+  const leftOut = Object.entries(columns).map(([name, expression]) => `CASE WHEN ${changed} THEN ${expression} END AS ${name}`);
+  return `SELECT a.pid, a.state, a.wait_event_type, a.wait_event,
+   ${leftOut.join(',\n       ')},
+   CASE WHEN ${changed} THEN length(a.query) ELSE -1 END AS query_length,
+   CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
+  FROM pg_stat_activity a
+  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
+  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid
+ WHERE a.pid <> pg_backend_pid()`;
 }
 
 /**
