@@ -105,15 +105,15 @@ function activityStatement(since: string, queryText: string, queryId: string): s
     query_id: queryId,
     leader_pid: 'a.leader_pid',
   };
-  const leftOut = Object.entries(columns).map(([name, expression]) => `CASE WHEN ${changed} THEN ${expression} END AS ${name}`);
+  const leftOut = Object.entries(columns).map(([name, expression]) => `CASE WHEN a.changed THEN ${expression} END AS ${name}`);
   return `SELECT a.pid, a.state, a.wait_event_type, a.wait_event,
    ${leftOut.join(',\n       ')},
-   CASE WHEN ${changed} THEN length(a.query) ELSE -1 END AS query_length,
+   CASE WHEN a.changed THEN length(a.query) ELSE -1 END AS query_length,
    CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
-  FROM pg_stat_activity a
+  -- OFFSET 0 keeps the subquery: whether a row changed is worked out once, not once for each column.
+  FROM (SELECT a.*, ${changed} AS changed FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() OFFSET 0) a
   -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
-  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid
- WHERE a.pid <> pg_backend_pid()`;
+  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid`;
 }
 
 /**
