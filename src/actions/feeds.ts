@@ -118,7 +118,9 @@ export function vacuumFeed(source: PostgresSource, store: Store, now: () => numb
       intervalMs: () => Math.max(5000, state().intervalSeconds * 1000),
       paused: () => state().paused,
       tick: async () => {
-        const outcome = await source.read((client, version) => readVacuum(client, vacuumSql(version)));
+        // The workers are counted in the last activity tick's sessions rather than read again.
+        const sessions = state().pg.snapshot?.sessions;
+        const outcome = await source.read((client, version) => readVacuum(client, vacuumSql(version), sessions));
         if (outcome.kind === 'data') store.dispatch({ type: 'vacuum-data', snapshot: outcome.data, at: now() });
         if (outcome.kind !== 'error') return undefined;
         store.dispatch({ type: 'vacuum-error', message: outcome.error.message });

@@ -17,9 +17,25 @@ export const num = (value: unknown): number | null => {
 };
 export const text = (value: unknown): string | null => (typeof value === 'string' ? value : value == null ? null : String(value));
 
+/** A timestamp sent as microseconds since 1970, as node-postgres would have given it (to the millisecond). */
+const isoFromMicros = (value: unknown): string | null => {
+  const micros = num(value);
+  return micros === null ? null : new Date(Math.floor(micros / 1000)).toISOString();
+};
+/** Seconds from `startMicros` to `nowMicros`, exactly as the server's EXTRACT(EPOCH FROM now() - start). */
+const secondsSince = (nowMicros: number | null, startMicros: unknown): number | null => {
+  const start = num(startMicros);
+  return start === null || nowMicros === null ? null : (nowMicros - start) / 1_000_000;
+};
+
 const HIDDEN_QUERY = '<insufficient privilege>';
 
-export function parseSession(row: RawRow): Session {
+/**
+ * A session from the activity statement, whose times come as microseconds (ages from `nowMicros`, the server's
+ * now_us), or from a row with the timestamps and ages themselves (synthetic rows).
+ */
+export function parseSession(row: RawRow, nowMicros: number | null = null): Session {
+  const micros = row.backend_start === undefined;
   const backendType = text(row.backend_type);
   const clientAddr = text(row.client_addr);
   const clientPort = num(row.client_port);
@@ -38,14 +54,14 @@ export function parseSession(row: RawRow): Session {
     state: hidden ? null : text(row.state),
     waitEventType: text(row.wait_event_type),
     waitEvent: text(row.wait_event),
-    backendStart: iso(row.backend_start),
+    backendStart: micros ? isoFromMicros(row.backend_start_us) : iso(row.backend_start),
     backendStartUs: text(row.backend_start_us),
-    xactStart: iso(row.xact_start),
-    queryStart: iso(row.query_start),
+    xactStart: micros ? isoFromMicros(row.xact_start_us) : iso(row.xact_start),
+    queryStart: micros ? isoFromMicros(row.query_start_us) : iso(row.query_start),
     queryStartUs: text(row.query_start_us),
-    stateChange: iso(row.state_change),
-    xactAgeSeconds: num(row.xact_age),
-    queryAgeSeconds: num(row.query_age),
+    stateChange: micros ? isoFromMicros(row.state_change_us) : iso(row.state_change),
+    xactAgeSeconds: micros ? secondsSince(nowMicros, row.xact_start_us) : num(row.xact_age),
+    queryAgeSeconds: micros ? secondsSince(nowMicros, row.query_start_us) : num(row.query_age),
     query: hidden ? null : text(row.query),
     queryLength: hidden ? null : num(row.query_length),
     queryId: text(row.query_id),

@@ -7,7 +7,8 @@ import { ConnectionError } from '../errors.js';
 import { Backoff } from '../db/backoff.js';
 import { monitorSql, type MonitorSql } from './sql.js';
 import { preparedStatementTrouble, tickStatements, type TickMode } from './prepared.js';
-import { parseDetailQuery, parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
+import { KnownSessions } from './known-sessions.js';
+import { num, parseDetailQuery, parseProgressRow, parseServer, parseSession, parseSessionLock, parseWaitingLock, type RawRow } from './parse.js';
 import type { PgSnapshot } from './types.js';
 
 /** Characters of each query the monitor fetches: more than any terminal line shows. */
@@ -63,6 +64,7 @@ export class PostgresSource {
   private turn: Promise<unknown> = Promise.resolve();
   private closed = false;
   private appliedTimeoutMs: number | undefined;
+  private readonly known = new KnownSessions();
 
   constructor(
     readonly settings: ConnectionSettings,
@@ -121,6 +123,7 @@ export class PostgresSource {
       });
       this.ownPid = row?.pid;
       this.mode = 'prepare';
+      this.known.reset();
       this.client = client;
       this.appliedTimeoutMs = this.timeoutMs;
       this.backoff.reset();
@@ -211,25 +214,10 @@ export class PostgresSource {
       await client.query(`SET statement_timeout = ${Math.round(timeout)}`);
       this.appliedTimeoutMs = timeout;
     }
-    const send = async (mode: TickMode): Promise<pg.QueryResult<RawRow>[]> => {
-      const { statements, skip } = tickStatements(sql, mode);
-      const all = [...statements, ...(detailPid ? sql.detail(detailPid) : [])];
-      return ((await client.query(all.join(';\n'))) as unknown as pg.QueryResult<RawRow>[]).slice(skip);
-    };
-    let results: pg.QueryResult<RawRow>[];
-    try {
-      results = await send(this.mode);
-      if (this.mode === 'prepare') this.mode = 'execute';
-    } catch (error) {
-      const trouble = preparedStatementTrouble(error);
-      if (this.mode === 'text' || !trouble) throw error;
-      // Prepared by an earlier tick that failed after its PREPAREs (they outlive the failed transaction).
-      this.mode = this.mode === 'prepare' && trouble === 'duplicate' ? 'execute' : 'text';
-      results = await send(this.mode).catch((again: unknown) => {
-        if (this.mode !== 'execute' || !preparedStatementTrouble(again)) throw again;
-        this.mode = 'text';
-        return send('text');
-      });
+    let results = await this.send(client, sql, detailPid, this.known.since);
+    if (!this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now)) {
+      results = await this.send(client, sql, detailPid, 0);
+      this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now);
     }
     const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;
     const serverRow = server?.rows[0];
@@ -237,7 +225,7 @@ export class PostgresSource {
     return {
       takenAt: new Date().toISOString(),
       server: parseServer(serverRow),
-      sessions: activity.rows.map(parseSession),
+      sessions: activity.rows.map((row) => parseSession(row, num(serverRow.now_us))),
       waitingLocks: locks.rows.map(parseWaitingLock),
       detail:
         detailPid && detailLocks && detailProgress
@@ -249,6 +237,30 @@ export class PostgresSource {
             }
           : null,
     };
+  }
+
+  /** One round trip with the tick's statements (and the detail's), prepared ones if the connection has them. */
+  private async send(client: pg.Client, sql: MonitorSql, detailPid: number | undefined, textsSince: number): Promise<pg.QueryResult<RawRow>[]> {
+    const sendIn = async (mode: TickMode): Promise<pg.QueryResult<RawRow>[]> => {
+      const { statements, skip } = tickStatements(sql, mode, textsSince);
+      const all = [...statements, ...(detailPid ? sql.detail(detailPid) : [])];
+      return ((await client.query(all.join(';\n'))) as unknown as pg.QueryResult<RawRow>[]).slice(skip);
+    };
+    try {
+      const results = await sendIn(this.mode);
+      if (this.mode === 'prepare') this.mode = 'execute';
+      return results;
+    } catch (error) {
+      const trouble = preparedStatementTrouble(error);
+      if (this.mode === 'text' || !trouble) throw error;
+      // Prepared by an earlier tick that failed after its PREPAREs (they outlive the failed transaction).
+      this.mode = this.mode === 'prepare' && trouble === 'duplicate' ? 'execute' : 'text';
+      return sendIn(this.mode).catch((again: unknown) => {
+        if (this.mode !== 'execute' || !preparedStatementTrouble(again)) throw again;
+        this.mode = 'text';
+        return sendIn('text');
+      });
+    }
   }
 
   private fail(error: unknown): TickOutcome<never> {

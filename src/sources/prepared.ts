@@ -2,8 +2,6 @@ import type { MonitorSql } from './sql.js';
 
 /** The tick's statements, prepared once per connection under these names. */
 const PREPARED_NAMES = { server: 'pgtop_server', activity: 'pgtop_activity', waitingLocks: 'pgtop_waiting_locks' } as const;
-type TickStatement = keyof typeof PREPARED_NAMES;
-const TICK_STATEMENTS: TickStatement[] = ['server', 'activity', 'waitingLocks'];
 
 /**
  * How the tick sends its statements: `prepare` (the first tick of a connection) prepares them and runs their
@@ -12,10 +10,25 @@ const TICK_STATEMENTS: TickStatement[] = ['server', 'activity', 'waitingLocks'];
  */
 export type TickMode = 'prepare' | 'execute' | 'text';
 
-/** The statements of a tick in `mode`, and how many leading results are not the tick's. */
-export function tickStatements(sql: MonitorSql, mode: TickMode): { statements: string[]; skip: number } {
-  const prepares = mode === 'prepare' ? TICK_STATEMENTS.map((name) => `PREPARE ${PREPARED_NAMES[name]} AS ${sql[name]}`) : [];
-  const tick = TICK_STATEMENTS.map((name) => (mode === 'execute' ? `EXECUTE ${PREPARED_NAMES[name]}` : sql[name]));
+/**
+ * The statements of a tick in `mode`, and how many leading results are not the tick's. `textsSince` (epoch
+ * seconds): idle sessions whose state has not changed since then come without their query text.
+ */
+export function tickStatements(sql: MonitorSql, mode: TickMode, textsSince = 0): { statements: string[]; skip: number } {
+  if (!Number.isFinite(textsSince)) throw new Error(`invalid time ${textsSince}`);
+  const since = `${textsSince}::float8`;
+  const prepares =
+    mode === 'prepare'
+      ? [
+          `PREPARE ${PREPARED_NAMES.server} AS ${sql.server}`,
+          `PREPARE ${PREPARED_NAMES.activity}(float8) AS ${sql.activity('$1')}`,
+          `PREPARE ${PREPARED_NAMES.waitingLocks} AS ${sql.waitingLocks}`,
+        ]
+      : [];
+  const tick =
+    mode === 'execute'
+      ? [`EXECUTE ${PREPARED_NAMES.server}`, `EXECUTE ${PREPARED_NAMES.activity}(${since})`, `EXECUTE ${PREPARED_NAMES.waitingLocks}`]
+      : [sql.server, sql.activity(since), sql.waitingLocks];
   return { statements: [...prepares, ...tick], skip: prepares.length };
 }
 

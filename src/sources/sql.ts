@@ -4,13 +4,37 @@
  */
 export interface MonitorSql {
   server: string;
-  activity: string;
+  /**
+   * The sessions; `since` is an SQL expression for epoch seconds. An idle session whose state did not change
+   * since then comes with a query_length of -1 and its UNCHANGED_IDLE_COLUMNS NULL: they are what the caller
+   * last saw. Every statement a session runs, SET application_name included, passes through another state,
+   * and every state change sets state_change.
+   */
+  activity(since: string): string;
   waitingLocks: string;
   /** Extra statements for the detail view of one pid (an integer, inlined after validation). */
   detail(pid: number): string[];
 }
 
 const PG14 = 140000;
+
+/** The columns an idle session that did not change since the last tick comes without. */
+export const UNCHANGED_IDLE_COLUMNS = [
+  'datname',
+  'usename',
+  'application_name',
+  'client_addr',
+  'client_port',
+  'backend_type',
+  'backend_start_us',
+  'xact_start_us',
+  'query_start_us',
+  'state_change_us',
+  'query',
+  'query_id',
+  'leader_pid',
+] as const;
+type UnchangedIdleColumn = (typeof UNCHANGED_IDLE_COLUMNS)[number];
 
 /** Whether the monitoring role sees every session's details (wait events, queries). */
 const SEES_ALL = `(pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
@@ -38,24 +62,11 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        EXTRACT(EPOCH FROM now() - pg_postmaster_start_time())::float8 AS uptime,
        current_setting('max_connections')::int AS max_connections,
        d.xacts::text AS xacts, d.hit::text AS hit, d.read::text AS read,
-       now() AS now, current_user AS current_user,
+       now() AS now, ${micros('now()')} AS now_us, current_user AS current_user,
        ${SEES_ALL} AS sees_all
   FROM (SELECT sum(xact_commit + xact_rollback) AS xacts, sum(blks_hit) AS hit, sum(blks_read) AS read
           FROM pg_stat_database) d`,
-    activity: `SELECT a.pid, a.datname, a.usename, a.application_name,
-       host(a.client_addr) AS client_addr, a.client_port, a.backend_type,
-       a.state, a.wait_event_type, a.wait_event,
-       a.backend_start, a.xact_start, a.query_start, a.state_change,
-       floor(EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint::text AS backend_start_us,
-       floor(EXTRACT(EPOCH FROM a.query_start) * 1000000)::bigint::text AS query_start_us,
-       EXTRACT(EPOCH FROM now() - a.xact_start)::float8 AS xact_age,
-       EXTRACT(EPOCH FROM now() - a.query_start)::float8 AS query_age,
-       ${queryText} AS query, length(a.query) AS query_length, ${queryId} AS query_id, a.leader_pid,
-       CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
-  FROM pg_stat_activity a
-  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
-  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid
- WHERE a.pid <> pg_backend_pid()`,
+    activity: (since: string) => activityStatement(since, queryText, queryId),
     waitingLocks: `SELECT l.pid, l.locktype, l.mode,
        ${relationName('l')} AS relation,
        ${lockObject('l')} AS object,
@@ -74,6 +85,43 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
       ];
     },
   };
+}
+
+/** The sessions statement (see MonitorSql.activity). */
+function activityStatement(since: string, queryText: string, queryId: string): string {
+  const changed = `a.state IS DISTINCT FROM 'idle' OR a.state_change >= to_timestamp(${since})`;
+  const columns: Record<UnchangedIdleColumn, string> = {
+    datname: 'a.datname',
+    usename: 'a.usename',
+    application_name: 'a.application_name',
+    client_addr: 'host(a.client_addr)',
+    client_port: 'a.client_port',
+    backend_type: 'a.backend_type',
+    backend_start_us: micros('a.backend_start'),
+    xact_start_us: micros('a.xact_start'),
+    query_start_us: micros('a.query_start'),
+    state_change_us: micros('a.state_change'),
+    query: queryText,
+    query_id: queryId,
+    leader_pid: 'a.leader_pid',
+  };
+  const leftOut = Object.entries(columns).map(([name, expression]) => `CASE WHEN a.changed THEN ${expression} END AS ${name}`);
+  return `SELECT a.pid, a.state, a.wait_event_type, a.wait_event,
+   ${leftOut.join(',\n       ')},
+   CASE WHEN a.changed THEN length(a.query) ELSE -1 END AS query_length,
+   CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
+  -- OFFSET 0 keeps the subquery: whether a row changed is worked out once, not once for each column.
+  FROM (SELECT a.*, ${changed} AS changed FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() OFFSET 0) a
+  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
+  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid`;
+}
+
+/**
+ * A timestamp as integer microseconds since 1970: cheaper to compute and send than the timestamp or its numeric
+ * EXTRACT, and exact until 2038 (the float8 epoch and its product stay within half a microsecond of it).
+ */
+function micros(expression: string): string {
+  return `(date_part('epoch', ${expression}) * 1000000)::int8`;
 }
 
 function relationName(alias: string): string {

@@ -3,14 +3,20 @@ import { iso, num, text, type RawRow } from '../parse.js';
 import { parseDatabaseAge, parseDeadTupleTable, parseFreezeTable, parseHorizonHolder, parseProgress } from './parse.js';
 import type { VacuumSql } from './sql.js';
 import type { VacuumSnapshot } from './types.js';
+import type { Session } from '../types.js';
 
-/** Reads vacuum progress, the xmin horizon's holders, wraparound and table pressure in one round trip. */
-export async function readVacuum(client: pg.Client, sql: VacuumSql): Promise<VacuumSnapshot> {
+/**
+ * Reads vacuum progress, the xmin horizon's holders, wraparound and table pressure in one round trip. The
+ * autovacuum workers are counted in `sessions` (the activity tick's) when given, else read.
+ */
+export async function readVacuum(client: pg.Client, sql: VacuumSql, sessions?: readonly Session[]): Promise<VacuumSnapshot> {
   const statements = [sql.settings, sql.vacuumProgress, sql.clusterProgress, sql.analyzeProgress, sql.waitingMaintenance, sql.horizon, sql.wraparound, sql.freezeTables, sql.deadTupleTables];
+  if (!sessions) statements.push(sql.workersRunning);
   const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult<RawRow>[];
-  const [settings, vacuums, clusters, analyzes, waiting, horizon, wraparound, freeze, dead] = results.map((result) => result.rows);
+  const [settings, vacuums, clusters, analyzes, waiting, horizon, wraparound, freeze, dead, workers] = results.map((result) => result.rows);
   const head = settings?.[0];
   if (!head) throw new Error('the vacuum query returned no rows');
+  const running = sessions ? sessions.filter((s) => s.backendType === 'autovacuum worker').length : (num(workers?.[0]?.workers_running) ?? 0);
   return {
     takenAt: iso(head.now) ?? new Date().toISOString(),
     progress: [
@@ -19,7 +25,7 @@ export async function readVacuum(client: pg.Client, sql: VacuumSql): Promise<Vac
       ...(analyzes ?? []).map((row) => parseProgress('analyze', row)),
       ...(waiting ?? []).map((row) => parseProgress(row.kind === 'analyze' ? 'analyze' : row.kind === 'cluster' ? 'cluster' : 'vacuum', row)),
     ],
-    workers: { running: num(head.workers_running) ?? 0, max: num(head.workers_max) ?? 0, autovacuumOn: head.autovacuum_on === true },
+    workers: { running, max: num(head.workers_max) ?? 0, autovacuumOn: head.autovacuum_on === true },
     horizon: (horizon ?? []).map(parseHorizonHolder),
     wraparound: (wraparound ?? []).map(parseDatabaseAge),
     freezeTables: (freeze ?? []).map(parseFreezeTable),

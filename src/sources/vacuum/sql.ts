@@ -3,6 +3,8 @@ import { SOME_LOCK_WAIT, WAL_SENDERS } from '../../db/stat-views.js';
 /** Vacuum SQL for PostgreSQL 14 to 18, chosen from server_version_num: one round trip per reading. */
 export interface VacuumSql {
   settings: string;
+  /** The autovacuum workers running, for a reading without the sessions of an activity tick to count them in. */
+  workersRunning: string;
   vacuumProgress: string;
   clusterProgress: string;
   analyzeProgress: string;
@@ -21,6 +23,9 @@ const TABLE_LIMIT = 10;
 const relation = (alias: string): string => `CASE WHEN ${alias}.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
             THEN ${alias}.relid::regclass::text ELSE 'oid ' || ${alias}.relid::text END`;
 
+/** The session behind progress row `p`, its own status row alone: pg_stat_activity would build every session's. */
+const progressSession = 'LEFT JOIN LATERAL pg_stat_get_activity(p.pid) a ON true';
+
 /** The session behind a progress row: what it is, how long it runs, what it waits for and who blocks it. */
 const sessionColumns = (alias: string): string => `a.backend_type, a.query,
        EXTRACT(EPOCH FROM now() - coalesce(a.xact_start, a.query_start))::float8 AS elapsed,
@@ -36,24 +41,24 @@ export function vacuumSql(versionNum: number): VacuumSql {
   const indexes = versionNum >= PG17 ? 'p.indexes_total, p.indexes_processed' : 'NULL::bigint AS indexes_total, NULL::bigint AS indexes_processed';
   return {
     settings: `SELECT now() AS now, current_user AS current_user,
-       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker')::int AS workers_running,
        current_setting('autovacuum_max_workers')::int AS workers_max,
        current_setting('autovacuum') = 'on' AS autovacuum_on,
        (pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
          OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)) AS sees_all`,
+    workersRunning: `SELECT count(*)::int AS workers_running FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
     vacuumProgress: `SELECT p.pid, p.datname, ${relation('p')} AS rel, p.phase,
        p.heap_blks_total, p.heap_blks_scanned, p.heap_blks_vacuumed, p.index_vacuum_count,
        ${deadTuples} AS dead_tuples, ${indexes},
        ${sessionColumns('p')}
-  FROM pg_stat_progress_vacuum p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
+  FROM pg_stat_progress_vacuum p ${progressSession}`,
     clusterProgress: `SELECT p.pid, p.datname, ${relation('p')} AS rel, p.command || ': ' || p.phase AS phase,
        p.heap_blks_total, p.heap_blks_scanned, p.index_rebuild_count,
        ${sessionColumns('p')}
-  FROM pg_stat_progress_cluster p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
+  FROM pg_stat_progress_cluster p ${progressSession}`,
     analyzeProgress: `SELECT p.pid, p.datname, ${relation('p')} AS rel, p.phase,
        p.sample_blks_total, p.sample_blks_scanned,
        ${sessionColumns('p')}
-  FROM pg_stat_progress_analyze p LEFT JOIN pg_stat_activity a ON a.pid = p.pid`,
+  FROM pg_stat_progress_analyze p ${progressSession}`,
     waitingMaintenance: `SELECT CASE WHEN a.query ~* '^\\s*analyze' THEN 'analyze'
             WHEN a.query ~* '^\\s*(cluster|vacuum\\s*(\\(.*full|full))' THEN 'cluster' ELSE 'vacuum' END AS kind,
        a.pid, a.datname,

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { PostgresSource, QUERY_PREVIEW_CHARS } from '../../src/sources/postgres.js';
+import { monitorSql } from '../../src/sources/sql.js';
+import type { PgSnapshot, Session } from '../../src/sources/types.js';
+import { describeEachMajor } from '../helpers/majors.js';
+import { openSession, roleSettings, sessionIn, snapshotAs, type TestSession } from '../helpers/server-sessions.js';
+import { waitUntil } from '../helpers/wait.js';
+
+describeEachMajor('idle sessions left out of the tick', (major) => {
+  let sandbox: PostgresSandbox;
+  let source: PostgresSource;
+  let idle: TestSession;
+  let busy: TestSession;
+
+  before(async () => {
+    sandbox = await startPostgres({ major });
+    source = new PostgresSource(roleSettings(sandbox));
+    idle = await openSession(sandbox, sandbox.superuser, 'texts-idle');
+    busy = await openSession(sandbox, sandbox.superuser, 'texts-busy');
+  });
+
+  after(async () => {
+    await source?.close();
+    await idle?.end();
+    await busy?.end();
+    await sandbox?.stop();
+  });
+
+  const tick = async (): Promise<PgSnapshot> => {
+    const outcome = await source.tick();
+    if (outcome.kind !== 'data') throw new Error(`no snapshot: ${outcome.kind === 'error' ? outcome.error.message : 'skipped'}`);
+    return outcome.data;
+  };
+
+  /** Ticks until the idle session's state is older than a tick's margin: from then on its text is left out. */
+  const untilTextLeftOut = async (): Promise<void> => {
+    await waitUntil(
+      async () => {
+        const snapshot = await tick();
+        const stateChange = sessionIn(snapshot, idle.pid).stateChange;
+        return stateChange !== null && Date.parse(snapshot.server.now) - Date.parse(stateChange) > 1500;
+      },
+      { what: 'the idle session\'s state to be older than the ticks look back', intervalMs: 200 },
+    );
+  };
+
+  const textOf = (snapshot: PgSnapshot, pid: number): { query: string | null; queryLength: number | null } => {
+    const { query, queryLength } = sessionIn(snapshot, pid);
+    return { query, queryLength };
+  };
+  /** A session as shown, less its ages (they move between two reads). */
+  const shown = (snapshot: PgSnapshot, pid: number): Omit<Session, 'xactAgeSeconds' | 'queryAgeSeconds'> => {
+    const { xactAgeSeconds: _xact, queryAgeSeconds: _query, ...rest } = sessionIn(snapshot, pid);
+    return rest;
+  };
+
+  it('are sent without their query and other fixed columns when their state did not change since the time given', async () => {
+    await idle.client.query("SELECT 'left out' AS text");
+    const running = await busy.start('SELECT pg_sleep(30)');
+    const read = async (since: string): Promise<Map<number, { query: unknown; query_length: unknown }>> => {
+      const outcome = await source.read(async (client, versionNum) => {
+        const sql = monitorSql(versionNum, { queryChars: QUERY_PREVIEW_CHARS }).activity(since);
+        return (await client.query<{ pid: number; query: unknown; query_length: unknown; application_name: unknown }>(sql)).rows;
+      });
+      if (outcome.kind !== 'data') throw new Error('the monitoring connection did not answer');
+      return new Map(outcome.data.map((row) => [row.pid, { query: row.query, query_length: row.query_length, application_name: row.application_name }]));
+    };
+    const later = await read(`${Date.now() / 1000 + 3600}`);
+    assert.deepEqual(later.get(idle.pid), { query: null, query_length: -1, application_name: null });
+    assert.equal(later.get(busy.pid)?.query, 'SELECT pg_sleep(30)');
+    const always = await read('0');
+    assert.equal(always.get(idle.pid)?.query, "SELECT 'left out' AS text");
+    await sandbox.query('SELECT pg_cancel_backend($1)', [busy.pid]);
+    await running.result.catch(() => undefined);
+  });
+
+  it('reach the snapshot whole on ticks that leave them out, after their text and name change and after a reconnection', async () => {
+    await idle.client.query("SELECT 'first text' AS text");
+    await untilTextLeftOut();
+    assert.deepEqual(textOf(await tick(), idle.pid), { query: "SELECT 'first text' AS text", queryLength: 27 });
+
+    await idle.client.query("SET application_name = 'texts-renamed'");
+    await idle.client.query("SELECT 'second, longer text' AS text");
+    await untilTextLeftOut();
+    const afterChange = await tick();
+    assert.deepEqual(textOf(afterChange, idle.pid), { query: "SELECT 'second, longer text' AS text", queryLength: 36 });
+    assert.deepEqual(shown(afterChange, idle.pid), shown(await snapshotAs(roleSettings(sandbox)), idle.pid));
+    assert.equal(sessionIn(afterChange, idle.pid).application, 'texts-renamed');
+
+    const monitoringPid = source.backendPid;
+    await idle.client.query("SELECT 'third text' AS text");
+    await sandbox.query('SELECT pg_terminate_backend($1)', [monitoringPid]);
+    await waitUntil(async () => (await source.tick()).kind === 'data' && source.backendPid !== monitoringPid, {
+      what: 'the monitoring connection to be re-established',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
+    await untilTextLeftOut();
+    const reconnected = await tick();
+    const fresh = await snapshotAs(roleSettings(sandbox));
+    for (const pid of [idle.pid, busy.pid]) assert.deepEqual(shown(reconnected, pid), shown(fresh, pid));
+    assert.equal(textOf(reconnected, idle.pid).query, "SELECT 'third text' AS text");
+  });
+});
