@@ -17,6 +17,8 @@ export const COUNTER_COLUMNS: Record<CounterName, readonly string[]> = {
   sharedBlksWritten: ['shared_blks_written'],
   localBlksHit: ['local_blks_hit'],
   localBlksRead: ['local_blks_read'],
+  localBlksDirtied: ['local_blks_dirtied'],
+  localBlksWritten: ['local_blks_written'],
   tempBlksRead: ['temp_blks_read'],
   tempBlksWritten: ['temp_blks_written'],
   sharedBlkReadMs: ['shared_blk_read_time', 'blk_read_time'],
