@@ -144,7 +144,7 @@ export class StatementsSource {
       takenAt: parseTimestamp(infoRow.now) ?? new Date().toISOString(),
       statsReset: parseTimestamp(infoRow.stats_reset),
       dealloc: parseNumber(infoRow.dealloc),
-      settings: prepared.settings,
+      settings: typeof infoRow.compute_query_id === 'string' ? { ...prepared.settings, computeQueryId: infoRow.compute_query_id } : prepared.settings,
       extensionVersion: prepared.version,
       entries: mergeEntries((entries?.rows ?? []).map(parseEntry)),
     };
