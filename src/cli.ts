@@ -1,6 +1,6 @@
 import { PgtopError, UsageError, errorMessage } from './errors.js';
 import { sanitizeLines } from './text/sanitize.js';
-import { commandTypoOf, isBareWord } from './cli/commands.js';
+import { commandWordProblem, isBareWord } from './cli/commands.js';
 import { endQuietlyWhenStdoutCloses } from './cli/stdout-closed.js';
 
 type CommandRunner = (argv: string[]) => Promise<number>;
@@ -26,8 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     const load = first !== undefined ? commands[first] : undefined;
     if (load) return await (await load())(rest);
     if (first === 'help') return await main(['--help']);
-    const typo = first !== undefined && isBareWord(first) ? commandTypoOf(first) : undefined;
-    if (typo !== undefined) throw new UsageError(`unknown command "${first}"; did you mean "${typo}"? Try: pgtop --help`);
+    const problem = first !== undefined && isBareWord(first) ? commandWordProblem(first, true) : undefined;
+    if (problem !== undefined) throw new UsageError(problem);
     const { runTop } = await import('./commands/top.js');
     return await runTop(argv);
   } catch (error) {

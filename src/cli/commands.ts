@@ -30,6 +30,21 @@ export function commandTypoOf(word: string): string | undefined {
   return best?.name;
 }
 
+/**
+ * Why a bare word cannot be taken as a database: it names a command, or nearly does, but not first on the
+ * command line (where commands are looked for). Undefined for any other word.
+ */
+export function commandWordProblem(word: string, first: boolean): string | undefined {
+  const exact = (COMMAND_NAMES as readonly string[]).includes(word.toLowerCase()) ? word.toLowerCase() : undefined;
+  const meant = exact ?? commandTypoOf(word);
+  if (meant === undefined) return undefined;
+  const tail = `(For a database named "${word}", use -d ${word}.) Try: pgtop --help`;
+  const unknown = `unknown command "${word}"; did you mean "${meant}"?`;
+  if (first) return `${unknown} ${tail}`;
+  const order = `comes before any option: pgtop ${meant} …`;
+  return exact !== undefined ? `"${word}" is a command, and a command ${order} ${tail}` : `${unknown} A command ${order} ${tail}`;
+}
+
 /** A lone argument that could be a command or a database name: a plain word, not a conninfo, URI or option. */
 export function isBareWord(text: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_-]*$/.test(text);

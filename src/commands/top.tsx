@@ -1,7 +1,7 @@
 import { connectionHelp, numberFlag } from '../cli/flags.js';
 import { connectionFrom, expectNoExtraInput, parseCommand, profileSetup } from '../cli/parse.js';
 import { statSync } from 'node:fs';
-import { COMMAND_NAMES, isBareWord } from '../cli/commands.js';
+import { COMMAND_NAMES, commandWordProblem, isBareWord } from '../cli/commands.js';
 import { ConnectionError, UsageError, errorMessage } from '../errors.js';
 import { resolveTopOptions, topFlags as profileFlags } from '../cli/top-options.js';
 import { colourWanted } from '../cli/colour.js';
@@ -44,13 +44,13 @@ Options:
 
 ${connectionHelp}
 
-A single word is a command when it names one; any other word is a database name, as in psql (pgtop
-mydb). A word within two typos of a command (snapsot, migarte) is answered as a mistyped command, and a
-word that names neither a command nor a database on the server is reported as such (exit 2). -d DB
-always means a database.
+A single word is a command when it names one; a command comes first, before any option. Any other word
+is a database name, as in psql (pgtop mydb). A word that names a command or is within two typos of one
+(snapsot, --read-only chek) is answered as a command without connecting, and a word that names neither
+a command nor a database on the server is reported as such (exit 2). -d DB always means a database.
 
 Exit status: 0 quit; 2 bad usage (unknown option or command, a missing directory), no such database, or
-no connection at start; 1 anything else.
+no connection at start; 130, 143, 129 ended by SIGINT, SIGTERM, SIGHUP; 1 anything else.
 
 Every option above can come from a profile of the configuration file (pgtop config path); a flag beats
 the profile, except that a read-only profile cannot be made writable.
@@ -88,6 +88,9 @@ export async function runTop(argv: string[]): Promise<number> {
   checkGivenDirectory('--migrations-dir', parsed.flags.migrationsDir);
   checkGivenDirectory('--backup-dir', parsed.flags.backupDir);
   const word = parsed.input.length === 1 && isBareWord(parsed.input[0] ?? '') ? parsed.input[0] : undefined;
+  // Checked before connecting: on a terminal the word would otherwise first be tried as a database.
+  const problem = word !== undefined ? commandWordProblem(word, false) : undefined;
+  if (problem !== undefined) throw new UsageError(problem);
   if (!process.stdout.isTTY) {
     const notCommand = word !== undefined ? ` ("${word}" is not a command: ${COMMAND_NAMES.join(', ')})` : '';
     throw new UsageError(`pgtop draws a full screen and needs a terminal${notCommand}; for scripts, use pgtop snapshot (--json or --ndjson).`);

@@ -56,6 +56,12 @@ export class PostgresSource {
   private generation = 0;
   /** The statement timeout wanted, and the one the connection has (undefined: none yet). */
   private timeoutMs: number;
+  /**
+   * Ticks, other sources' readings and connecting take turns: a connection runs one query at a time, and two
+   * callers finding it missing at once would each open one, leaving the first open after close().
+   */
+  private turn: Promise<unknown> = Promise.resolve();
+  private closed = false;
   private appliedTimeoutMs: number | undefined;
 
   constructor(
@@ -84,8 +90,19 @@ export class PostgresSource {
   }
 
   /** Connects now, throwing a ConnectionError: used at start-up, where a failure ends the program. */
-  async open(): Promise<void> {
+  open(): Promise<void> {
+    return this.inTurn(() => this.connectNow());
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work, work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async connectNow(): Promise<void> {
     if (this.client) return;
+    if (this.closed) throw new ConnectionError(`the monitoring connection to ${this.target} is closed`, 'unreachable');
     const generation = this.generation;
     const client = await connect(this.settings, {
       applicationName: 'pgtop',
@@ -131,21 +148,25 @@ export class PostgresSource {
     }
   }
 
-  private async attempt(detailPid: number | undefined): Promise<TickOutcome<PgSnapshot>> {
+  private attempt(detailPid: number | undefined): Promise<TickOutcome<PgSnapshot>> {
     const generation = this.generation;
     // A tick abandoned at its deadline leaves the state to the ticks after it.
     const failed = (error: unknown): TickOutcome<PgSnapshot> =>
       generation === this.generation ? this.fail(error) : { kind: 'error', error: toConnectionError(error, this.target, this.settings.user), retryInMs: 0 };
-    try {
-      if (!this.client) {
-        const wait = this.backoff.remainingMs();
-        if (wait > 0 && this.lastError) return { kind: 'error', error: this.lastError, retryInMs: wait };
-        await this.open();
+    return this.inTurn(async () => {
+      // Abandoned while it waited for its turn: its outcome is no longer wanted.
+      if (generation !== this.generation) return { kind: 'skipped' };
+      try {
+        if (!this.client) {
+          const wait = this.backoff.remainingMs();
+          if (wait > 0 && this.lastError) return { kind: 'error', error: this.lastError, retryInMs: wait };
+          await this.connectNow();
+        }
+        return { kind: 'data', data: await this.query(detailPid) };
+      } catch (error) {
+        return failed(error);
       }
-      return { kind: 'data', data: await this.query(detailPid) };
-    } catch (error) {
-      return failed(error);
-    }
+    });
   }
 
   /** The tick ran past its deadline: its connection is dropped (an answer arriving later is ignored). */
@@ -166,17 +187,19 @@ export class PostgresSource {
 
   /**
    * Runs another source's reading (replication, vacuum) on the monitoring connection, with the server's
-   * version for its SQL. It queues behind a running tick rather than opening a second connection.
+   * version for its SQL. It waits for a running tick to end rather than opening a second connection.
    */
-  async read<T>(reading: (client: pg.Client, versionNum: number) => Promise<T>): Promise<TickOutcome<T>> {
-    try {
-      if (!this.client) await this.open();
-      const client = this.client;
-      if (!client) throw new Error('not connected');
-      return { kind: 'data', data: await reading(client, this.versionNum) };
-    } catch (error) {
-      return this.fail(error);
-    }
+  read<T>(reading: (client: pg.Client, versionNum: number) => Promise<T>): Promise<TickOutcome<T>> {
+    return this.inTurn(async () => {
+      try {
+        await this.connectNow();
+        const client = this.client;
+        if (!client) throw new Error('not connected');
+        return { kind: 'data', data: await reading(client, this.versionNum) };
+      } catch (error) {
+        return this.fail(error);
+      }
+    });
   }
 
   private async query(detailPid: number | undefined): Promise<PgSnapshot> {
@@ -243,6 +266,7 @@ export class PostgresSource {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.generation++;
     const client = this.client;
     this.client = undefined;

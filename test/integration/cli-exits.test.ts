@@ -64,11 +64,22 @@ describe('the command line: unknown commands, help, exit codes that agree', () =
     for (const [typo, meant] of [['snapsot', 'snapshot'], ['migarte', 'migrate'], ['backpu', 'backup'], ['demp', 'demo']] as const) {
       const run = await runCli([typo], { env: viaRecorder() });
       assert.equal(run.code, 2, run.stderr);
-      assert.equal(run.stderr, `pgtop: unknown command "${typo}"; did you mean "${meant}"? Try: pgtop --help\n`);
+      assert.equal(run.stderr, `pgtop: unknown command "${typo}"; did you mean "${meant}"? (For a database named "${typo}", use -d ${typo}.) Try: pgtop --help\n`);
     }
     const word = await runCli(['frobcmd'], { env: viaRecorder() });
     assert.equal(word.code, 2, word.stderr);
     assert.match(word.stderr, /"frobcmd" is not a command: snapshot, migrate, backup, demo, check, config, completion, record, replay, help/);
+    assert.equal(recorder.databases.length, before, 'no connection was attempted');
+  });
+
+  test('on a terminal, a command or a near miss after an option is answered as one, exit 2, and nothing connects', async () => {
+    const before = recorder.databases.length;
+    const typo = await runOnTerminal(['--read-only', 'chek'], viaRecorder());
+    assert.equal(typo.code, 2, typo.output);
+    assert.match(typo.output, /unknown command "chek"; did you mean "check"\? A command comes before any option: pgtop check … \(For a database named "chek", use -d chek\.\)/);
+    const misplaced = await runOnTerminal(['--interval', '1', 'snapshot'], viaRecorder());
+    assert.equal(misplaced.code, 2, misplaced.output);
+    assert.match(misplaced.output, /"snapshot" is a command, and a command comes before any option: pgtop snapshot …/);
     assert.equal(recorder.databases.length, before, 'no connection was attempted');
   });
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, open, readdir, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../process/alive.js';
 
 /** The password for pg_dump: either an already-unlinked file handed over as fd 3, or (without /proc) a file on disk. */
 export interface Passfile {
@@ -23,21 +24,12 @@ export function passfileLine(password: string): string {
   return `*:*:*:*:${password.replace(/[\\:]/g, (c) => `\\${c}`)}\n`;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Password directories of pgtop processes that are gone (a kill -9 between writing and unlinking); removes them. */
 export async function removeStalePassfiles(dir = tmpdir()): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     const pid = Number(/^pgtop-pass-(\d+)-/.exec(name)?.[1]);
-    if (pid > 0 && pid !== process.pid && !isAlive(pid)) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
+    if (pid > 0 && pid !== process.pid && !isProcessAlive(pid)) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../process/alive.js';
 import { PARTIAL_SUFFIX } from './naming.js';
 
 /**
@@ -21,15 +22,6 @@ export async function removeOwner(partialPath: string): Promise<void> {
   await rm(ownerPathFor(partialPath), { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 type Owner = { kind: 'gone'; pid: number } | { kind: 'running' } | { kind: 'unknown' };
 
 async function ownerOf(partialPath: string): Promise<Owner> {
@@ -37,7 +29,7 @@ async function ownerOf(partialPath: string): Promise<Owner> {
   const match = /^(\d+)@(.*)$/.exec(text?.trim() ?? '');
   if (!match || match[2] !== hostname()) return { kind: 'unknown' };
   const pid = Number(match[1]);
-  return isAlive(pid) ? { kind: 'running' } : { kind: 'gone', pid };
+  return isProcessAlive(pid) ? { kind: 'running' } : { kind: 'gone', pid };
 }
 
 export interface StaleSweep {
