@@ -8,7 +8,7 @@ import { DIST_ENV, distUrl, repoRoot } from './product.js';
 import type { ChildJob } from './render-child.js';
 
 /** What the measuring child imports: compiled to plain JavaScript, so no TypeScript loader sits in its memory. */
-const CHILD_FILES = ['render-child', 'product', 'render', 'memory', 'fake-terminal', 'stats', 'synthetic'];
+const CHILD_FILES = ['render-child', 'product', 'render', 'memory', 'fake-terminal', 'stats', 'synthetic', 'keys'];
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
 /** Inside node_modules, so the child resolves react, ink and pg from the project; one per checkout sharing them. */
 const outDir = join(repoRoot, 'node_modules', '.cache', 'pgtop-bench', createHash('sha1').update(repoRoot).digest('hex').slice(0, 12));
@@ -34,7 +34,7 @@ export function productEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_') || key.startsWith('PG') || key.startsWith('TMUX')) continue;
-    if (key === 'NODE_OPTIONS' || key === 'COLUMNS' || key === 'LINES') continue;
+    if (key === 'NODE_OPTIONS' || key === 'COLUMNS' || key === 'LINES' || key === 'FORCE_COLOR' || key === 'NO_COLOR') continue;
     env[key] = value;
   }
   return { ...env, ...extra };
@@ -45,7 +45,8 @@ export function runChild<T>(script: string, job: ChildJob, say: (line: string) =
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(job)], {
       cwd: repoRoot,
-      env: productEnv({ [DIST_ENV]: process.env[DIST_ENV] ?? distUrl }),
+      // Colours as in a 256-colour terminal (tmux): with its output a pipe, the child would draw none, the selection included.
+      env: productEnv({ [DIST_ENV]: process.env[DIST_ENV] ?? distUrl, FORCE_COLOR: '2' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -9,13 +9,16 @@ export class FakeOutput extends Writable {
   constructor(
     readonly columns: number,
     readonly rows: number,
+    /** Sees each write as it arrives. */
+    private readonly onWrite?: (chunk: string) => void,
   ) {
-    super();
+    super({ decodeStrings: false });
   }
 
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.bytes += chunk.length;
     this.writes++;
+    this.onWrite?.(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
     callback();
   }
 }

@@ -16,6 +16,11 @@ export interface MemoryOptions {
   ticksPerFrame: number;
   samples: number;
   maxSeconds: number;
+  /**
+   * Collect garbage before reading RSS (the default): what stays. Without, RSS is read as `ps` would see it
+   * in the running monitor, garbage not yet collected included; the heap is read after a collection either way.
+   */
+  forceGc?: boolean;
 }
 
 export interface MemoryFigures {
@@ -34,6 +39,9 @@ export interface MemoryFigures {
   /** What the heap's slope makes of an hour at one frame a second (a frame every tick at a 1 s interval). */
   heapMbPerHour: number;
   stoppedEarly: boolean;
+  /** RSS once the first tick's frame is drawn, sampled like the others. */
+  startRssMb: number;
+  forcedGc: boolean;
 }
 
 /** How much the last third of the run may sit above the middle third before memory counts as growing. */
@@ -86,14 +94,25 @@ export async function measureMemory(pipeline: Pipeline, live: LiveApp, options: 
   const deadline = started + options.maxSeconds * 1000;
   let tick = 0;
   let frames = 0;
+  const forceGc = options.forceGc ?? true;
+  const pause = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, SAMPLE_PAUSE_MS));
   const sample = async (): Promise<void> => {
-    collect();
     // As between two real ticks, the process idles a moment: V8 hands the pages it freed back meanwhile.
-    await new Promise((resolve) => setTimeout(resolve, SAMPLE_PAUSE_MS));
+    await pause();
+    const seen = process.memoryUsage().rss;
+    // The heap is read after a full collection either way: what stays, the figure that tells a leak.
+    collect();
+    await pause();
     const usage = process.memoryUsage();
-    samples.push({ tick, rssMb: round(mb(usage.rss), 1), heapMb: round(mb(usage.heapUsed), 1) });
+    samples.push({ tick, rssMb: round(mb(forceGc ? usage.rss : seen), 1), heapMb: round(mb(usage.heapUsed), 1) });
   };
+  let startRssMb = Number.NaN;
   try {
+    cluster.advance(1);
+    controller.dispatch({ type: 'pg-data', snapshot: snapshotOf(pipeline, cluster), ownPid: 1, at: cluster.now });
+    await yieldToLoop();
+    await sample();
+    startRssMb = samples.pop()?.rssMb ?? Number.NaN;
     while (tick < options.ticks && performance.now() < deadline) {
       cluster.advance(1);
       controller.dispatch({ type: 'pg-data', snapshot: snapshotOf(pipeline, cluster), ownPid: 1, at: cluster.now });
@@ -124,5 +143,7 @@ export async function measureMemory(pipeline: Pipeline, live: LiveApp, options: 
     peakRssMb: round(peakRss(), 1),
     heapMbPerHour: round((growth(heapPoints, HEAP_TOLERANCE_MB).slopePer1000 / 1000) * options.ticksPerFrame * 3600, 1),
     stoppedEarly: tick < options.ticks,
+    startRssMb,
+    forcedGc: forceGc,
   };
 }

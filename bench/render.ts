@@ -70,11 +70,13 @@ export interface FrameOptions {
   frames: number;
   warmup: number;
   maxSeconds: number;
+  /** Each session's query text this long on the server (see SyntheticCluster). */
+  queryChars?: number;
 }
 
 /** Times frames over changing data: each frame gets a new tick of the synthetic cluster first. */
 export function measureFrames(pipeline: Pipeline, options: FrameOptions): FrameFigures {
-  const cluster = new SyntheticCluster({ sessions: options.sessions, seed: options.sessions });
+  const cluster = new SyntheticCluster({ sessions: options.sessions, seed: options.sessions, queryChars: options.queryChars });
   let state = viewState(pipeline, options.setting);
   const total: number[] = [];
   const lines: number[] = [];

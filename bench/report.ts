@@ -10,6 +10,9 @@ import type { StartupFigures } from './startup.js';
 import type { StatementsRefreshFigures } from './statements-cost.js';
 import { round } from './stats.js';
 import type { FloorFigures, ServerTargetRun } from './targets.js';
+import type { IdleFigures } from './idle.js';
+import type { RealFrameFigures } from './real-frames.js';
+import type { LongTextFigures } from './render-child.js';
 import { targetRows } from './target-rows.js';
 
 export type SourceTicks = ServerCost & { sessions: number; ticks: number; clientMsMedian: number };
@@ -35,6 +38,13 @@ export interface Results {
   /** The floor (reading pg_stat_activity at the least) at each size, and pgtop's source beside it. */
   floors?: FloorFigures[];
   serverTargets?: ServerTargetRun[];
+  /** Frames over real data at 2,000 sessions (the scale run). */
+  scaleFrames?: RealFrameFigures;
+  /** 5,000 sessions with 1 MB query texts: frames, and key to frame in the live UI. */
+  longTexts?: Omit<LongTextFigures, 'reactBuild'>;
+  /** RSS at 1,000 sessions, as ps sees it: at start-up and along the ticks. */
+  rss?: MemoryFigures;
+  idle?: IdleFigures;
   table: Row[];
   durationSeconds?: number;
 }

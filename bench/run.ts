@@ -3,8 +3,8 @@
  * budget beside each, and written to bench/results.json; pg_activity measured beside pgtop on the same work.
  *
  * Settings (environment): BENCH_SECONDS (default 60) per side-by-side run, BENCH_TICKS (default 10000) for
- * the memory run, BENCH_SESSIONS (default 170,1000; at most 2000) for the server and side-by-side runs, BENCH_ONLY (a list of
- * frames, memory, server, startup, clients, demo, statements, recording) to run part of it.
+ * the memory runs, BENCH_SESSIONS (default 170,1000; at most 2000) for the server and side-by-side runs, BENCH_ONLY (a list of
+ * frames, memory, server, startup, clients, demo, statements, recording, scale, keys, rss, idle) to run part of it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,9 @@ import { runSideBySide } from './client-cost.js';
 import { describeMachine, loadNow } from './machine.js';
 import type { MemoryFigures } from './memory.js';
 import { findPgActivity } from './pg-activity.js';
-import { distMissing, loadPostgresSource, loadSandbox, repoRoot } from './product.js';
+import { distMissing, loadPipeline, loadPostgresSource, loadSandbox, repoRoot } from './product.js';
+import { measureRealFrames } from './real-frames.js';
+import { idlePhase, longTextPhase, rssPhase } from './target-phases.js';
 import type { FrameFigures } from './render.js';
 import { buildTable, formatMachine, formatTable, writeResults, type Results } from './report.js';
 import { ADMIN_PASSWORD, ADMIN_ROLE, measureSourceTicks, PGTOP_PASSWORD, PGTOP_ROLE, prepareServer, serverSettings, ServerLog } from './server-cost.js';
@@ -29,7 +31,7 @@ import { measureFloor, prepareFloorRole, statementShares } from './targets.js';
 import { targetNotes } from './target-rows.js';
 import { measureRecording } from './recording.js';
 
-const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo', 'statements', 'recording'] as const;
+const PHASES = ['frames', 'memory', 'server', 'startup', 'clients', 'demo', 'statements', 'recording', 'scale', 'keys', 'rss', 'idle'] as const;
 type Phase = (typeof PHASES)[number];
 
 const SOURCE_TICKS = 200;
@@ -38,6 +40,9 @@ const STARTUP_SESSIONS = 100;
 const DEMO_RUNS = 3;
 const FLOOR_CALLS = 100;
 const MIN_GIB_FOR_1000 = 8;
+/** Real sessions of the scale run. */
+const SCALE_SESSIONS = 2000;
+const SCALE_FRAME_TICKS = 30;
 /** The budgeted size under both views; the others under the filtered one (the budget's). */
 const FRAME_RUNS: { sessions: number; view: 'filtered' | 'all' }[] = [
   { sessions: 500, view: 'filtered' },
@@ -96,6 +101,7 @@ async function main(): Promise<number> {
     sessions = sessions.filter((n) => n < 1000);
     notes.push(`1,000 sessions skipped: ${machine.memoryGiB} GiB of memory (at least ${MIN_GIB_FOR_1000} wanted); set BENCH_SESSIONS to choose`);
   }
+  if (machine.memoryGiB < MIN_GIB_FOR_1000 && phases.delete('scale')) notes.push(`2,000 sessions skipped: ${machine.memoryGiB} GiB of memory`);
   const results: Results = {
     generatedAt: new Date().toISOString(),
     settings: { seconds, ticks, sessions, sourceTicks: SOURCE_TICKS, startupRuns: STARTUP_RUNS },
@@ -130,7 +136,7 @@ async function main(): Promise<number> {
     phases.delete('demo');
   }
 
-  if (phases.has('frames') || phases.has('memory')) {
+  if (phases.has('frames') || phases.has('memory') || phases.has('keys') || phases.has('rss')) {
     const script = compileChild();
     // The in-process figures use the React build the executable picks (it reads NODE_ENV before loading anything).
     if (!/NODE_ENV/.test(readFileSync(join(repoRoot, 'bin', 'pgtop.js'), 'utf8')) && process.env.NODE_ENV === undefined) {
@@ -161,11 +167,19 @@ async function main(): Promise<number> {
         if (memory.stoppedEarly) note(`the memory run stopped at ${memory.ticks} of ${ticks} ticks (its time limit): the machine is slower than the bench assumes`);
       });
     }
+    if (phases.has('keys')) await attempt(results, 'keys', () => longTextPhase(script, results, seconds, say));
+    if (phases.has('rss')) await attempt(results, 'rss', () => rssPhase(script, results, ticks, say, note));
   }
 
   if (phases.has('server') || phases.has('startup') || phases.has('clients')) {
     await attempt(results, 'server', () => serverPhases(results, phases, sessions, seconds, pgActivity, note));
   }
+
+  if (phases.has('scale')) {
+    say(`scale: ${SCALE_SESSIONS.toLocaleString('en-US')} real sessions: server time per tick, frames over the real data, and pgtop beside pg_activity`);
+    await attempt(results, 'scale', () => serverPhases(results, new Set<Phase>(['server', 'clients', 'scale']), [SCALE_SESSIONS], seconds, pgActivity, note));
+  }
+  if (phases.has('idle')) await attempt(results, 'idle', () => idlePhase(results, seconds, say));
 
   if (phases.has('demo')) {
     say(`demo: pgtop demo from Enter to the first full frame with the workload on it, ${DEMO_RUNS} runs`);
@@ -269,6 +283,19 @@ async function serverPhases(
       const client = admin;
       if (phases.has('server') && sessions.includes(size)) {
         await attempt(results, `server ${size}`, () => serverTargetRuns(results, { sandbox, admin: client, workload: load, log, size, sourceSettings, PostgresSource }));
+      }
+      if (phases.has('scale') && size === SCALE_SESSIONS) {
+        await attempt(results, `frames ${size}`, async () => {
+          const source = new PostgresSource(sourceSettings, { statementTimeoutMs: 5000 });
+          try {
+            // Colours as a 256-colour terminal gets them, whatever the bench's own output is (read when the theme loads).
+            process.env.FORCE_COLOR ??= '2';
+            results.scaleFrames = await measureRealFrames(source, await loadPipeline(), size, SCALE_FRAME_TICKS);
+            say(`  frames over real data: median ${results.scaleFrames.medianMs} ms, p95 ${results.scaleFrames.p95Ms} ms (${results.scaleFrames.ticks} ticks; reducing the tick median ${results.scaleFrames.reduceMedianMs} ms)`);
+          } finally {
+            await source.close();
+          }
+        });
       }
       if (phases.has('startup') && size === STARTUP_SESSIONS) {
         await attempt(results, 'startup', async () => {

@@ -50,6 +50,8 @@ export interface SimSession {
   queryStart: number | null;
   stateChange: number | null;
   query: string;
+  /** The whole text's length on the server (the monitor's tick fetches its first characters and this). */
+  queryLength: number;
   queryId: string | null;
   blockedBy: number[];
   hidden: boolean;
@@ -60,6 +62,12 @@ export interface ClusterOptions {
   seed?: number;
   /** The cluster's clock at the start (ms since the epoch). */
   start?: number;
+  /**
+   * Every client session's query text this long on the server (track_activity_query_size raised), of
+   * which rows carry what the monitor's tick fetches: the first `previewChars` characters and the length.
+   */
+  queryChars?: number;
+  previewChars?: number;
 }
 
 export class SyntheticCluster {
@@ -71,9 +79,11 @@ export class SyntheticCluster {
   private hits = 50_000_000;
   private reads = 100_000;
   private readonly startedAt: number;
+  private readonly longText: { chars: number; preview: number } | undefined;
 
   constructor(options: ClusterOptions) {
     this.random = prng(options.seed ?? 42);
+    this.longText = options.queryChars ? { chars: options.queryChars, preview: options.previewChars ?? MAX_QUERY + 1 } : undefined;
     this.now = options.start ?? Date.UTC(2025, 0, 15, 12, 0, 0);
     this.startedAt = this.now - 9 * 86_400_000;
     for (const type of BACKGROUND) this.sessions.push(this.background(type));
@@ -102,6 +112,7 @@ export class SyntheticCluster {
       queryStart: null,
       stateChange: null,
       query: '',
+      queryLength: 0,
       queryId: null,
       blockedBy: [],
       hidden: false,
@@ -126,6 +137,7 @@ export class SyntheticCluster {
       queryStart: null,
       stateChange: null,
       query: '',
+      queryLength: 0,
       queryId: null,
       blockedBy: [],
       hidden: this.random() < 0.01,
@@ -163,7 +175,21 @@ export class SyntheticCluster {
       parts.push(')\nSELECT customer_id, count(*), sum(total) FROM recent GROUP BY 1 ORDER BY 3 DESC');
       text = parts.join('\n');
     }
+    if (this.longText) return this.padded(text, this.longText.preview);
     return text.length > MAX_QUERY ? text.slice(0, MAX_QUERY) : text;
+  }
+
+  /** The first `chars` characters of a long text that starts with `text`: distinct per session, as real ones are. */
+  private padded(text: string, chars: number): string {
+    const tag = Math.floor(this.random() * 1e9).toString(36);
+    let out = `${text} /* ${tag}`;
+    while (out.length < chars) out += ` ${tag} 注文 ${out.length}`;
+    return out.slice(0, chars);
+  }
+
+  private setQuery(s: SimSession): void {
+    s.query = this.queryText();
+    s.queryLength = this.longText ? this.longText.chars : s.query.length;
   }
 
   private setState(s: SimSession, state: string): void {
@@ -172,7 +198,7 @@ export class SyntheticCluster {
     s.blockedBy = [];
     s.stateChange = ago(1000);
     if (state === 'active') {
-      s.query = this.queryText();
+      this.setQuery(s);
       s.queryId = String(Math.floor(this.random() * 2 ** 52) - 2 ** 51);
       s.queryStart = ago(this.random() < 0.1 ? 600_000 : 3000);
       s.xactStart = s.queryStart - Math.floor(this.random() * 2000);
@@ -183,7 +209,7 @@ export class SyntheticCluster {
       if (state.startsWith('idle in transaction')) s.xactStart ??= ago(120_000);
       else s.xactStart = null;
       s.queryStart = ago(60_000);
-      if (s.query === '') s.query = this.queryText();
+      if (s.query === '') this.setQuery(s);
       s.waitType = 'Client';
       s.wait = 'ClientRead';
     }
@@ -252,6 +278,7 @@ export class SyntheticCluster {
         xact_age: hidden ? null : age(s.xactStart),
         query_age: hidden ? null : age(s.queryStart),
         query: hidden ? HIDDEN_QUERY : s.backendType === 'client backend' ? s.query : '',
+        query_length: hidden ? null : s.backendType === 'client backend' ? s.queryLength : 0,
         query_id: hidden ? null : s.queryId,
         leader_pid: null,
         blocked_by: s.waitType === 'Lock' ? [...s.blockedBy] : null,

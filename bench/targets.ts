@@ -21,6 +21,7 @@ export const SERVER_FLOOR_FACTOR = 1.3;
 export const SERVER_FLOOR_FACTOR_LOCK_WAITS = 2;
 export const CPU_FACTOR = 0.5;
 export const RSS_TARGET_MB = 100;
+export const KEY_TO_FRAME_BUDGET_MS = 50;
 
 export interface FloorFigures {
   sessions: number;

@@ -56,6 +56,11 @@ export class BenchTerminal {
     return Number(this.tmux(['display-message', '-p', '-t', 'bench', '#{pane_pid}']).trim());
   }
 
+  /** Copies from now on every byte the program writes to its terminal to `path`. */
+  pipeOutput(path: string): void {
+    this.tmux(['pipe-pane', '-O', '-t', 'bench', `cat >> ${shellQuote(path)}`]);
+  }
+
   sendKeys(...keys: string[]): void {
     this.tmux(['send-keys', '-t', 'bench', ...keys]);
   }

@@ -32,7 +32,9 @@ export class Painter {
     }
     if (this.timer) return;
     const wait = Math.max(0, this.lastFrameAt + 1000 / MAX_FRAMES_PER_SECOND - this.clock());
-    this.timer = setTimeout(() => this.paint(), wait);
+    // Nothing to wait for: drawn in this turn of the event loop; a timer would wake the process once more.
+    if (wait === 0) this.immediate = setImmediate(() => this.paint());
+    else this.timer = setTimeout(() => this.paint(), wait);
   }
 
   stop(): void {

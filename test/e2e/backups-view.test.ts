@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { footer, lineMatching } from '../helpers/e2e-views-screen.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';
 import { waitUntil } from '../helpers/wait.js';

@@ -2,9 +2,9 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findEmbeddedBinDir } from '../../src/sandbox/embedded.js';
 import { workloadApplications } from '../../src/sandbox/workload/workload.js';
-import { assertCleanedUp, unlessEnded, waitForDemo, START_TIMEOUT_MS, type RunningDemo } from '../helpers/demo-checks.js';
+import { quitAndCheck, shownApplication, showsNestedChain, unlessEnded, waitForDemo, waitForWorkload, START_TIMEOUT_MS } from '../helpers/demo-checks.js';
 import { uidOf } from '../helpers/demo-processes.js';
-import { ordinaryUser, readmeQuickStart, startDemo, startNpmDemo, unreadableFor, type DemoTerminal } from '../helpers/demo-terminal.js';
+import { ordinaryUser, startDemo, unreadableFor, type DemoTerminal } from '../helpers/demo-terminal.js';
 
 const TEST_TIMEOUT = START_TIMEOUT_MS + 240_000;
 
@@ -19,52 +19,7 @@ function demo(...args: Parameters<typeof startDemo>): DemoTerminal {
   return terminal;
 }
 
-/** An application name as the APP column shows it: 14 wide, a longer one cut with an ellipsis. */
-function shownApplication(name: string): string {
-  return name.length > 14 ? name.slice(0, 13) : name;
-}
-
-/**
- * Shows idle sessions too (i), and waits until every part of the workload has a session on screen (the
- * flash-sale bursts are seen in the Pools view: through PgBouncer they borrow the pool's servers).
- */
-async function waitForWorkload(terminal: DemoTerminal): Promise<void> {
-  terminal.sendKeys('i');
-  const names = Object.values(workloadApplications)
-    .filter((name) => name !== workloadApplications.burst)
-    .map(shownApplication);
-  await terminal.waitFor(unlessEnded((screen) => names.every((name) => screen.includes(name))), {
-    what: `the workload's sessions (${names.join(', ')})`,
-    timeoutMs: 60_000,
-  });
-}
-
-/** The Locks view shows a chain: one tree guide indented deeper than another (A ← B ← C). */
-function showsNestedChain(screen: string): boolean {
-  const depths = screen
-    .split('\n')
-    .filter((line) => /└─ \d+/.test(line))
-    .map((line) => line.indexOf('└─'));
-  return depths.length >= 2 && depths.some((depth) => depth > Math.min(...depths));
-}
-
-async function quitAndCheck(terminal: DemoTerminal, running: RunningDemo, quit: () => void, expectedCode: number): Promise<void> {
-  quit();
-  assert.equal(await terminal.exitCode({ timeoutMs: 60_000 }), expectedCode, 'the exit code');
-  assert.equal(terminal.alternateOn(), false, 'the terminal is back on the normal screen');
-  assertCleanedUp(terminal.screen(), running);
-}
-
 describe('pgtop demo', () => {
-  test("the README's quick start is what runs here: npm run demo shows the workload, and q cleans up", { timeout: TEST_TIMEOUT }, async () => {
-    assert.equal(readmeQuickStart(), 'npm ci && npm run demo', 'the quick start names these commands');
-    const terminal = startNpmDemo();
-    terminals.push(terminal);
-    const running = await waitForDemo(terminal, { pgbouncer: true });
-    await waitForWorkload(terminal);
-    await quitAndCheck(terminal, running, () => terminal.sendKeys('q'), 0);
-  });
-
   test('as root: the workload, a lock chain in Locks and a saturated pool in Pools; q stops and removes everything', { timeout: TEST_TIMEOUT }, async () => {
     const terminal = demo();
     const running = await waitForDemo(terminal, { pgbouncer: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { PRIMARY_SETTINGS } from '../../src/sandbox/standby.js';
 import { afterKeys, footer } from '../helpers/e2e-views-screen.js';
 import { generateWal } from '../helpers/replication.js';

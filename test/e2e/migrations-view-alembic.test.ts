@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { alembicProject } from '../helpers/alembic-project.js';
 import { afterKeys, footer } from '../helpers/e2e-views-screen.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';

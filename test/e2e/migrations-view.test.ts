@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { runCli } from '../helpers/cli.js';
 import { afterKeys, footer } from '../helpers/e2e-views-screen.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';

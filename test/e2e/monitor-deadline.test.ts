@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { SessionPool, lines, showsPid } from '../helpers/e2e-sessions.js';
 import { startPgtop } from '../helpers/tmux.js';
 import { waitUntil } from '../helpers/wait.js';

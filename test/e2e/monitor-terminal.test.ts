@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import stringWidth from 'string-width';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { SessionPool, lines, pidOf, selectedRow, showsPid, tableLines, type RunningSession } from '../helpers/e2e-sessions.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';
 import { waitUntil } from '../helpers/wait.js';

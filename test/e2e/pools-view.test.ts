@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
 import { SessionPool, rowOf, showsPid } from '../helpers/e2e-sessions.js';
 import { afterKeys, cellUnder, footer, screenLines } from '../helpers/e2e-views-screen.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { SessionPool, lines, rowOf, type RunningSession, type TestSession } from '../helpers/e2e-sessions.js';
 import { footer } from '../helpers/e2e-views-screen.js';
 import { startPgtop, type PgtopTerminal } from '../helpers/tmux.js';

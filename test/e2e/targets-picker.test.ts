@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { SessionPool, lines, showsPid } from '../helpers/e2e-sessions.js';
 import { startPgtop } from '../helpers/tmux.js';
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { pgtopCommand } from './pgtop-command.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliHelper = fileURLToPath(new URL('./backup-cli.ts', import.meta.url));
 
 export interface BackupCliOptions {
   env: NodeJS.ProcessEnv;
@@ -14,9 +14,9 @@ export interface BackupCliOptions {
   fileSizeLimitBlocks?: number;
 }
 
-/** Starts `pgtop ARGS` from the sources through test/helpers/backup-cli.ts, stdin closed, output piped. */
+/** Starts `pgtop ARGS`, stdin closed, output piped. */
 export function spawnBackupCli(args: string[], options: BackupCliOptions): ChildProcess {
-  const node = [process.execPath, '--import', 'tsx', cliHelper, ...args];
+  const node = [...pgtopCommand, ...args];
   const [program, ...argv] =
     options.fileSizeLimitBlocks === undefined
       ? node

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pgtopCommand } from './pgtop-command.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliMain = fileURLToPath(new URL('./cli-main.ts', import.meta.url));
 
 export interface CliOptions {
   /** Added to the environment (after every PG* variable of this process is removed). */
@@ -45,9 +45,10 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return env;
 }
 
-/** Starts `pgtop ARGS` from the sources, stdin closed, stdout and stderr piped. */
+/** Starts `pgtop ARGS`, stdin closed, stdout and stderr piped. */
 export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
+  const [node, bin] = pgtopCommand;
+  return spawn(node, [bin, ...args], {
     cwd: repoRoot,
     env: cliEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { isAlive } from '../../src/sandbox/cleanup.js';
+import { workloadApplications } from '../../src/sandbox/workload/workload.js';
 import type { DemoTerminal } from './demo-terminal.js';
 import { demoDirOf, demoServers, processesIn, type ProcessInfo } from './demo-processes.js';
 import type { ScreenCondition } from './tmux.js';
@@ -52,4 +53,41 @@ export function assertCleanedUp(screen: string, demo: RunningDemo): void {
   assert.deepEqual(demo.servers.filter((server) => isAlive(server.pid)), [], 'every server process the demo ran is gone');
   assert.deepEqual(processesIn(demo.dir), [], 'no process names or works in the demo directory');
   assert.equal(existsSync(demo.dir), false, `the demo directory ${demo.dir} is removed`);
+}
+
+/** An application name as the APP column shows it: 14 wide, a longer one cut with an ellipsis. */
+export function shownApplication(name: string): string {
+  return name.length > 14 ? name.slice(0, 13) : name;
+}
+
+/**
+ * Shows idle sessions too (i), and waits until every part of the workload has a session on screen (the
+ * flash-sale bursts are seen in the Pools view: through PgBouncer they borrow the pool's servers).
+ */
+export async function waitForWorkload(terminal: DemoTerminal): Promise<void> {
+  terminal.sendKeys('i');
+  const names = Object.values(workloadApplications)
+    .filter((name) => name !== workloadApplications.burst)
+    .map(shownApplication);
+  await terminal.waitFor(unlessEnded((screen) => names.every((name) => screen.includes(name))), {
+    what: `the workload's sessions (${names.join(', ')})`,
+    timeoutMs: 60_000,
+  });
+}
+
+/** The Locks view shows a chain: one tree guide indented deeper than another (A ← B ← C). */
+export function showsNestedChain(screen: string): boolean {
+  const depths = screen
+    .split('\n')
+    .filter((line) => /└─ \d+/.test(line))
+    .map((line) => line.indexOf('└─'));
+  return depths.length >= 2 && depths.some((depth) => depth > Math.min(...depths));
+}
+
+/** Quits by `quit`, then checks the exit code, the normal screen back, and that nothing of the demo is left. */
+export async function quitAndCheck(terminal: DemoTerminal, running: RunningDemo, quit: () => void, expectedCode: number): Promise<void> {
+  quit();
+  assert.equal(await terminal.exitCode({ timeoutMs: 60_000 }), expectedCode, 'the exit code');
+  assert.equal(terminal.alternateOn(), false, 'the terminal is back on the normal screen');
+  assertCleanedUp(terminal.screen(), running);
 }

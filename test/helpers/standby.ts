@@ -1,6 +1,6 @@
 import { chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from './postgres.js';
 import { waitUntil } from './wait.js';
 
 /** Directories a base backup leaves empty, and files it leaves out. */

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pgtopCommand } from './pgtop-command.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const e2eMain = fileURLToPath(new URL('./e2e-main.ts', import.meta.url));
 
 export interface TerminalOptions {
   columns?: number;
@@ -272,11 +272,11 @@ export function startTerminal(command: string, options: TerminalOptions = {}): T
 }
 
 /**
- * Starts pgtop (from the sources, no build needed) in a terminal of its own. `options.before` is printed
+ * Starts pgtop in a terminal of its own. `options.before` is printed
  * first, on the normal screen.
  */
 export function startPgtop(args: string[], options: PgtopOptions = {}): PgtopTerminal {
-  const pgtop = [process.execPath, '--import', 'tsx', e2eMain, ...args].map(shellQuote).join(' ');
+  const pgtop = [...pgtopCommand, ...args].map(shellQuote).join(' ');
   const command = options.before !== undefined ? `printf '%s\\n' ${shellQuote(options.before)}; ${pgtop}` : pgtop;
   const terminal = startTerminal(command, options);
   return {

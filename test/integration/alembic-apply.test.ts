@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { applyAlembic } from '../../src/migrate/alembic/apply.js';
 import type { AlembicEvent } from '../../src/migrate/alembic/types.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { alembicProject } from '../helpers/alembic-project.js';
 import { auditEnv, auditLines, freshDatabase, settingsFor, tableExists } from '../helpers/migrate-harness.js';
 import { waitUntil } from '../helpers/wait.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { alembicProject } from '../helpers/alembic-project.js';
 import { commandLineOf, environmentOf } from '../helpers/backup-process.js';
 import { spawnCli } from '../helpers/cli.js';

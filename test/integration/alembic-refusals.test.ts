@@ -6,7 +6,7 @@ import pg from 'pg';
 import { applyAlembic } from '../../src/migrate/alembic/apply.js';
 import { ensureTrackingTable } from '../../src/migrate/tracking.js';
 import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { giveTo } from '../../src/sandbox/runas.js';
 import { readAlembicStatus } from '../../src/migrate/alembic/status.js';
 import { alembicProject } from '../helpers/alembic-project.js';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyAlembic } from '../../src/migrate/alembic/apply.js';
 import { readAlembicStatus } from '../../src/migrate/alembic/status.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { addRevision, alembicProject } from '../helpers/alembic-project.js';
 import { auditEnv, auditLines, freshDatabase, migrate, settingsFor, tableExists } from '../helpers/migrate-harness.js';
 

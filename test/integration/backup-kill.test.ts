@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBackup } from '../../src/commands/backup/backup.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { backupEnv, capturedIO, createSampleTemplate, freshDatabase, leftovers, tempDir } from '../helpers/backup-fixtures.js';
 import { commandLineOf, descendantsNamed, isRunning, startBackupCli } from '../helpers/backup-process.js';
 import { waitUntil } from '../helpers/wait.js';

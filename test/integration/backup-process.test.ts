@@ -7,7 +7,7 @@ import { BackupError } from '../../src/backup/job/backup-error.js';
 import { runBackup } from '../../src/commands/backup/backup.js';
 import { resolveConnection } from '../../src/config/resolve.js';
 import { releaseMaintenanceLock, tryMaintenanceLock } from '../../src/db/maintenance-lock.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import {
   auditLines,
   backupEnv,

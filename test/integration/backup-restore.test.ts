@@ -10,7 +10,7 @@ import type { BackupEvent } from '../../src/backup/job/progress.js';
 import { parseManifest } from '../../src/backup/files/manifest.js';
 import { runBackup } from '../../src/commands/backup/backup.js';
 import { resolveConnection } from '../../src/config/resolve.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import {
   auditLines,
   backupEnv,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, truncateSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBackup } from '../../src/commands/backup/backup.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { backupEnv, capturedIO, tempDir } from '../helpers/backup-fixtures.js';
 
 describe('pgtop backup --keep counts only good dumps of the same server', () => {

@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { freePort } from '../../src/sandbox/ports.js';
 import { cliEnv, repoRoot, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/migrate-harness.js';
-
-const cliMain = fileURLToPath(new URL('../helpers/cli-main.ts', import.meta.url));
+import { pgtopCommand } from '../helpers/pgtop-command.js';
 
 /** A TCP server that records the database named in each startup packet it receives, then hangs up. */
 async function listeningRecorder(): Promise<{ server: Server; port: number; databases: string[] }> {
@@ -29,7 +27,7 @@ async function listeningRecorder(): Promise<{ server: Server; port: number; data
 
 /** Runs pgtop ARGS on a pseudo-terminal (script(1)), as a user at a terminal would; returns the exit code and output. */
 function runOnTerminal(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const quoted = [process.execPath, '--import', 'tsx', cliMain, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(' ');
+  const quoted = [...pgtopCommand, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qefc', quoted, '/dev/null'], { cwd: repoRoot, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
@@ -149,7 +147,7 @@ describe('the command line: unknown commands, help, exit codes that agree', () =
   });
 
   test('snapshot --watch | head -3 ends quietly with status 0', async () => {
-    const command = `set -o pipefail; '${process.execPath}' --import tsx '${cliMain}' snapshot --ndjson --watch 0.5 '${sandbox.uri('postgres')}' | head -3 >/dev/null`;
+    const command = `set -o pipefail; '${pgtopCommand.join("' '")}' snapshot --ndjson --watch 0.5 '${sandbox.uri('postgres')}' | head -3 >/dev/null`;
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn('bash', ['-c', command], { cwd: repoRoot, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { freePort } from '../../src/sandbox/ports.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { freePort } from '../../src/sandbox/ports.js';
 import { runCli } from '../helpers/cli.js';
 import { freshDatabase, migrationsDir, tableExists, tempDir, trackingRows } from '../helpers/migrate-harness.js';

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { releaseMaintenanceLock, tryMaintenanceLock } from '../../src/db/maintenance-lock.js';
 import { applyMigrations } from '../../src/migrate/apply.js';
 import type { MigrationEvent, MigrationRunResult } from '../../src/migrate/types.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { auditEnv, freshDatabase, migrate, migrationsDir, settingsFor, tableExists, trackingRows } from '../helpers/migrate-harness.js';
 import { waitUntil } from '../helpers/wait.js';
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPgBouncer, type PgBouncerSandbox, type PoolMode } from '../../src/sandbox/pgbouncer.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { auditEnv, auditLines, freshDatabase, migrate, migrationsDir, tableExists } from '../helpers/migrate-harness.js';
 
 let sandbox: PostgresSandbox;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { historyFindings } from '../../src/migrate/history/findings.js';
 import { readToolHistories } from '../../src/migrate/history/read-history.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { freshDatabase, migrate } from '../helpers/migrate-harness.js';
 import { FLYWAY, GOLANG_MIGRATE } from '../helpers/tool-history-ddl.js';
 

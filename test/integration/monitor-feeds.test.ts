@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type pg from 'pg';
 import type { ConnectionSettings } from '../../src/config/types.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { createBouncerActions } from '../../src/actions/bouncer.js';
 import { createPgBouncerSource } from '../../src/sources/pgbouncer.js';
 import { PostgresSource, monitorTimeoutMs } from '../../src/sources/postgres.js';

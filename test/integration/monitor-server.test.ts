@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { signalSessions, type SignalOutcome } from '../../src/actions/signal.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { PostgresSource } from '../../src/sources/postgres.js';
 import type { PgSnapshot } from '../../src/sources/types.js';
 import { countStates } from '../../src/store/derive.js';

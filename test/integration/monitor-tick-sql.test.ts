@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { PostgresSource, QUERY_PREVIEW_CHARS } from '../../src/sources/postgres.js';
 import { tickStatements } from '../../src/sources/prepared.js';
 import { monitorSql } from '../../src/sources/sql.js';

@@ -6,7 +6,7 @@ import { createBouncerActions } from '../../src/actions/bouncer.js';
 import { connectAdminConsole } from '../../src/db/admin-console.js';
 import { isAlive } from '../../src/sandbox/cleanup.js';
 import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { parseDatabases } from '../../src/sources/pgbouncer-parse.js';
 import { waitUntil } from '../helpers/wait.js';
 

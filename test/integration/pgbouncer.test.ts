@@ -9,7 +9,7 @@ import { AdminConsoleError } from '../../src/db/admin-console-error.js';
 import { isAlive } from '../../src/sandbox/cleanup.js';
 import { freePort } from '../../src/sandbox/ports.js';
 import { startPgBouncer, withPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { clientOfBackend, poolOfBackend } from '../../src/sources/pgbouncer-model.js';
 import { parseDatabases, parseServers } from '../../src/sources/pgbouncer-parse.js';
 import { createPgBouncerSource, type PgBouncerSnapshot, type PgBouncerSource, type PgBouncerTick } from '../../src/sources/pgbouncer.js';

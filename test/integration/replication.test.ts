@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dropSlot } from '../../src/actions/horizon.js';
 import type { AuditEntry } from '../../src/audit/log.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { createLogicalSlot, PRIMARY_SETTINGS, startStandby, waitForStreaming } from '../../src/sandbox/standby.js';
 import { describeEachMajor } from '../helpers/majors.js';
 import { generateWal, openMonitor, settingsOf, type Monitor } from '../helpers/replication.js';

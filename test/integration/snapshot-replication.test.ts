@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { createLogicalSlot, PRIMARY_SETTINGS, startStandby, waitForStreaming } from '../../src/sandbox/standby.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import type { Session } from '../../src/sources/types.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
 import { runCli, spawnCli } from '../helpers/cli.js';

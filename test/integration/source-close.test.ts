@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { startPgBouncer, type PgBouncerSandbox } from '../../src/sandbox/pgbouncer.js';
 import { connectAdminConsole } from '../../src/db/admin-console.js';
 import { createPgBouncerSource } from '../../src/sources/pgbouncer.js';

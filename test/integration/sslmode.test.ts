@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { resolveConnection } from '../../src/config/resolve.js';
 import { closeQuietly, connect } from '../../src/db/connect.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { giveTo, unprivilegedUser } from '../../src/sandbox/runas.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { PRIMARY_SETTINGS, startStandby, waitForStreaming } from '../../src/sandbox/standby.js';
 import type { HorizonHolder } from '../../src/sources/vacuum/types.js';
 import { describeEachMajor } from '../helpers/majors.js';

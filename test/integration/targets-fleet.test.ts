@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { AuditEntry } from '../../src/audit/log.js';
 import type { ConnectionSettings } from '../../src/config/types.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { PostgresSource } from '../../src/sources/postgres.js';
 import { initialState } from '../../src/store/state.js';
 import { Fleet, type FleetTarget } from '../../src/ui/fleet.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
 import { dropSlot, rollbackPrepared } from '../../src/actions/horizon.js';
 import { signalSessions } from '../../src/actions/signal.js';
-import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
+import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import { createLogicalSlot, PRIMARY_SETTINGS } from '../../src/sandbox/standby.js';
 import type { HorizonHolder } from '../../src/sources/vacuum/types.js';
 import { describeEachMajor } from '../helpers/majors.js';

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function runFixtures(folder: string): { lastLine: string; status: number | null; output: string } {
-  const run = spawnSync(process.execPath, ['scripts/run-tests.js', `fixtures/runner/${folder}`], {
+function runFixtures(folder: string, ...options: string[]): { lastLine: string; status: number | null; output: string } {
+  const run = spawnSync(process.execPath, ['scripts/run-tests.js', `fixtures/runner/${folder}`, ...options], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -27,6 +27,12 @@ describe('scripts/run-tests.js', () => {
     const run = runFixtures('passing');
     assert.equal(run.lastLine, '3 passed, 0 failed, 0 skipped');
     assert.equal(run.status, 0);
+  });
+
+  test('several --only run the files matching any of them', () => {
+    const run = runFixtures('', '--only', 'passing/', '--only', 'crash/');
+    assert.equal(run.lastLine, '3 passed, 1 failed, 0 skipped');
+    assert.equal(run.status, 1);
   });
 
   test('a file that throws while loading is a failure', () => {

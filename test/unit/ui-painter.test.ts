@@ -40,4 +40,24 @@ describe('Painter', () => {
     assert.equal(frames(), 2);
     painter.stop();
   });
+
+  test('a change after a quiet spell is drawn in the same turn of the event loop, without a timer', async () => {
+    const state: AppState = initialState({ intervalSeconds: 2, readOnly: false, columns: 100, rows: 30, target: 't', now: 0 });
+    const { writer, frames } = counting();
+    const painter = new Painter(() => state, writer);
+    const realSetTimeout = globalThis.setTimeout;
+    let timers = 0;
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      timers++;
+      return realSetTimeout(...args);
+    }) as typeof setTimeout;
+    try {
+      painter.request();
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    await waitUntil(() => frames() === 1, { what: 'the frame' });
+    assert.equal(timers, 0, 'a timer for a frame that need not wait wakes the process once more');
+    painter.stop();
+  });
 });
