@@ -4,6 +4,9 @@ import { sanitizeOneLine } from '../text/sanitize.js';
 import { truncate } from '../text/width.js';
 import { tell, type EffectContext } from './effect-context.js';
 import { resetStatements } from './statements-reset.js';
+import { tableRows } from '../store/layout.js';
+import { statementsViewModel } from '../store/statements-selectors.js';
+import type { AppState } from '../store/state.js';
 
 /** Opens the y/N dialog for pg_stat_statements_reset(). */
 export function confirmStatementsReset(ctx: EffectContext): void {
@@ -24,16 +27,27 @@ export async function runStatementsReset(ctx: EffectContext): Promise<void> {
   }
 }
 
-/** The query the plan key explains: the open statement's text, else the open session's. */
+/** The statement open in its detail, else the one under the cursor of the list. */
+function chosenStatement(state: AppState): string | undefined {
+  const ui = state.statements;
+  if (ui.detailKey !== undefined) return ui.detailKey;
+  const key = statementsViewModel(ui, tableRows(state, 'statements')).selection.key;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** The query the plan key explains: the open or selected statement's text, else the open session's. */
 function planRequest(ctx: EffectContext): { request: PlanRequest; of: string } | string {
   const state = ctx.getState();
   const ui = state.statements;
-  if (state.view === 'statements' && ui.detailKey) {
-    const entry = ui.snapshot?.entries.find((e) => e.key === ui.detailKey);
-    const text = ui.texts[ui.detailKey];
+  const key = state.view === 'statements' ? chosenStatement(state) : undefined;
+  if (state.view === 'statements' && !key) return 'no statement selected';
+  if (key) {
+    const entry = ui.snapshot?.entries.find((e) => e.key === key);
+    const text = ui.texts[key];
     if (!entry || text === undefined) return 'the statement text is not loaded yet';
+    if (text === '') return 'the statement has no text any more (evicted): nothing to explain';
     if (!entry.database) return 'the statement belongs to a database that no longer exists';
-    return { request: { text, origin: 'statements', database: entry.database }, of: `statement ${entry.queryId}` };
+    return { request: { text, origin: 'statements', database: entry.database }, of: `statement ${entry.queryId}: ${truncate(sanitizeOneLine(text), 60)}` };
   }
   const session = state.pg.snapshot?.sessions.find((s) => s.pid === state.detailPid);
   if (!session) return 'open a session or a statement (Enter) to see its plan';

@@ -61,7 +61,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['enter'], command: 'detail.open', description: 'detail of the selected session or statement', views: [...SESSION_VIEWS, 'statements'], hint: 'detail' },
   { keys: ['t'], command: 'statements.mode', description: 'rates over the last interval, or totals since the last reset', views: ['statements'], hint: 'rates/totals' },
   { keys: ['S'], command: 'statement.ofSession', description: "the statement the session runs, in the Statements view (by query id)", views: SESSION_VIEWS },
-  { keys: ['e'], command: 'plan.show', description: "plan of the open session's or statement's query: EXPLAIN, never run, read-only", views: [...SESSION_VIEWS, 'statements'], hint: 'plan', timeline: LIVE },
+  { keys: ['e'], command: 'plan.show', description: "plan of the open session's query, or of the selected statement's: EXPLAIN, never run, read-only", views: [...SESSION_VIEWS, 'statements'], hint: 'plan', timeline: LIVE },
   { keys: ['Z'], command: 'statements.reset', description: 'reset pg_stat_statements (every database and role), after y', dangerous: true, views: ['statements'], hint: 'reset' },
   { keys: ['enter'], command: 'detail.open', description: 'the finding in full: evidence, why it matters, what to do', views: ['health'], hint: 'detail' },
   { keys: ['g'], command: 'health.jump', description: "go to what the finding is about (the session, the pool, the view)", views: ['health'], hint: 'go to', timeline: LIVE },

@@ -29,7 +29,11 @@ export async function explainStatement(settings: ConnectionSettings, request: Pl
   let client: pg.Client | undefined;
   try {
     client = await connect({ ...settings, database: request.database }, { applicationName: 'pgtop explain', statementTimeoutMs: options.statementTimeoutMs ?? 3000 });
-    await client.query(`SET default_transaction_read_only = on; SET lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs ?? 1000))}`);
+    // standard_conforming_strings as checkPlannable's lexer reads strings: where a database turns it off, a
+    // backslash would end a string elsewhere than the check saw, and text after it could run as a statement.
+    await client.query(
+      `SET default_transaction_read_only = on; SET standard_conforming_strings = on; SET lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs ?? 1000))}`,
+    );
     const context = (
       await client.query<{ version_num: string; size: string; role: string; search_path: string }>(
         `SELECT current_setting('server_version_num') AS version_num,

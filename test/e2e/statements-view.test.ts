@@ -10,6 +10,8 @@ let pool: SessionPool;
 
 const HEAVY = 'SELECT count(*) AS e2e_heavy FROM pg_class a, pg_class b, pg_class c WHERE a.oid < 1000';
 const LIGHT = 'SELECT 1 AS e2e_light';
+const ESC = '\u001b';
+const BEL = '\u0007';
 
 before(async () => {
   // 17: a normalised text ($n) gets EXPLAIN (GENERIC_PLAN), which came in 16.
@@ -97,9 +99,81 @@ describe('the Statements view', () => {
         what: "the session's statement",
         timeoutMs: 30_000,
       });
-      assert.match(statement, new RegExp(`running now:\\s*\\n\\s+${sleeper.pid} postgres@postgres active`), statement);
+      assert.match(statement, new RegExp(`running now: 1 session\\s*\\n\\s+${sleeper.pid} postgres@postgres active`), statement);
     } finally {
       terminal.kill();
+    }
+  });
+
+  // Last: it resets pg_stat_statements, which the tests above read.
+  test('escapes a text, shows absent counters as —, says when compute_query_id is off, marks a reset by another client, and Z resets after y', { timeout: 120_000 }, async () => {
+    // Seven constants: a shape of its own (an alias alone is not part of the query id, the text would be another's).
+    await runTimes(sandbox, `SELECT 1, 2, 3, 4, 5, 6, 7 AS "e2e_escape${ESC}[2J${ESC}]2;pwned${BEL}"`, 2);
+    const terminal = startPgtop(['--interval', '1', sandbox.uri()], { columns: 160, rows: 50 });
+    try {
+      await terminal.waitForFrame('[1 Sessions]', { what: 'the monitor', timeoutMs: 30_000 });
+      terminal.sendKeys('6');
+      await terminal.waitForFrame((s) => s.includes('[6 Statements]') && s.includes('rates over'), { what: 'the statements', timeoutMs: 30_000 });
+      terminal.sendKeys('/');
+      terminal.type('query=e2e_escape');
+      terminal.sendKeys('Enter');
+      await terminal.waitForFrame((s) => s.includes('e2e_escape\\x1b[2J\\x1b]2;pwned'), { what: 'the escape sequences shown as text' });
+      terminal.sendKeys('Enter');
+      const detail = await terminal.waitForFrame((s) => s.includes('execution time') && s.includes('e2e_escape\\x1b[2J\\x1b]2;pwned\\x07"'), { what: 'the detail with the whole escaped text' });
+      assert.match(detail, /WAL buffers full\s+—\s+—/, `PostgreSQL 17 has no wal_buffers_full:\n${detail}`);
+      assert.match(detail, /parallel launched\s+—\s+—/, `nor parallel_workers_launched:\n${detail}`);
+      assert.match(detail, /local read time\s+\S+\/s\s+\S+/, `local_blk_read_time came in 17:\n${detail}`);
+
+      await sandbox.query('ALTER SYSTEM SET compute_query_id = off');
+      await sandbox.query('SELECT pg_reload_conf()');
+      try {
+        await terminal.waitForFrame('running now: unknown — compute_query_id is off', { what: 'why the running sessions are unknown' });
+      } finally {
+        await sandbox.query('ALTER SYSTEM RESET compute_query_id');
+        await sandbox.query('SELECT pg_reload_conf()');
+      }
+      terminal.sendKeys('Escape');
+      terminal.sendKeys('Escape');
+      await terminal.waitForFrame((s) => s.includes('CALLS/s') && !s.includes('filter: query='), { what: 'the list without a filter' });
+
+      await sandbox.query('SELECT pg_stat_statements_reset()');
+      await terminal.waitForFrame((s) => /RESET \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(.+ ago\): rates restarted from it/.test(s), { what: 'the reset by another client, marked' });
+
+      terminal.sendKeys('Z');
+      await terminal.waitForFrame('Reset pg_stat_statements?', { what: 'the confirmation' });
+      terminal.sendKeys('y');
+      await terminal.waitForFrame('pg_stat_statements was reset', { what: 'the result' });
+      assert.deepEqual(
+        terminal.auditEntries().map((e) => [e.action, e.result]),
+        [['statements-reset', 'ok']],
+      );
+    } finally {
+      terminal.kill();
+    }
+  });
+
+  test('without the library, the view says what to do and the rest of pgtop works', { timeout: 120_000 }, async () => {
+    const bare = await startPostgres({ major: 15 });
+    const other = await bare.connect();
+    try {
+      await other.query("SET application_name = 'e2e-bare'");
+      const terminal = startPgtop(['--interval', '1', bare.uri()], { columns: 160, rows: 40 });
+      try {
+        await terminal.waitForFrame('[1 Sessions]', { what: 'the monitor', timeoutMs: 30_000 });
+        terminal.sendKeys('6');
+        const refused = await terminal.waitForFrame((s) => s.includes('pg_stat_statements is not loaded'), { what: 'the diagnosis', timeoutMs: 30_000 });
+        assert.match(refused, /ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements';/);
+        assert.match(refused, /CREATE EXTENSION pg_stat_statements;\s+-- in database postgres/);
+        assert.match(refused, /The rest of pgtop works without it\./);
+        terminal.sendKeys('1');
+        terminal.sendKeys('i');
+        await terminal.waitForFrame((s) => s.includes('[1 Sessions]') && s.includes('e2e-bare'), { what: 'the sessions, idle ones shown, still there' });
+      } finally {
+        terminal.kill();
+      }
+    } finally {
+      await other.end();
+      await bare.stop();
     }
   });
 });

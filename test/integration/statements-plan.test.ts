@@ -40,6 +40,17 @@ describeEachMajor('EXPLAIN without running', (major) => {
     assert.equal(exists.rows[0]?.t, 'orders');
   });
 
+  it('reads a text as its own lexer does where the database has standard_conforming_strings off: one statement, nothing else run', async () => {
+    await sandbox.query('CREATE DATABASE legacy');
+    await sandbox.query('ALTER DATABASE legacy SET standard_conforming_strings = off');
+    // With backslash escapes, the server would end the string at the second quote and run what follows.
+    const text = "SELECT '\\' , ' ; COMMIT; BEGIN READ WRITE; CREATE TABLE pwned (); COMMIT; --'";
+    const result = await explainStatement(sandboxSettings(sandbox), { text, origin: 'activity', database: 'legacy' });
+    assert.equal(result.kind, 'plan', JSON.stringify(result));
+    const created = await sandbox.query("SELECT to_regclass('pwned') AS t", [], 'legacy');
+    assert.equal(created.rows[0]?.t, null, 'nothing but EXPLAIN ran');
+  });
+
   it('refuses a session text cut at track_activity_query_size', async () => {
     sleeper = await sandbox.connect('shop');
     const long = `SELECT pg_sleep(60), '${'x'.repeat(200)}' AS padding`;

@@ -8,6 +8,7 @@ import { computeStatementRates } from '../../src/store/statement-rates.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
 import { runCli } from '../helpers/cli.js';
 import { describeEachMajor } from '../helpers/majors.js';
+import { waitUntil } from '../helpers/wait.js';
 import { fetchStatements, keyOfText, runTimes, sandboxSettings } from '../helpers/statements.js';
 
 describeEachMajor('pg_stat_statements source', (major) => {
@@ -45,6 +46,35 @@ describeEachMajor('pg_stat_statements source', (major) => {
     assert.equal(second.entries[0]?.counters.walBuffersFull === null ? 'null' : 'notnull', present, 'wal_buffers_full exists from 18');
     assert.equal(second.entries[0]?.counters.sharedBlkReadMs === null, false, 'read time under its version name');
     assert.equal(second.entries[0]?.counters.localBlkReadMs === null, major < 17, 'local_blk_read_time from 17');
+    assert.equal(second.entries[0]?.counters.localBlkWriteMs === null, major < 17, 'local_blk_write_time from 17');
+    assert.equal(second.entries[0]?.counters.parallelWorkersLaunched === null, major < 18, 'parallel_workers_launched from 18');
+    assert.equal(second.entries[0]?.counters.parallelWorkersToLaunch === null, major < 18, 'parallel_workers_to_launch from 18');
+    assert.equal(second.entries[0]?.counters.localBlksWritten, 0, 'local_blks_written on every version');
+  });
+
+  it('fetches the counters without texts, and the texts of the entries asked for only, once', async () => {
+    await runTimes(sandbox, 'SELECT 1 AS text_probe_a', 1);
+    await runTimes(sandbox, 'SELECT 1 AS text_probe_b', 1);
+    const fresh = new StatementsSource(sandboxSettings(sandbox));
+    const textsFetched = async (): Promise<{ calls: number; rows: number }> => {
+      const found = await sandbox.query<{ calls: string; rows: string }>(
+        "SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(rows), 0) AS rows FROM pg_stat_statements WHERE query LIKE 'SELECT s.queryid::text AS queryid%s.query%= ANY%'",
+      );
+      return { calls: Number(found.rows[0]?.calls), rows: Number(found.rows[0]?.rows) };
+    };
+    try {
+      const snapshot = await fetchStatements(fresh);
+      assert.ok(snapshot.entries.length > 2);
+      const before = await textsFetched();
+      const one = snapshot.entries[0]?.key ?? '';
+      const texts = await fresh.textsOf([one]);
+      assert.deepEqual([...texts.keys()], [one]);
+      await fresh.textsOf([one]);
+      const after = await textsFetched();
+      assert.deepEqual({ calls: after.calls - before.calls, rows: after.rows - before.rows }, { calls: 1, rows: 1 }, 'one round trip, one text: the second ask was cached');
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('an evicted entry ends its rate, and one created again counts from zero: no negative rate', async () => {
@@ -147,6 +177,18 @@ describeEachMajor('pg_stat_statements source', (major) => {
       assert.match(reset.message, /GRANT EXECUTE ON FUNCTION pg_stat_statements_reset TO "plain"/);
     } finally {
       await plain.close();
+    }
+  });
+
+  it('notices compute_query_id turned off by a reload, on the next fetch', async () => {
+    assert.equal((await fetchStatements(source)).settings.computeQueryId, 'auto');
+    await sandbox.query('ALTER SYSTEM SET compute_query_id = off');
+    await sandbox.query('SELECT pg_reload_conf()');
+    try {
+      await waitUntil(async () => (await fetchStatements(source)).settings.computeQueryId === 'off', { what: 'compute_query_id off in the fetch' });
+    } finally {
+      await sandbox.query('ALTER SYSTEM RESET compute_query_id');
+      await sandbox.query('SELECT pg_reload_conf()');
     }
   });
 });

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StateCommand } from '../../src/store/commands.js';
 import { reduce } from '../../src/store/reduce.js';
-import { statementsViewModel } from '../../src/store/statements-selectors.js';
+import { keysToShow, statementsViewModel } from '../../src/store/statements-selectors.js';
+import { statementsIntervalMs } from '../../src/actions/statements-feed.js';
 import { initialState, type AppState } from '../../src/store/state.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { syntheticEntry, syntheticStatements } from '../helpers/synthetic-statements.js';
@@ -92,5 +93,21 @@ describe('the Statements view state', () => {
     assert.equal(state.plan?.result?.kind, 'refused');
     state = command(state, 'filter.clear');
     assert.deepEqual([state.plan, state.statements.detailKey], [undefined, '1/1/10']);
+  });
+
+  test('texts are wanted for the rows on screen and the open detail only, every text for a text filter or the query sort', () => {
+    let state = withStatements();
+    state = reduce(state, { type: 'statements-data', snapshot: syntheticStatements(50, 20), diagnosis: null, at: NOW + 20_000 });
+    assert.equal(keysToShow(state.statements, 5).length, 5, 'a window of five rows');
+    const detail = command(state, 'detail.open');
+    assert.ok(keysToShow(detail.statements, 5).includes(detail.statements.detailKey ?? ''));
+    assert.equal(keysToShow(reduce(state, { type: 'filter-apply', text: 'orders' }).statements, 5).length, 50);
+    assert.equal(keysToShow(reduce(state, { type: 'filter-apply', text: 'db=app' }).statements, 5).length, 5, 'a column filter needs no text');
+    assert.equal(keysToShow({ ...state.statements, sortColumn: 'query' }, 5).length, 50);
+  });
+
+  test('pg_stat_statements is fetched every fifth tick, never more often than every 2 s', () => {
+    assert.equal(statementsIntervalMs({ ...withStatements(), intervalSeconds: 2 }), 10_000);
+    assert.equal(statementsIntervalMs({ ...withStatements(), intervalSeconds: 0.2 }), 2000);
   });
 });

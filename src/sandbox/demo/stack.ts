@@ -19,6 +19,9 @@ const serverSettings = {
   track_io_timing: 'on',
   // A backend whose client went away (the workload stopped mid-query) ends within a second, not after its pg_sleep.
   client_connection_check_interval: '1s',
+  // The Statements view's data; the extension is created in the demo database.
+  shared_preload_libraries: 'pg_stat_statements',
+  'pg_stat_statements.track_planning': 'on',
 };
 
 /** A temporary directory for everything the demo starts, removed on any exit. */
@@ -89,6 +92,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const server = await startPostgres({ settings: { ...serverSettings, ...PRIMARY_SETTINGS }, parentDir: dir.path, binDir: options.binDir });
     postgres = server;
     await server.query(`CREATE DATABASE ${DEMO_DATABASE}`);
+    await server.query('CREATE EXTENSION pg_stat_statements', [], DEMO_DATABASE);
     const settings: ConnectionSettings = {
       host: server.host,
       port: server.port,

@@ -19,7 +19,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 
 const ALWAYS_PRESENT: ReadonlySet<CounterName> = new Set([
   'calls', 'totalExecMs', 'rows', 'sharedBlksHit', 'sharedBlksRead', 'sharedBlksDirtied', 'sharedBlksWritten',
-  'localBlksHit', 'localBlksRead', 'tempBlksRead', 'tempBlksWritten',
+  'localBlksHit', 'localBlksRead', 'localBlksDirtied', 'localBlksWritten', 'tempBlksRead', 'tempBlksWritten',
 ]);
 
 export const entryKey = (queryId: string, dbid: number, userid: number): string => `${queryId}/${dbid}/${userid}`;

@@ -69,7 +69,9 @@ export class StatementsSource {
       else missing.add(key);
     }
     const sql = this.prepared?.sql;
-    if (missing.size === 0 || !sql || !this.client) return found;
+    if (missing.size === 0) return found;
+    // Not "no text": the caller remembers keys left out of the answer as evicted.
+    if (!sql || !this.client) throw new Error('pg_stat_statements is not connected: the texts are asked for again later');
     const queryIds = [...new Set([...missing].map((key) => key.split('/')[0]))];
     const result = await this.client.query<RawRow>(sql.texts, [queryIds]);
     for (const row of result.rows) {
@@ -144,7 +146,7 @@ export class StatementsSource {
       takenAt: parseTimestamp(infoRow.now) ?? new Date().toISOString(),
       statsReset: parseTimestamp(infoRow.stats_reset),
       dealloc: parseNumber(infoRow.dealloc),
-      settings: prepared.settings,
+      settings: typeof infoRow.compute_query_id === 'string' ? { ...prepared.settings, computeQueryId: infoRow.compute_query_id } : prepared.settings,
       extensionVersion: prepared.version,
       entries: mergeEntries((entries?.rows ?? []).map(parseEntry)),
     };

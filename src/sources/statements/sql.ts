@@ -17,6 +17,8 @@ export const COUNTER_COLUMNS: Record<CounterName, readonly string[]> = {
   sharedBlksWritten: ['shared_blks_written'],
   localBlksHit: ['local_blks_hit'],
   localBlksRead: ['local_blks_read'],
+  localBlksDirtied: ['local_blks_dirtied'],
+  localBlksWritten: ['local_blks_written'],
   tempBlksRead: ['temp_blks_read'],
   tempBlksWritten: ['temp_blks_written'],
   sharedBlkReadMs: ['shared_blk_read_time', 'blk_read_time'],
@@ -58,6 +60,9 @@ export const ENVIRONMENT_SQL = `SELECT current_database() AS database, current_u
        (SELECT setting FROM pg_settings WHERE name = 'compute_query_id') AS compute_query_id,
        (SELECT setting FROM pg_settings WHERE name = 'track_activity_query_size')::int AS track_activity_query_size`;
 
+/** Read on every fetch: a reload can turn it off, and sessions then carry no query id. */
+const COMPUTE_QUERY_ID = `current_setting('compute_query_id', true) AS compute_query_id`;
+
 export interface StatementsSql {
   /** The entries without their texts, with database and role names (top-level and nested rows apart). */
   entries: string;
@@ -86,8 +91,8 @@ export function statementsSql(schema: string, columns: readonly string[], hasInf
   LEFT JOIN pg_roles r ON r.oid = s.userid
  WHERE s.queryid IS NOT NULL`,
     info: hasInfo
-      ? `SELECT i.dealloc::float8 AS dealloc, i.stats_reset, clock_timestamp() AS now FROM ${quoteIdent(schema)}.pg_stat_statements_info i`
-      : 'SELECT NULL::float8 AS dealloc, NULL::timestamptz AS stats_reset, clock_timestamp() AS now',
+      ? `SELECT i.dealloc::float8 AS dealloc, i.stats_reset, clock_timestamp() AS now, ${COMPUTE_QUERY_ID} FROM ${quoteIdent(schema)}.pg_stat_statements_info i`
+      : `SELECT NULL::float8 AS dealloc, NULL::timestamptz AS stats_reset, clock_timestamp() AS now, ${COMPUTE_QUERY_ID}`,
     texts: `SELECT s.queryid::text AS queryid, s.dbid::int8 AS dbid, s.userid::int8 AS userid, s.query
   FROM ${fn}(true) s
  WHERE s.queryid = ANY($1::int8[])`,

@@ -14,6 +14,8 @@ export interface StatementCounters {
   sharedBlksWritten: number;
   localBlksHit: number;
   localBlksRead: number;
+  localBlksDirtied: number;
+  localBlksWritten: number;
   tempBlksRead: number;
   tempBlksWritten: number;
   /** blk_read_time before PostgreSQL 17, shared_blk_read_time from 17. */
