@@ -159,9 +159,11 @@ describe('--read-only', () => {
       assert.deepEqual(readOnly, all.filter((b) => !b.dangerous), view);
     }
     assert.ok(ALL_BINDINGS.some((b) => b.dangerous), 'the table marks dangerous bindings');
-    for (const command of ['session.cancel', 'session.terminate']) {
+    for (const command of ['session.cancel', 'session.terminate', 'statements.reset']) {
       assert.ok(ALL_BINDINGS.find((b) => b.command === command)?.dangerous, `${command} is dangerous`);
     }
+    assert.ok(bindingsFor('statements', false).some((b) => b.command === 'statements.reset'), 'Z resets pg_stat_statements');
+    assert.ok(!bindingsFor('statements', true).some((b) => b.command === 'statements.reset'), 'no reset with --read-only');
   });
 
   test('a dangerous key opens no dialog and changes nothing: the footer only says why', () => {

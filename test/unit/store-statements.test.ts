@@ -52,6 +52,9 @@ describe('the Statements view state', () => {
     state = reduce(state, { type: 'filter-apply', text: 'db=nope' });
     assert.deepEqual(keysShown(state), []);
     assert.deepEqual(keysShown(command(state, 'filter.clear')), ['1', '2', '3']);
+    let byRole = reduce(withStatements(), { type: 'statements-data', snapshot: syntheticStatements(3, 20, [syntheticEntry('1', 120, 110), syntheticEntry('2', 22, 70, { user: 'reporting' }), syntheticEntry('3', 31, 16)]), diagnosis: null, at: NOW + 20_000 });
+    byRole = reduce(byRole, { type: 'filter-apply', text: 'user=reporting' });
+    assert.deepEqual(keysShown(byRole), ['2'], "user= keeps that role's statements");
     assert.equal(withStatements().sessions.filter, '', 'the Sessions filter is its own');
   });
 
