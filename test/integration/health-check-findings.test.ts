@@ -91,7 +91,10 @@ describeEachMajor('pgtop check: sessions, server and vacuum findings appear and 
     await holder!.query('BEGIN');
     await holder!.query('UPDATE piled SET id = id');
     const ddlPid = Number((await ddl!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
-    const waits = [ddl!.query('ALTER TABLE piled ADD COLUMN extra int'), first!.query('SELECT count(*) FROM piled'), second!.query('SELECT count(*) FROM piled')].map((q) => q.catch((e: Error) => e));
+    // The readers are sent once the ALTER waits: sent before it, they would share the table with the holder and finish.
+    const altering = ddl!.query('ALTER TABLE piled ADD COLUMN extra int').catch((e: Error) => e);
+    await waitUntil(async () => (await sandbox.query<{ waiting: boolean }>(`SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ${ddlPid}`)).rows[0]?.waiting === true, { what: 'the ALTER to wait for its lock' });
+    const waits = [altering, first!.query('SELECT count(*) FROM piled').catch((e: Error) => e), second!.query('SELECT count(*) FROM piled').catch((e: Error) => e)];
     const args = ['--only', 'locks.queue', '--threshold', 'lock_queue_critical=2'];
     const run = await checkUntil(args, 'locks.queue', 'critical', 'two readers to queue behind the ALTER');
     assert.match(run.byId('locks.queue').summary, new RegExp(`^2 session\\(s\\) queued behind waiting pid ${ddlPid}$`));
