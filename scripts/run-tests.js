@@ -21,6 +21,14 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.exit(1);
 }
 
+// A file still running after this long is stopped and counted as failed: a test that hangs (a lock never
+// released, a child that never exits) must not eat the rest of a CI run's time and its counts.
+const fileTimeoutMs = Number(process.env.PGTOP_TEST_FILE_TIMEOUT_MS ?? 15 * 60 * 1000);
+if (!Number.isInteger(fileTimeoutMs) || fileTimeoutMs < 1) {
+  console.error(`PGTOP_TEST_FILE_TIMEOUT_MS: ${process.env.PGTOP_TEST_FILE_TIMEOUT_MS} is not a whole number of milliseconds`);
+  process.exit(1);
+}
+
 function findTests(dir) {
   let found = [];
   let entries;
@@ -87,7 +95,7 @@ mkdirSync(env.PGTOP_TEST_INITDB_TEMPLATES);
 const child = spawn(
   process.execPath,
   [
-    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${fileTimeoutMs}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts', 'count-reporter.js')}`, `--test-reporter-destination=${countsFile}`,
     ...files,

@@ -96,12 +96,16 @@ describeEachMajor('pgtop check: sessions, server and vacuum findings appear and 
     await waitUntil(async () => (await sandbox.query<{ waiting: boolean }>(`SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ${ddlPid}`)).rows[0]?.waiting === true, { what: 'the ALTER to wait for its lock' });
     const waits = [altering, first!.query('SELECT count(*) FROM piled').catch((e: Error) => e), second!.query('SELECT count(*) FROM piled').catch((e: Error) => e)];
     const args = ['--only', 'locks.queue', '--threshold', 'lock_queue_critical=2'];
-    const run = await checkUntil(args, 'locks.queue', 'critical', 'two readers to queue behind the ALTER');
-    assert.match(run.byId('locks.queue').summary, new RegExp(`^2 session\\(s\\) queued behind waiting pid ${ddlPid}$`));
-    assert.deepEqual(run.byId('locks.queue').target, { kind: 'session', pid: ddlPid });
-    assert.equal(run.byId('locks.queue').threshold, 'warning when a waiter blocks others, critical from 2 sessions queued');
-    await holder!.query('COMMIT');
-    await Promise.all(waits);
+    try {
+      const run = await checkUntil(args, 'locks.queue', 'critical', 'two readers to queue behind the ALTER');
+      assert.match(run.byId('locks.queue').summary, new RegExp(`^2 session\\(s\\) queued behind waiting pid ${ddlPid}$`));
+      assert.deepEqual(run.byId('locks.queue').target, { kind: 'session', pid: ddlPid });
+      assert.equal(run.byId('locks.queue').threshold, 'warning when a waiter blocks others, critical from 2 sessions queued');
+    } finally {
+      // Ended even when the test fails, so the queue does not hold the later tests' VACUUM behind it.
+      await holder!.query('COMMIT');
+      await Promise.all(waits);
+    }
     assert.equal((await runCheck(sandbox, args)).code, 0);
   });
 

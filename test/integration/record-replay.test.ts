@@ -15,10 +15,10 @@ import type { PgSnapshot } from '../../src/sources/types.js';
 import type { PgBouncerSnapshot } from '../../src/sources/pgbouncer.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
 import { cliEnv, repoRoot, runCli, spawnCli } from '../helpers/cli.js';
+import { pgtopCommand } from '../helpers/pgtop-command.js';
 import { openSession, type TestSession } from '../helpers/server-sessions.js';
 import { waitUntil, withTimeout } from '../helpers/wait.js';
 
-const cliMainPath = join(repoRoot, 'test', 'helpers', 'cli-main.ts');
 
 let postgres: PostgresSandbox;
 let bouncer: PgBouncerSandbox;
@@ -196,7 +196,7 @@ describe('pgtop record, killed mid-way, then pgtop replay', () => {
   test('a recording stopped by a full file system says so and leaves what it wrote readable', async () => {
     const file = join(dir, 'limited');
     // A file size limit (ulimit -f, in 512-byte blocks here) fails the write as a full disk does.
-    const child = spawn('sh', ['-c', 'ulimit -f 96 && exec "$0" "$@"', process.execPath, '--import', 'tsx', cliMainPath, 'record', file, '--interval', '0.5', '--chunk', '1', postgres.uri()], {
+    const child = spawn('sh', ['-c', 'ulimit -f 96 && exec "$0" "$@"', ...pgtopCommand, 'record', file, '--interval', '0.5', '--chunk', '1', postgres.uri()], {
       cwd: repoRoot,
       env: cliEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],

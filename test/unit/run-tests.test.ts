@@ -6,8 +6,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function runFixtures(folder: string, ...options: string[]): { lastLine: string; status: number | null; output: string } {
+  return runFixturesWith({}, folder, ...options);
+}
+
+function runFixturesWith(env: NodeJS.ProcessEnv, folder: string, ...options: string[]): { lastLine: string; status: number | null; output: string } {
   const run = spawnSync(process.execPath, ['scripts/run-tests.js', `fixtures/runner/${folder}`, ...options], {
     cwd: root,
+    env: { ...process.env, ...env },
+    timeout: 120_000,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -38,6 +44,13 @@ describe('scripts/run-tests.js', () => {
   test('a file that throws while loading is a failure', () => {
     const run = runFixtures('crash');
     assert.equal(run.lastLine, '0 passed, 1 failed, 0 skipped');
+    assert.equal(run.status, 1);
+  });
+
+  test('a file that hangs is stopped at the time limit and counted as failed', () => {
+    const run = runFixturesWith({ PGTOP_TEST_FILE_TIMEOUT_MS: '3000' }, 'hang');
+    assert.match(run.lastLine, /^\d+ passed, [1-9]\d* failed, 0 skipped$/);
+    assert.match(run.output, /timed out after 3000ms/);
     assert.equal(run.status, 1);
   });
 });
