@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameFigures } from '../../bench/render.js';
 import { buildTable, formatTable, type Results } from '../../bench/report.js';
+import { benchResults } from '../helpers/bench-results.js';
 
 const frame = (sessions: number, p95Ms: number): FrameFigures => ({
   sessions,
@@ -20,20 +21,7 @@ const frame = (sessions: number, p95Ms: number): FrameFigures => ({
   matchedRows: 10,
 });
 
-function results(over: Partial<Results>): Results {
-  return {
-    generatedAt: '',
-    settings: { seconds: 60, ticks: 10_000, sessions: [100], sourceTicks: 200, startupRuns: 5 },
-    machine: { cpu: 'x', cores: 2, memoryGiB: 1, node: 'v20', kernel: 'Linux', loadStart: 0 },
-    notes: [],
-    errors: {},
-    frames: [],
-    sourceTicks: [],
-    sideBySide: [],
-    table: [],
-    ...over,
-  };
-}
+const results = (over: Partial<Results>): Results => benchResults({ settings: { seconds: 60, ticks: 10_000, sessions: [100], sourceTicks: 200, startupRuns: 5 }, ...over });
 
 describe('buildTable', () => {
   test('judges each budget at its size only', () => {

@@ -3,28 +3,15 @@ import assert from 'node:assert/strict';
 import { countDrawing, countLoopSleeps, idleWindow } from '../../bench/drawing.js';
 import type { MemoryFigures } from '../../bench/memory.js';
 import type { FrameFigures } from '../../bench/render.js';
-import type { Results } from '../../bench/report.js';
 import { SyntheticCluster } from '../../bench/synthetic.js';
 import { scaleRows, targetNotes, targetRows } from '../../bench/target-rows.js';
 import { parseSession } from '../../src/sources/parse.js';
+import { benchResults } from '../helpers/bench-results.js';
 
 const frame = (line: number, text: string): string => `\x1b[${line};1H\x1b[0m${text}`;
 const update = (...lines: string[]): string => `\x1b[?2026h${lines.join('')}\x1b[0m\x1b[?2026l`;
 
-function results(over: Partial<Results>): Results {
-  return {
-    generatedAt: '',
-    settings: { seconds: 30, ticks: 100, sessions: [170], sourceTicks: 200, startupRuns: 5 },
-    machine: { cpu: 'x', cores: 2, memoryGiB: 1, node: 'v20', kernel: 'Linux', loadStart: 0 },
-    notes: [],
-    errors: {},
-    frames: [],
-    sourceTicks: [],
-    sideBySide: [],
-    table: [],
-    ...over,
-  };
-}
+const results = benchResults;
 
 const growth = (lastThirdMedian: number, growing: boolean): MemoryFigures['rss'] => ({ first: 80, middle: 85, last: lastThirdMedian, slopePer1000: growing ? 5 : 0.1, middleThirdMedian: 85, lastThirdMedian, growing });
 

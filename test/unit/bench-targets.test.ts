@@ -4,23 +4,11 @@ import type { Results } from '../../bench/report.js';
 import { PGTOP_ROLE, type StatementRow } from '../../bench/server-cost.js';
 import { targetNotes, targetRows } from '../../bench/target-rows.js';
 import { describeStatement, statementShares, type ServerTargetRun } from '../../bench/targets.js';
+import { benchResults } from '../helpers/bench-results.js';
 
 const statement = (query: string, execMs: number, calls = 10): StatementRow => ({ queryid: query, role: PGTOP_ROLE, query, calls, execMs, planMs: 0 });
 
-function results(serverTargets: ServerTargetRun[]): Results {
-  return {
-    generatedAt: '',
-    settings: { seconds: 30, ticks: 100, sessions: [170], sourceTicks: 200, startupRuns: 5 },
-    machine: { cpu: 'x', cores: 2, memoryGiB: 1, node: 'v20', kernel: 'Linux', loadStart: 0 },
-    notes: [],
-    errors: {},
-    frames: [],
-    sourceTicks: [],
-    sideBySide: [],
-    serverTargets,
-    table: [],
-  };
-}
+const results = (serverTargets: ServerTargetRun[]): Results => benchResults({ serverTargets });
 
 describe('bench targets', () => {
   test('statement shares: per refresh, largest first, named by what they read', () => {
