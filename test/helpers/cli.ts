@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pgtopCommand } from './pgtop-command.js';
+import { processTempDir } from './temp-dir.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,15 +20,7 @@ export interface CliResult {
 }
 
 // One empty HOME for every CLI run of this process, so the machine's ~/.pgpass and state are never read.
-let home: string | undefined;
-function cliHome(): string {
-  if (!home) {
-    const dir = mkdtempSync(join(tmpdir(), 'pgtop-test-home-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    home = dir;
-  }
-  return home;
-}
+const cliHome = processTempDir('pgtop-test-home-');
 
 export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -1,27 +1,21 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findPostgresBinDir } from '../../src/sandbox/binaries.js';
 import { findBinDirForMajor } from '../../src/sandbox/embedded.js';
 import { startPostgres as startSandbox, type PostgresSandbox, type PostgresSandboxOptions } from '../../src/sandbox/postgres.js';
+import { processTempDir } from './temp-dir.js';
 
 export type { PostgresSandbox };
 
 const execFileAsync = promisify(execFile);
 
 /** Where this run keeps its initdb results: named by scripts/run-tests.js (which removes it), else this process's own. */
-let templatesDir = process.env.PGTOP_TEST_INITDB_TEMPLATES;
-function templates(): string {
-  if (!templatesDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'pgtop-test-initdb-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    templatesDir = dir;
-  }
-  return templatesDir;
-}
+const runTemplates = process.env.PGTOP_TEST_INITDB_TEMPLATES;
+const ownTemplates = processTempDir('pgtop-test-initdb-');
+const templates = (): string => runTemplates ?? ownTemplates();
 
 const making = new Map<string, Promise<string>>();
 
