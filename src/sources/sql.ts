@@ -11,6 +11,10 @@ export interface MonitorSql {
    * and every state change sets state_change.
    */
   activity(since: string): string;
+  /**
+   * The lock waits. Run after `activity` in the same transaction (one message): it reads pg_locks only when
+   * `activity` found a session waiting on a lock (see LOCK_WAITS_SEEN).
+   */
   waitingLocks: string;
   /** Extra statements for the detail view of one pid (an integer, inlined after validation). */
   detail(pid: number): string[];
@@ -35,6 +39,13 @@ export const UNCHANGED_IDLE_COLUMNS = [
   'leader_pid',
 ] as const;
 type UnchangedIdleColumn = (typeof UNCHANGED_IDLE_COLUMNS)[number];
+
+/**
+ * A transaction-local setting the sessions statement sets when it computes a session's blockers: the lock
+ * waits statement after it, in the same transaction, reads pg_locks only then. Ticks without lock waits,
+ * most of them, leave pg_locks (a copy of the whole lock table) unread.
+ */
+const LOCK_WAITS_SEEN = 'pgtop.lock_waits_seen';
 
 /** Whether the monitoring role sees every session's details (wait events, queries). */
 const SEES_ALL = `(pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
@@ -73,7 +84,7 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        ${waitStart} AS wait_start,
        EXTRACT(EPOCH FROM now() - ${waitStart})::float8 AS wait_seconds
   FROM pg_locks l
- WHERE NOT l.granted`,
+ WHERE NOT l.granted AND current_setting('${LOCK_WAITS_SEEN}', true) = 'on'`,
     detail: (pid: number) => {
       if (!Number.isInteger(pid) || pid <= 0) throw new Error(`invalid pid ${pid}`);
       const progressViews = ['vacuum', 'analyze', 'create_index', 'cluster', 'basebackup', ...(versionNum >= PG14 ? ['copy'] : [])];
@@ -109,7 +120,8 @@ function activityStatement(since: string, queryText: string, queryId: string): s
   return `SELECT a.pid, a.state, a.wait_event_type, a.wait_event,
    ${leftOut.join(',\n       ')},
    CASE WHEN a.changed THEN length(a.query) ELSE -1 END AS query_length,
-   CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL THEN pg_blocking_pids(a.pid) END AS blocked_by
+   CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL
+        THEN CASE WHEN set_config('${LOCK_WAITS_SEEN}', 'on', true) = 'on' THEN pg_blocking_pids(a.pid) END END AS blocked_by
   -- OFFSET 0 keeps the subquery: whether a row changed is worked out once, not once for each column.
   FROM (SELECT a.*, ${changed} AS changed FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() OFFSET 0) a
   -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).

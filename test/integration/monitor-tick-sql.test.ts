@@ -6,7 +6,8 @@ import { tickStatements } from '../../src/sources/prepared.js';
 import { monitorSql } from '../../src/sources/sql.js';
 import type { PgSnapshot } from '../../src/sources/types.js';
 import { describeEachMajor } from '../helpers/majors.js';
-import { openSession, roleSettings, type TestSession } from '../helpers/server-sessions.js';
+import { createRoles, openSession, roleSettings, type TestSession } from '../helpers/server-sessions.js';
+import { waitUntil } from '../helpers/wait.js';
 
 describeEachMajor('the tick statements', (major) => {
   let sandbox: PostgresSandbox;
@@ -15,7 +16,8 @@ describeEachMajor('the tick statements', (major) => {
 
   before(async () => {
     sandbox = await startPostgres({ major });
-    await sandbox.query('CREATE TABLE tick_locks (id int)');
+    await sandbox.query('CREATE TABLE tick_locks (id int); CREATE TABLE tick_later (id int); GRANT SELECT ON tick_later TO PUBLIC');
+    await createRoles(sandbox, { tick_plain: [] });
     source = new PostgresSource(roleSettings(sandbox));
   });
 
@@ -42,6 +44,46 @@ describeEachMajor('the tick statements', (major) => {
     assert.deepEqual(snapshot.waitingLocks, []);
     const names = await onMonitoringConnection("SELECT name FROM pg_prepared_statements WHERE name LIKE 'pgtop_%' ORDER BY name");
     assert.deepEqual(names, ['pgtop_activity', 'pgtop_server', 'pgtop_waiting_locks']);
+  });
+
+  it('report a lock wait that begins after ticks without any on the next tick, to a role with pg_read_all_stats and one without', async () => {
+    const plain = new PostgresSource(roleSettings(sandbox, 'tick_plain'));
+    const holder = await openSession(sandbox, sandbox.superuser, 'later-holder');
+    const waiter = await openSession(sandbox, sandbox.superuser, 'later-waiter');
+    try {
+      const tickOf = async (on: PostgresSource): Promise<PgSnapshot> => {
+        const outcome = await on.tick();
+        if (outcome.kind !== 'data') throw new Error(`no snapshot: ${outcome.kind === 'error' ? outcome.error.message : 'skipped'}`);
+        return outcome.data;
+      };
+      for (const on of [source, plain, source, plain]) {
+        const snapshot = await tickOf(on);
+        assert.deepEqual(snapshot.waitingLocks, []);
+        assert.ok(snapshot.sessions.every((s) => s.blockedBy.length === 0));
+      }
+      await holder.client.query('BEGIN; LOCK TABLE tick_later IN ACCESS EXCLUSIVE MODE');
+      const waiting = await waiter.start('SELECT count(*) FROM tick_later');
+      await waitUntil(
+        async () => (await sandbox.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [waiter.pid])).rows.length > 0,
+        { what: 'the waiter to wait on the lock' },
+      );
+      for (const on of [source, plain]) {
+        const snapshot = await tickOf(on);
+        assert.equal(snapshot.server.seesAllSessions, on === source);
+        assert.deepEqual(snapshot.sessions.find((s) => s.pid === waiter.pid)?.blockedBy, [holder.pid]);
+        assert.deepEqual(
+          snapshot.waitingLocks.map((l) => `${l.pid} ${l.lockType} ${l.relation}`),
+          [`${waiter.pid} relation tick_later`],
+        );
+      }
+      await holder.client.query('COMMIT');
+      await waiting.result;
+      for (const on of [source, plain]) assert.deepEqual((await tickOf(on)).waitingLocks, []);
+    } finally {
+      await plain.close();
+      await holder.end();
+      await waiter.end();
+    }
   });
 
   it('still read everything, lock waits included, once the prepared statements are gone', async () => {
