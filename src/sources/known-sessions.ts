@@ -1,12 +1,25 @@
 import type { RawRow } from './parse.js';
 import { UNCHANGED_IDLE_COLUMNS } from './sql.js';
 
+/** The characters of a text as PostgreSQL's length() counts them in UTF8: code points, a surrogate pair being one. */
+export function textLength(text: string): number {
+  if (!LOW_SURROGATE.test(text)) return text.length;
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) count--;
+  }
+  return count;
+}
+const LOW_SURROGATE = /[\udc00-\udfff]/;
+
 /** How far before the last tick's start state changes are looked for again: a margin for the server's clock. */
 const MARGIN_SECONDS = 1;
 
 /**
  * The sessions' rows as the last tick saw them, so that a tick need not carry what did not change: the
- * server sends an idle session whose state did not change with a query_length of -1 and most columns NULL.
+ * server sends an idle session whose state did not change with a query_length of -1 and most columns NULL,
+ * and a query text sent whole with a NULL query_length (see MonitorSqlOptions.utf8).
  */
 export class KnownSessions {
   private rows = new Map<unknown, RawRow>();
@@ -35,6 +48,8 @@ export class KnownSessions {
         if (!known) return false;
         for (const column of UNCHANGED_IDLE_COLUMNS) row[column] = known[column];
         row.query_length = known.query_length;
+      } else if (row.query_length === null && typeof row.query === 'string') {
+        row.query_length = textLength(row.query);
       }
       next.set(row.pid, row);
     }

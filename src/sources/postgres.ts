@@ -112,14 +112,15 @@ export class PostgresSource {
       interactive: this.options.interactive,
     });
     try {
-      const result = await client.query<{ version_num: string; pid: number }>(
-        "SELECT current_setting('server_version_num') AS version_num, pg_backend_pid() AS pid",
+      const result = await client.query<{ version_num: string; pid: number; encoding: string }>(
+        "SELECT current_setting('server_version_num') AS version_num, pg_backend_pid() AS pid, current_setting('server_encoding') AS encoding",
       );
       const row = result.rows[0];
       if (generation !== this.generation) throw new Error('the connection attempt was abandoned');
       this.versionNum = Number(row?.version_num ?? 0);
       this.sql = monitorSql(this.versionNum, {
         queryChars: this.options.queryChars === undefined ? QUERY_PREVIEW_CHARS : this.options.queryChars,
+        utf8: row?.encoding === 'UTF8',
       });
       this.ownPid = row?.pid;
       this.mode = 'prepare';

@@ -57,12 +57,21 @@ export interface MonitorSqlOptions {
    * server; the detail fetches one session's whole text), or null for whole texts.
    */
   queryChars?: number | null;
+  /**
+   * The server's encoding is UTF8: a query text that comes whole comes with a NULL query_length, the number
+   * of its characters being the number of code points the client receives (see textLength). Counting them
+   * on the server walks each text byte by byte on every tick.
+   */
+  utf8?: boolean;
 }
 
 export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}): MonitorSql {
   const chars = options.queryChars ?? null;
   if (chars !== null && (!Number.isInteger(chars) || chars <= 0)) throw new Error(`invalid query length ${chars}`);
-  const queryText = chars === null ? 'a.query' : `left(a.query, ${chars})`;
+  // A text of at most `chars` bytes has at most `chars` characters: octet_length reads its size, left() walks it.
+  const fits = chars === null ? 'true' : `octet_length(a.query) <= ${chars}`;
+  const queryText = chars === null ? 'a.query' : `CASE WHEN ${fits} THEN a.query ELSE left(a.query, ${chars}) END`;
+  const queryLength = !options.utf8 ? 'length(a.query)' : chars === null ? 'NULL::int' : `CASE WHEN NOT ${fits} THEN length(a.query) END`;
   const queryId = versionNum >= PG14 ? 'a.query_id::text' : 'NULL::text';
   const waitStart = versionNum >= PG14 ? 'l.waitstart' : 'NULL::timestamptz';
   return {
@@ -77,7 +86,7 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
        ${SEES_ALL} AS sees_all
   FROM (SELECT sum(xact_commit + xact_rollback) AS xacts, sum(blks_hit) AS hit, sum(blks_read) AS read
           FROM pg_stat_database) d`,
-    activity: (since: string) => activityStatement(since, queryText, queryId),
+    activity: (since: string) => activityStatement(since, queryText, queryLength, queryId),
     waitingLocks: `SELECT l.pid, l.locktype, l.mode,
        ${relationName('l')} AS relation,
        ${lockObject('l')} AS object,
@@ -99,7 +108,7 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
 }
 
 /** The sessions statement (see MonitorSql.activity). */
-function activityStatement(since: string, queryText: string, queryId: string): string {
+function activityStatement(since: string, queryText: string, queryLength: string, queryId: string): string {
   const changed = `a.state IS DISTINCT FROM 'idle' OR a.state_change >= to_timestamp(${since})`;
   const columns: Record<UnchangedIdleColumn, string> = {
     datname: 'a.datname',
@@ -119,7 +128,7 @@ function activityStatement(since: string, queryText: string, queryId: string): s
   const leftOut = Object.entries(columns).map(([name, expression]) => `CASE WHEN a.changed THEN ${expression} END AS ${name}`);
   return `SELECT a.pid, a.state, a.wait_event_type, a.wait_event,
    ${leftOut.join(',\n       ')},
-   CASE WHEN a.changed THEN length(a.query) ELSE -1 END AS query_length,
+   CASE WHEN a.changed THEN ${queryLength} ELSE -1 END AS query_length,
    CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL
         THEN CASE WHEN set_config('${LOCK_WAITS_SEEN}', 'on', true) = 'on' THEN pg_blocking_pids(a.pid) END END AS blocked_by
   -- OFFSET 0 keeps the subquery: whether a row changed is worked out once, not once for each column.

@@ -15,7 +15,7 @@ describeEachMajor('the tick statements', (major) => {
   const opened: TestSession[] = [];
 
   before(async () => {
-    sandbox = await startPostgres({ major });
+    sandbox = await startPostgres({ major, settings: { track_activity_query_size: '64kB' } });
     await sandbox.query('CREATE TABLE tick_locks (id int); CREATE TABLE tick_later (id int); GRANT SELECT ON tick_later TO PUBLIC');
     await createRoles(sandbox, { tick_plain: [] });
     source = new PostgresSource(roleSettings(sandbox));
@@ -84,6 +84,22 @@ describeEachMajor('the tick statements', (major) => {
       await holder.end();
       await waiter.end();
     }
+  });
+
+  it("give each query's length in characters as the server counts them, for whole texts and cut ones", async () => {
+    const whole = await openSession(sandbox, sandbox.superuser, 'length-whole');
+    const cut = await openSession(sandbox, sandbox.superuser, 'length-cut');
+    opened.push(whole, cut);
+    await whole.client.query("SELECT '🚀 deploy, 東京, é' AS text");
+    const long = `SELECT pg_sleep(600) /* ${'🚀é'.repeat(QUERY_PREVIEW_CHARS)} */`;
+    const running = await cut.start(long);
+    const snapshot = await tick();
+    const { rows } = await sandbox.query<{ pid: number; length: number }>('SELECT pid, length(query) AS length FROM pg_stat_activity WHERE pid = ANY($1)', [[whole.pid, cut.pid]]);
+    for (const { pid, length } of rows) assert.equal(snapshot.sessions.find((s) => s.pid === pid)?.queryLength, length, `session ${pid}`);
+    assert.equal(snapshot.sessions.find((s) => s.pid === whole.pid)?.query, "SELECT '🚀 deploy, 東京, é' AS text");
+    assert.ok((rows.find((r) => r.pid === cut.pid)?.length ?? 0) > QUERY_PREVIEW_CHARS);
+    await sandbox.query('SELECT pg_cancel_backend($1)', [cut.pid]);
+    await running.result.catch(() => undefined);
   });
 
   it('still read everything, lock waits included, once the prepared statements are gone', async () => {
