@@ -6,9 +6,10 @@ export interface MonitorSql {
   server: string;
   /**
    * The sessions; `since` is an SQL expression for epoch seconds. An idle session whose state did not change
-   * since then comes with a query_length of -1 and its UNCHANGED_IDLE_COLUMNS NULL: they are what the caller
-   * last saw. Every statement a session runs, SET application_name included, passes through another state,
-   * and every state change sets state_change.
+   * since then comes with a query_length of UNCHANGED_IDLE and its UNCHANGED_IDLE_COLUMNS NULL: they are what
+   * the caller last saw; one that also waits for its client's next command (Client, ClientRead: most idle
+   * sessions) comes with RESTING instead and its state and wait event NULL as well. Every statement a session
+   * runs, SET application_name included, passes through another state, and every state change sets state_change.
    */
   activity(since: string): string;
   /**
@@ -21,6 +22,13 @@ export interface MonitorSql {
 }
 
 const PG14 = 140000;
+
+/** The query_length of an idle session that did not change since the last tick. */
+export const UNCHANGED_IDLE = -1;
+/** The query_length of such a session that waits for its client's next command, as an idle session does. */
+export const RESTING = -2;
+/** A resting session's state and wait event, which it comes without. */
+export const RESTING_COLUMNS = { state: 'idle', wait_event_type: 'Client', wait_event: 'ClientRead' } as const;
 
 /** The columns an idle session that did not change since the last tick comes without. */
 export const UNCHANGED_IDLE_COLUMNS = [
@@ -126,13 +134,16 @@ function activityStatement(since: string, queryText: string, queryLength: string
     leader_pid: 'a.leader_pid',
   };
   const leftOut = Object.entries(columns).map(([name, expression]) => `CASE WHEN a.changed THEN ${expression} END AS ${name}`);
-  return `SELECT a.pid, a.state, a.wait_event_type, a.wait_event,
+  const resting = Object.entries(RESTING_COLUMNS).map(([name, value]) => `a.${name} = '${value}'`).join(' AND ');
+  const restingLeftOut = Object.keys(RESTING_COLUMNS).map((name) => `CASE WHEN NOT a.resting THEN a.${name} END AS ${name}`);
+  return `SELECT a.pid, ${restingLeftOut.join(', ')},
    ${leftOut.join(',\n       ')},
-   CASE WHEN a.changed THEN ${queryLength} ELSE -1 END AS query_length,
+   CASE WHEN a.changed THEN ${queryLength} WHEN a.resting THEN ${RESTING} ELSE ${UNCHANGED_IDLE} END AS query_length,
    CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL
         THEN CASE WHEN set_config('${LOCK_WAITS_SEEN}', 'on', true) = 'on' THEN pg_blocking_pids(a.pid) END END AS blocked_by
   -- OFFSET 0 keeps the subquery: whether a row changed is worked out once, not once for each column.
-  FROM (SELECT a.*, ${changed} AS changed FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() OFFSET 0) a
+  FROM (SELECT a.*, ${changed} AS changed, (NOT (${changed}) AND ${resting}) IS TRUE AS resting
+          FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() OFFSET 0) a
   -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
   LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid`;
 }

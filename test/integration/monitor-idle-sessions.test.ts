@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { PostgresSource, QUERY_PREVIEW_CHARS } from '../../src/sources/postgres.js';
-import { monitorSql } from '../../src/sources/sql.js';
+import { monitorSql, RESTING } from '../../src/sources/sql.js';
 import type { PgSnapshot, Session } from '../../src/sources/types.js';
 import { describeEachMajor } from '../helpers/majors.js';
 import { openSession, roleSettings, sessionIn, snapshotAs, type TestSession } from '../helpers/server-sessions.js';
@@ -59,17 +59,20 @@ describeEachMajor('idle sessions left out of the tick', (major) => {
   it('are sent without their query and other fixed columns when their state did not change since the time given', async () => {
     await idle.client.query("SELECT 'left out' AS text");
     const running = await busy.start('SELECT pg_sleep(30)');
-    const read = async (since: string): Promise<Map<number, { query: unknown; query_length: unknown }>> => {
+    const read = async (since: string): Promise<Map<number, Record<string, unknown>>> => {
       const outcome = await source.read(async (client, versionNum) => {
         const sql = monitorSql(versionNum, { queryChars: QUERY_PREVIEW_CHARS }).activity(since);
-        return (await client.query<{ pid: number; query: unknown; query_length: unknown; application_name: unknown }>(sql)).rows;
+        return (await client.query<{ pid: number; query: unknown; query_length: unknown; application_name: unknown; state: unknown; wait_event: unknown }>(sql)).rows;
       });
       if (outcome.kind !== 'data') throw new Error('the monitoring connection did not answer');
-      return new Map(outcome.data.map((row) => [row.pid, { query: row.query, query_length: row.query_length, application_name: row.application_name }]));
+      return new Map(
+        outcome.data.map((row) => [row.pid, { query: row.query, query_length: row.query_length, application_name: row.application_name, state: row.state, wait_event: row.wait_event }]),
+      );
     };
     const later = await read(`${Date.now() / 1000 + 3600}`);
-    assert.deepEqual(later.get(idle.pid), { query: null, query_length: -1, application_name: null });
+    assert.deepEqual(later.get(idle.pid), { query: null, query_length: RESTING, application_name: null, state: null, wait_event: null });
     assert.equal(later.get(busy.pid)?.query, 'SELECT pg_sleep(30)');
+    assert.equal(later.get(busy.pid)?.state, 'active');
     const always = await read('0');
     assert.equal(always.get(idle.pid)?.query, "SELECT 'left out' AS text");
     await sandbox.query('SELECT pg_cancel_backend($1)', [busy.pid]);
@@ -88,6 +91,16 @@ describeEachMajor('idle sessions left out of the tick', (major) => {
     assert.deepEqual(textOf(afterChange, idle.pid), { query: "SELECT 'second, longer text' AS text", queryLength: 36 });
     assert.deepEqual(shown(afterChange, idle.pid), shown(await snapshotAs(roleSettings(sandbox)), idle.pid));
     assert.equal(sessionIn(afterChange, idle.pid).application, 'texts-renamed');
+
+    await idle.client.query("SET application_name = 'texts-renamed-again'");
+    const renamed = await tick();
+    assert.deepEqual(shown(renamed, idle.pid), shown(await snapshotAs(roleSettings(sandbox)), idle.pid));
+    assert.equal(sessionIn(renamed, idle.pid).application, 'texts-renamed-again');
+    await untilTextLeftOut();
+    assert.deepEqual(
+      (({ state, waitEventType, waitEvent, application }) => ({ state, waitEventType, waitEvent, application }))(sessionIn(await tick(), idle.pid)),
+      { state: 'idle', waitEventType: 'Client', waitEvent: 'ClientRead', application: 'texts-renamed-again' },
+    );
 
     const monitoringPid = source.backendPid;
     await idle.client.query("SELECT 'third text' AS text");
