@@ -1,0 +1,64 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KnownSessions, textLength } from '../../src/sources/known-sessions.js';
+import { RESTING, UNCHANGED_IDLE, UNCHANGED_IDLE_COLUMNS } from '../../src/sources/sql.js';
+import type { RawRow } from '../../src/sources/parse.js';
+
+const NOW = new Date('2024-05-01T12:00:00Z');
+
+/** Every column an idle session may come without, as NULL: what a row as the server sends it has. */
+const NULLS: RawRow = Object.fromEntries(UNCHANGED_IDLE_COLUMNS.map((column) => [column, null]));
+
+const whole = (pid: number, extra: RawRow = {}): RawRow => ({
+  ...NULLS,
+  pid,
+  state: 'idle',
+  wait_event_type: 'Client',
+  wait_event: 'ClientRead',
+  datname: 'shop',
+  usename: 'app',
+  application_name: `app-${pid}`,
+  query: `SELECT ${pid}`,
+  query_length: 8,
+  ...extra,
+});
+const leftOut = (pid: number, queryLength: number, extra: RawRow = {}): RawRow => ({
+  ...NULLS,
+  pid,
+  state: null,
+  wait_event_type: null,
+  wait_event: null,
+  datname: null,
+  usename: null,
+  application_name: null,
+  query: null,
+  query_length: queryLength,
+  ...extra,
+});
+
+describe('KnownSessions', () => {
+  test('puts back a resting session whole: idle, waiting for its client, with the columns it had', () => {
+    const known = new KnownSessions();
+    assert.equal(known.complete([whole(10), whole(11, { wait_event_type: 'LWLock', wait_event: 'BufferContent' })], NOW), true);
+    const rows = [leftOut(10, RESTING), leftOut(11, UNCHANGED_IDLE, { state: 'idle', wait_event_type: 'IO', wait_event: 'DataFileRead' })];
+    assert.equal(known.complete(rows, NOW), true);
+    assert.deepEqual(rows[0], whole(10));
+    assert.deepEqual(rows[1], whole(11, { wait_event_type: 'IO', wait_event: 'DataFileRead' }));
+  });
+
+  test('a left-out row it does not know asks for the tick whole; a session gone is forgotten', () => {
+    const known = new KnownSessions();
+    assert.equal(known.complete([whole(10), whole(11)], NOW), true);
+    assert.equal(known.complete([leftOut(10, RESTING)], NOW), true);
+    assert.equal(known.complete([leftOut(10, RESTING), leftOut(11, RESTING)], NOW), false);
+  });
+
+  test("a whole text's NULL length is its characters as PostgreSQL counts them", () => {
+    const known = new KnownSessions();
+    const rows = [whole(10, { query: "SELECT '🚀 東京 é'", query_length: null })];
+    assert.equal(known.complete(rows, NOW), true);
+    assert.equal(rows[0]?.query_length, 15);
+    assert.equal(textLength('🚀🚀'), 2);
+    assert.equal(textLength('plain'), 5);
+  });
+});
