@@ -1,3 +1,4 @@
+import { isoFromMicros } from './iso-micros.js';
 import type { ProgressRow, ServerInfo, Session, SessionLock, WaitingLock } from './types.js';
 
 /** A row as node-postgres returns it, before we trust any field. */
@@ -17,11 +18,6 @@ export const num = (value: unknown): number | null => {
 };
 export const text = (value: unknown): string | null => (typeof value === 'string' ? value : value == null ? null : String(value));
 
-/** A timestamp sent as microseconds since 1970, as node-postgres would have given it (to the millisecond). */
-const isoFromMicros = (value: unknown): string | null => {
-  const micros = num(value);
-  return micros === null ? null : new Date(Math.floor(micros / 1000)).toISOString();
-};
 /** Seconds from `startMicros` to `nowMicros`, exactly as the server's EXTRACT(EPOCH FROM now() - start). */
 const secondsSince = (nowMicros: number | null, startMicros: unknown): number | null => {
   const start = num(startMicros);

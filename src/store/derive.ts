@@ -2,8 +2,19 @@ import type { BlockingEdge, Rates, ServerInfo, Session, StateCounts } from '../s
 
 const isClient = (s: Session): boolean => s.backendType === 'client backend' || (s.backendType === null && s.database !== null);
 
-/** Sessions by state, client backends only; `waiting` counts those waiting on a lock. */
-export function countStates(sessions: readonly Session[]): StateCounts {
+/** Counts by sessions list: a tick's list is counted once, however many frames and summaries read it. */
+const countedLists = new WeakMap<readonly Session[], Readonly<StateCounts>>();
+
+/** Sessions by state, client backends only; `waiting` counts those waiting on a lock. The result is shared: do not change it. */
+export function countStates(sessions: readonly Session[]): Readonly<StateCounts> {
+  const known = countedLists.get(sessions);
+  if (known) return known;
+  const counts = count(sessions);
+  countedLists.set(sessions, counts);
+  return counts;
+}
+
+function count(sessions: readonly Session[]): StateCounts {
   const counts: StateCounts = { total: 0, active: 0, idle: 0, idleInTransaction: 0, waiting: 0, other: 0 };
   for (const s of sessions) {
     if (!isClient(s)) continue;

@@ -1,4 +1,5 @@
 import type { FieldSpec } from './fields.js';
+import type { MatchCache } from './match-cache.js';
 
 export interface ParsedFilter {
   /** `key=value` terms: the column and the lower-cased text its value must contain. */
@@ -38,10 +39,19 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 /**
  * A row predicate for a parsed filter. `freeText` gives the fields free text is looked for in; they are
  * searched case-insensitively as they are, without lower-cased copies (thousands of long queries a tick).
+ * With `memo`, a row's free-text match is remembered by its key until its texts or the text looked for
+ * change; each call starts a pass of the cache.
  */
-export function makeRowFilter<Row>(parsed: ParsedFilter, columns: readonly FieldSpec<Row>[], freeText: (row: Row) => readonly (string | null | undefined)[]): (row: Row) => boolean {
+export function makeRowFilter<Row>(
+  parsed: ParsedFilter,
+  columns: readonly FieldSpec<Row>[],
+  freeText: (row: Row) => readonly (string | null | undefined)[],
+  memo?: { cache: MatchCache; key: (row: Row) => number },
+): (row: Row) => boolean {
   const termColumns = parsed.terms.map((t) => ({ column: columns.find((c) => c.id === t.columnId), needle: t.needle }));
   const text = parsed.text === '' ? undefined : new RegExp(escapeRegExp(parsed.text), 'i');
+  const search = (fields: readonly (string | null | undefined)[]): boolean => text === undefined || fields.some((field) => field != null && text.test(field));
+  if (memo && text) memo.cache.begin(parsed.text);
   return (row) => {
     for (const { column, needle } of termColumns) {
       if (!column) continue;
@@ -50,7 +60,8 @@ export function makeRowFilter<Row>(parsed: ParsedFilter, columns: readonly Field
       // A number column matches exactly (pid=12 is not pid 123); text columns by substring.
       if (typeof value === 'number' ? haystack !== needle : !haystack.includes(needle)) return false;
     }
-    return text === undefined || freeText(row).some((field) => field != null && text.test(field));
+    if (text === undefined) return true;
+    return memo ? memo.cache.match(memo.key(row), freeText(row), search) : search(freeText(row));
   };
 }
 

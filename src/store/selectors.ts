@@ -1,6 +1,7 @@
 import type { Session } from '../sources/types.js';
 import { sessionFields, type SessionRow } from './session-fields.js';
 import { makeRowFilter, parseFilter, sortRows } from './filter.js';
+import { MatchCache } from './match-cache.js';
 import { resolveSelection } from './selection.js';
 import type { AppState } from './state.js';
 import { poolLookup } from './pools.js';
@@ -19,10 +20,12 @@ export function sessionRows(sessions: readonly Session[], poolOf?: (pid: number)
   return sessions.map((s) => ({ ...s, pool: poolOf(s.pid) }));
 }
 
+const sessionMatches = new MatchCache();
+
 /** The sessions the Sessions view lists: idle ones unless shown, filtered, sorted. */
 export function visibleSessions(rows: readonly SessionRow[], ui: AppState['sessions']): SessionRow[] {
   const parsed = parseFilter(ui.filterDraft ?? ui.filter, sessionFields);
-  const matches = makeRowFilter(parsed, sessionFields, freeText);
+  const matches = makeRowFilter(parsed, sessionFields, freeText, { cache: sessionMatches, key: (s) => s.pid });
   const kept = rows.filter((s) => (ui.showIdle || !isIdleLike(s)) && (!ui.onlyPooled || (s.pool ?? null) !== null) && matches(s));
   const column = sessionFields.find((c) => c.id === ui.sortColumn) ?? sessionFields[0];
   if (!column) return kept;

@@ -21,25 +21,36 @@ export function displayWidth(text: string): number {
   return width;
 }
 
+/** Between two printable ASCII characters a grapheme always ends: no rule of UAX #29 joins them. */
+const isPrintableAscii = (code: number): boolean => code >= 0x20 && code <= 0x7e;
+
 /**
- * The graphemes of `text` from `start`, read slice by slice: stopping after n graphemes costs about n,
- * whatever the length of the text. A grapheme longer than a slice (thousands of combining marks) comes
- * out in pieces.
+ * The graphemes of `text` from `start`, read run by run: stopping after n graphemes costs about n,
+ * whatever the length of the text. A printable ASCII character followed by another (or by the end) is a
+ * grapheme of its own; the rest goes to Intl.Segmenter up to where a grapheme surely ends, at most a slice
+ * at a time. A grapheme longer than a slice (thousands of combining marks) comes out in pieces.
  */
 export function* graphemes(text: string, start = 0): Generator<string> {
+  const length = text.length;
   let at = start;
-  while (at < text.length) {
-    const end = Math.min(text.length, at + SEGMENT_CHUNK);
+  while (at < length) {
+    if (isPrintableAscii(text.charCodeAt(at)) && (at + 1 === length || isPrintableAscii(text.charCodeAt(at + 1)))) {
+      yield text.charAt(at);
+      at += 1;
+      continue;
+    }
+    let end = at + 1;
+    while (end < length && end - at < SEGMENT_CHUNK && !(isPrintableAscii(text.charCodeAt(end - 1)) && isPrintableAscii(text.charCodeAt(end)))) end += 1;
     const parts = Array.from(segmenter.segment(text.slice(at, end)), (part) => part.segment);
-    // The last grapheme of a slice may go on in the next one: read it again from there.
-    const complete = end === text.length || parts.length === 1 ? parts : parts.slice(0, -1);
+    // Cut at a slice's length, the last grapheme may go on past it: read it again from there.
+    const cutShort = end < length && end - at >= SEGMENT_CHUNK && parts.length > 1;
+    const complete = cutShort ? parts.slice(0, -1) : parts;
     for (const part of complete) {
       yield part;
       at += part.length;
     }
   }
 }
-
 
 /** Columns one grapheme takes. */
 export function graphemeWidth(part: string): number {

@@ -142,4 +142,24 @@ describe('graphemes', () => {
     assert.equal(first.value, 'é');
     assert.equal(truncate(`日本${'語'.repeat(2_000_000)}`, 7), '日本語…');
   });
+
+  test('splits every mix of ASCII and other text exactly as Intl.Segmenter does', () => {
+    // Characters that join with their neighbours: combining marks, ZWJ sequences, emoji modifiers and
+    // variation selectors, regional indicators, Hangul jamo, a prepended mark (U+0600), CR LF.
+    const pieces = ['a', 'b', ' ', '~', 'e\u0301', '\u0301', '\u200d', '👩', '👩‍👧', '👍🏽', '🏽', '\ufe0f', '🇯', '🇵', '\u1100', '\u1161', '\u11a8', '\u0600', '日', '\r', '\n', '\t', 'ｱ'];
+    let seed = 7;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    const segmenter = new Intl.Segmenter();
+    for (let run = 0; run < 2000; run += 1) {
+      const length = 1 + (next() % 12);
+      let text = '';
+      for (let i = 0; i < length; i += 1) text += pieces[next() % pieces.length];
+      if (run % 10 === 0) text = 'x'.repeat(next() % 300) + text + 'y'.repeat(next() % 300);
+      const expected = Array.from(segmenter.segment(text), (part) => part.segment);
+      assert.deepEqual([...graphemes(text)], expected, JSON.stringify(text));
+    }
+  });
 });

@@ -6,8 +6,42 @@ import { sessionColumnsFor, sessionSqlMinWidth } from '../columns/session-column
 import { renderTable } from '../components/data-table.js';
 import { theme } from '../theme.js';
 
-/** The Sessions view's body: column titles and the visible window of sessions, `height` lines in all. */
+/** Everything the body is drawn from: the same inputs draw the same lines. */
+function inputsOf(state: AppState, model: SessionsViewModel, height: number): unknown[] {
+  const ui = state.sessions;
+  return [
+    model.rows,
+    model.selection.top,
+    model.selection.index,
+    model.hiddenIdle,
+    height,
+    state.terminal.columns,
+    ui.tagged.join(),
+    ui.sortColumn,
+    ui.sortDescending,
+    Boolean(ui.filter || ui.filterDraft),
+    state.bouncer.configured,
+    Boolean(state.pg.snapshot),
+    Boolean(state.pg.error),
+  ];
+}
+
+let drawn: { inputs: unknown[]; lines: string[] } | undefined;
+
+/**
+ * The Sessions view's body: column titles and the visible window of sessions, `height` lines in all.
+ * Other sources' data (replication, statements, the clock) redraw the screen between two ticks of the
+ * sessions: the lines of the last body are reused while what they are drawn from is the same.
+ */
 export function sessionsBody(state: AppState, model: SessionsViewModel, height: number): string[] {
+  const inputs = inputsOf(state, model, height);
+  if (drawn && drawn.inputs.length === inputs.length && drawn.inputs.every((value, i) => value === inputs[i])) return drawn.lines.slice();
+  const lines = drawBody(state, model, height);
+  drawn = { inputs, lines: lines.slice() };
+  return lines;
+}
+
+function drawBody(state: AppState, model: SessionsViewModel, height: number): string[] {
   const width = state.terminal.columns;
   const tagged = new Set(state.sessions.tagged);
   const blockers = new Set<number>();
