@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { pgtopNodeOptions } from './pgtop-command.js';
 import { DIST_ENV, distUrl, repoRoot } from './product.js';
 import type { ChildJob } from './render-child.js';
 
@@ -40,10 +41,10 @@ export function productEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
   return { ...env, ...extra };
 }
 
-/** Runs one job in a fresh `node --expose-gc` and returns its result; its progress lines go to `say`. */
+/** Runs one job in a fresh `node --expose-gc`, with the V8 options pgtop runs with, and returns its result; its progress lines go to `say`. */
 export function runChild<T>(script: string, job: ChildJob, say: (line: string) => void, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(job)], {
+    const child = spawn(process.execPath, ['--expose-gc', ...pgtopNodeOptions(), script, JSON.stringify(job)], {
       cwd: repoRoot,
       // Colours as in a 256-colour terminal (tmux): with its output a pipe, the child would draw none, the selection included.
       env: productEnv({ [DIST_ENV]: process.env[DIST_ENV] ?? distUrl, FORCE_COLOR: '2' }),

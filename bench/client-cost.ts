@@ -1,3 +1,4 @@
+import { pgtopCommand } from './pgtop-command.js';
 import type pg from 'pg';
 import type { PostgresSandbox } from '../src/sandbox/postgres.js';
 import { pgActivityCommand, pgActivityReady } from './pg-activity.js';
@@ -57,7 +58,7 @@ export async function runSideBySide(options: {
   const { sandbox, admin, log } = options;
   const terminals: Watched[] = [];
   try {
-    const top = new BenchTerminal('pgtop', [process.execPath, 'bin/pgtop.js', '--interval', '1', sandbox.uri('postgres', PGTOP_ROLE, PGTOP_PASSWORD)], {
+    const top = new BenchTerminal('pgtop', pgtopCommand(['--interval', '1', sandbox.uri('postgres', PGTOP_ROLE, PGTOP_PASSWORD)]), {
       columns: COLUMNS,
       rows: ROWS,
       cwd: repoRoot,

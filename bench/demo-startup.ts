@@ -1,3 +1,4 @@
+import { pgtopCommand } from './pgtop-command.js';
 import { repoRoot } from './product.js';
 import { pgtopFrameReady } from './screens.js';
 import { median, round } from './stats.js';
@@ -19,7 +20,7 @@ const demoFrameReady = pgtopFrameReady;
 export async function measureDemoStartup(runs: number): Promise<DemoStartupFigures> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const terminal = new BenchTerminal('demo', [process.execPath, 'bin/pgtop.js', 'demo'], { columns: 120, rows: 40, cwd: repoRoot, waitForEnter: true });
+    const terminal = new BenchTerminal('demo', pgtopCommand(['demo']), { columns: 120, rows: 40, cwd: repoRoot, waitForEnter: true });
     try {
       if (!(await terminal.waitFor((s) => s.includes('ready'), 10_000))) throw new Error('the terminal did not start');
       const t0 = performance.now();

@@ -1,3 +1,4 @@
+import { pgtopCommand } from './pgtop-command.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ export function voluntarySwitches(pid: number, task?: number): number {
 export async function measureIdle(sandbox: PostgresSandbox, sessions: number, seconds: number, say: (line: string) => void): Promise<IdleFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'pgtop-bench-idle-'));
   const capture = join(dir, 'pty.out');
-  const terminal = new BenchTerminal('idle', [process.execPath, 'bin/pgtop.js', '--interval', '1', sandbox.uri('postgres', PGTOP_ROLE, PGTOP_PASSWORD)], { columns: 120, rows: 40, cwd: repoRoot });
+  const terminal = new BenchTerminal('idle', pgtopCommand(['--interval', '1', sandbox.uri('postgres', PGTOP_ROLE, PGTOP_PASSWORD)]), { columns: 120, rows: 40, cwd: repoRoot });
   try {
     if (!(await terminal.waitFor(pgtopFrameReady, 30_000, 100))) throw new Error(`pgtop showed no data within 30 s; its screen:\n${terminal.screen()}`);
     const pid = terminal.pid();

@@ -1,3 +1,4 @@
+import { pgtopCommand } from './pgtop-command.js';
 import type { PostgresSandbox } from '../src/sandbox/postgres.js';
 import { repoRoot } from './product.js';
 import { pgtopFrameReady } from './screens.js';
@@ -18,7 +19,7 @@ export interface StartupFigures {
 export async function measureStartup(sandbox: PostgresSandbox, runs: number, sessions: number): Promise<StartupFigures> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const terminal = new BenchTerminal('startup', [process.execPath, 'bin/pgtop.js', '--interval', '1', sandbox.uri('postgres', PGTOP_ROLE, PGTOP_PASSWORD)], {
+    const terminal = new BenchTerminal('startup', pgtopCommand(['--interval', '1', sandbox.uri('postgres', PGTOP_ROLE, PGTOP_PASSWORD)]), {
       columns: 120,
       rows: 40,
       cwd: repoRoot,

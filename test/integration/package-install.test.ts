@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startPostgres, type PostgresSandbox } from '../helpers/postgres.js';
 import type { SnapshotDocument } from '../../src/store/snapshot-document.js';
 import { cliEnv, repoRoot } from '../helpers/cli.js';
@@ -14,6 +15,19 @@ const prefix = join(work, 'prefix');
 const installed = join(prefix, 'bin', 'pgtop');
 let tarballEntries: string[] = [];
 let sandbox: PostgresSandbox;
+
+interface V8Report {
+  execArgv: string[];
+  heapSizeLimit: number;
+}
+
+/** Runs a program with the v8-report fixture loaded into its node, and returns what the fixture wrote. */
+async function v8Report(file: string, args: string[], name: string): Promise<V8Report> {
+  const report = join(work, `${name}.json`);
+  const preload = pathToFileURL(join(repoRoot, 'test', 'fixtures', 'v8-report.mjs')).href;
+  await runOk(file, args, { env: cliEnv({ NODE_OPTIONS: `--import ${preload}`, V8_REPORT_FILE: report }) });
+  return JSON.parse(readFileSync(report, 'utf8')) as V8Report;
+}
 
 before(async () => {
   const packed = await runOk(npm, ['pack', '--ignore-scripts', '--pack-destination', work, '--json'], {
@@ -49,6 +63,14 @@ describe('the npm package', () => {
     const result = await runOk(installed, ['--help'], { env: cliEnv() });
     assert.match(result.stdout, /Usage: pgtop/);
     assert.equal(result.stderr, '');
+  });
+
+  test('installed into a prefix, pgtop runs with the small young generation its first line asks node for', async () => {
+    const pgtop = await v8Report(installed, ['--version'], 'installed');
+    const plain = await v8Report(process.execPath, ['-e', ''], 'plain');
+    assert.ok(pgtop.execArgv.includes('--max-semi-space-size=4'), `node was started with ${JSON.stringify(pgtop.execArgv)}`);
+    // V8 counts the young generation as two semi-spaces and a large-object space as big as one: 3 × (16 - 4) MB less.
+    assert.ok(plain.heapSizeLimit - pgtop.heapSizeLimit >= 30 * 1024 * 1024, `heap limit ${pgtop.heapSizeLimit}, node's default ${plain.heapSizeLimit}`);
   });
 
   test('installed into a prefix, pgtop snapshot --json reads a real server', async () => {
