@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { StateCommand } from '../../src/store/commands.js';
 import { reduce } from '../../src/store/reduce.js';
 import { keysToShow, statementsViewModel } from '../../src/store/statements-selectors.js';
-import { statementsIntervalMs } from '../../src/actions/statements-feed.js';
+import { statementsEvery } from '../../src/actions/statements-feed.js';
 import { initialState, type AppState } from '../../src/store/state.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { syntheticEntry, syntheticStatements } from '../helpers/synthetic-statements.js';
@@ -109,8 +109,12 @@ describe('the Statements view state', () => {
     assert.equal(keysToShow({ ...state.statements, sortColumn: 'query' }, 5).length, 50);
   });
 
-  test('pg_stat_statements is fetched every fifth tick, never more often than every 2 s', () => {
-    assert.equal(statementsIntervalMs({ ...withStatements(), intervalSeconds: 2 }), 10_000);
-    assert.equal(statementsIntervalMs({ ...withStatements(), intervalSeconds: 0.2 }), 2000);
+  test('pg_stat_statements is fetched every fifth tick, never more often than every 2 s; soon again after a first fetch', () => {
+    assert.equal(statementsEvery({ ...withStatements(), intervalSeconds: 2 }), 5);
+    assert.equal(statementsEvery({ ...withStatements(), intervalSeconds: 0.2 }), 10);
+    const first = withStatements();
+    const firstRates = first.statements.rates && { ...first.statements.rates, intervalSeconds: null };
+    assert.equal(statementsEvery({ ...first, intervalSeconds: 1, statements: { ...first.statements, rates: firstRates } }), 2);
+    assert.equal(statementsEvery({ ...first, intervalSeconds: 0.5, statements: { ...first.statements, rates: firstRates } }), 4);
   });
 });
