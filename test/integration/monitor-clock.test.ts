@@ -181,4 +181,24 @@ describe('one clock for every source', () => {
       await monitor.close();
     }
   });
+
+  test('the health checks count the connections in the tick’s sessions, as pg_stat_activity does', async () => {
+    await postgres.query("CREATE ROLE capped LOGIN PASSWORD 'capped-pw' CONNECTION LIMIT 1");
+    const capped = await postgres.connect('postgres', 'capped', 'capped-pw');
+    const monitor = await watchedMonitor();
+    try {
+      const findings = await waitUntil(() => monitor.controller.getState().health.findings, { what: 'the first health findings', timeoutMs: 30_000 });
+      const usage = findings.find((f) => f.id === 'connections.usage');
+      const { rows } = await postgres.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend'");
+      // The count from here is one more: this query's own connection.
+      assert.match(usage?.evidence[0] ?? '', new RegExp(`^${(rows[0] as { n: number }).n - 1} client connections`), JSON.stringify(usage));
+      const limits = findings.find((f) => f.id === 'connections.limits');
+      assert.equal(limits?.severity, 'critical', JSON.stringify(limits));
+      assert.match(limits?.evidence.join('\n') ?? '', /role capped: 1 of 1/);
+    } finally {
+      await monitor.close();
+      await capped.end();
+      await postgres.query('DROP ROLE capped');
+    }
+  });
 });
