@@ -199,7 +199,7 @@ export class Controller {
 
   private hasDataFor(state: AppState): boolean {
     if (state.view === 'vacuum') return state.vacuum.snapshot !== undefined && !state.vacuum.partial;
-    if (state.view === 'statements') return state.statements.snapshot !== undefined || state.statements.unavailable;
+    if (state.view === 'statements') return (state.statements.snapshot !== undefined && state.statements.jumpFrom === undefined) || state.statements.unavailable;
     return state.replication.snapshot !== undefined;
   }
 }

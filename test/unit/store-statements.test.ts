@@ -82,8 +82,15 @@ describe('the Statements view state', () => {
     state = reduce(state, { type: 'pg-data', snapshot: syntheticSnapshot([session, syntheticSession(8, { queryId: '99' })]), ownPid: undefined, at: NOW });
     const jumped = command({ ...state, view: 'sessions', detailPid: 7 }, 'statement.ofSession');
     assert.deepEqual([jumped.view, jumped.statements.detailKey, jumped.detailPid], ['statements', '2/1/10', undefined]);
+    // Not in the last fetch: the view is shown, and the next fetch decides.
     const unknown = command({ ...state, view: 'sessions', detailPid: 8 }, 'statement.ofSession');
-    assert.match(unknown.message?.text ?? '', /no pg_stat_statements entry for query id 99/);
+    assert.deepEqual([unknown.view, unknown.statements.jumpFrom, unknown.message], ['statements', 8, undefined]);
+    const fetched = reduce(unknown, { type: 'statements-data', snapshot: syntheticStatements(3, 20), diagnosis: null, at: NOW + 20_000 });
+    assert.match(fetched.message?.text ?? '', /no pg_stat_statements entry for query id 99/);
+    assert.equal(fetched.statements.jumpFrom, undefined);
+    const withEntry = syntheticStatements(3, 20, [syntheticEntry('99', 5, 5)]);
+    const landed = reduce(unknown, { type: 'statements-data', snapshot: withEntry, diagnosis: null, at: NOW + 20_000 });
+    assert.deepEqual([landed.view, landed.statements.detailKey, landed.message], ['statements', '99/1/10', undefined]);
     const off = reduce(state, { type: 'statements-data', snapshot: { ...syntheticStatements(3, 30), settings: { ...syntheticStatements(0).settings, computeQueryId: 'off' } }, diagnosis: null, at: NOW });
     const offJump = command({ ...off, view: 'sessions', detailPid: 8 }, 'statement.ofSession');
     assert.match(offJump.message?.text ?? '', /compute_query_id is off/);
