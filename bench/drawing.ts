@@ -67,6 +67,11 @@ export interface IdleWindow {
    * a window of its own): each sleep ends in a wake-up. Undefined without strace.
    */
   wakeupsPerSecond: number | undefined;
+  /**
+   * Times a second the loop woke from a real sleep: a sleep shorter than BURST_GAP_MS continues the burst of
+   * work before it (the answers of one refresh arriving one after the other). Undefined without the sleeps' times.
+   */
+  burstsPerSecond: number | undefined;
   /** The main thread's voluntary context switches a second: the loop's sleeps, and waits on V8's and libuv's threads. */
   contextSwitchesPerSecond: number;
   /** All the process's threads together. */
@@ -87,12 +92,13 @@ export function idleWindow(
   seconds: number,
   counters: { main: number; all: number; cpu: number },
   drawing: DrawingCounts,
-  sleeps?: { count: number; seconds: number },
+  sleeps?: { count: number; bursts?: number; seconds: number },
 ): IdleWindow {
   return {
     condition,
     seconds: round(seconds, 1),
     wakeupsPerSecond: sleeps ? round(perSecond(sleeps.count, sleeps.seconds), 2) : undefined,
+    burstsPerSecond: sleeps?.bursts !== undefined ? round(perSecond(sleeps.bursts, sleeps.seconds), 2) : undefined,
     contextSwitchesPerSecond: round(perSecond(counters.main, seconds), 2),
     allThreadsSwitchesPerSecond: round(perSecond(counters.all, seconds), 2),
     framesPerSecond: round(perSecond(drawing.frames, seconds), 2),
@@ -103,8 +109,8 @@ export function idleWindow(
   };
 }
 
-/** Wake-ups as traced, or the main thread's context switches (an upper bound) without strace. */
-export const idleWakeups = (w: IdleWindow): number => w.wakeupsPerSecond ?? w.contextSwitchesPerSecond;
+/** Wake-ups as traced (bursts when their times are known), or the main thread's context switches (an upper bound) without strace. */
+export const idleWakeups = (w: IdleWindow): number => w.burstsPerSecond ?? w.wakeupsPerSecond ?? w.contextSwitchesPerSecond;
 export const idleMet = (w: IdleWindow): boolean => idleWakeups(w) <= IDLE_WAKEUPS_PER_SECOND && w.unchangedLines === 0;
 
 /** The event loop's sleeps in strace's output: epoll calls with a timeout other than 0 (-1 waits for ever). */
@@ -112,4 +118,21 @@ export function countLoopSleeps(trace: string): number {
   let sleeps = 0;
   for (const match of trace.matchAll(/epoll_p?wait\(\d+, (?:\[.*?\]|0x[0-9a-f]+), \d+, (-?\d+)/g)) if (match[1] !== '0') sleeps++;
   return sleeps;
+}
+
+/** A sleep shorter than this continues the burst of work before it. */
+export const BURST_GAP_MS = 50;
+
+/**
+ * The bursts of work in strace -T's output: each sleep of at least BURST_GAP_MS (its time in the call, <s>
+ * at the end of the line) ends in a wake-up that starts one. Undefined when the trace has no times.
+ */
+export function countLoopBursts(trace: string): number | undefined {
+  let bursts = 0;
+  let timed = false;
+  for (const match of trace.matchAll(/epoll_p?wait\(\d+, (?:\[.*?\]|0x[0-9a-f]+), \d+, (-?\d+)[^\n]*?<(\d+\.\d+)>/g)) {
+    timed = true;
+    if (match[1] !== '0' && Number(match[2]) * 1000 >= BURST_GAP_MS) bursts++;
+  }
+  return timed ? bursts : undefined;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostgresSandbox } from '../src/sandbox/postgres.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { countDrawing, countLoopSleeps, idleWakeups, idleWindow, type IdleWindow } from './drawing.js';
+import { countDrawing, countLoopBursts, countLoopSleeps, idleWakeups, idleWindow, type IdleWindow } from './drawing.js';
 import { cpuSeconds } from './proc.js';
 import { repoRoot } from './product.js';
 import { pgtopFrameReady } from './screens.js';
@@ -61,7 +61,8 @@ export async function measureIdle(sandbox: PostgresSandbox, sessions: number, se
       // The trace slows the process it watches: its own window, after the one measuring the rest.
       const sleeps = await traceLoopSleeps(pid, Math.min(seconds, TRACE_SECONDS), join(dir, `${condition}.strace`));
       const window = idleWindow(condition, (end.at - start.at) / 1000, { main: end.main - start.main, all: end.all - start.all, cpu: end.cpu - start.cpu }, drawing, sleeps);
-      say(`  ${condition}: ${idleWakeups(window)} wake-ups/s (${sleeps ? 'strace' : 'no strace: context switches'}; main thread context switches ${window.contextSwitchesPerSecond}/s, all threads ${window.allThreadsSwitchesPerSecond}/s), ${window.framesPerSecond} frames/s, ${window.linesPerSecond} lines/s, ${window.bytesPerSecond} B/s, ${window.unchangedLines} unchanged lines redrawn, CPU ${window.cpuPercent} %`);
+      const traced = sleeps ? `strace: ${window.burstsPerSecond ?? '?'} bursts/s, ${window.wakeupsPerSecond} epoll sleeps/s` : 'no strace: context switches';
+      say(`  ${condition}: ${idleWakeups(window)} wake-ups/s (${traced}; main thread context switches ${window.contextSwitchesPerSecond}/s, all threads ${window.allThreadsSwitchesPerSecond}/s), ${window.framesPerSecond} frames/s, ${window.linesPerSecond} lines/s, ${window.bytesPerSecond} B/s, ${window.unchangedLines} unchanged lines redrawn, CPU ${window.cpuPercent} %`);
       windows.push(window);
     }
     return { sessions, windows };
@@ -74,9 +75,9 @@ export async function measureIdle(sandbox: PostgresSandbox, sessions: number, se
 const TRACE_SECONDS = 10;
 
 /** The event loop's sleeps over `seconds`, traced with strace on the main thread; undefined without strace. */
-async function traceLoopSleeps(pid: number, seconds: number, file: string): Promise<{ count: number; seconds: number } | undefined> {
+async function traceLoopSleeps(pid: number, seconds: number, file: string): Promise<{ count: number; bursts: number | undefined; seconds: number } | undefined> {
   if (spawnSync('strace', ['-V'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const tracer = spawn('strace', ['-q', '-p', String(pid), '-e', 'trace=epoll_wait,epoll_pwait', '-o', file], { stdio: 'ignore' });
+  const tracer = spawn('strace', ['-q', '-T', '-p', String(pid), '-e', 'trace=epoll_wait,epoll_pwait', '-o', file], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => tracer.once('close', () => resolve()));
   // Attaching takes a moment: the window starts at the first traced call.
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -88,7 +89,7 @@ async function traceLoopSleeps(pid: number, seconds: number, file: string): Prom
   tracer.kill('SIGINT');
   await exited;
   if (first === 0 && traced === '') return undefined;
-  return { count: countLoopSleeps(traced), seconds: elapsed };
+  return { count: countLoopSleeps(traced), bursts: countLoopBursts(traced), seconds: elapsed };
 }
 
 const readCapture = (path: string): string => {

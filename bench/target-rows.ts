@@ -101,8 +101,9 @@ export function scaleRows(r: Results): Row[] {
   }
   for (const w of r.idle?.windows ?? []) {
     const what = w.condition === 'frozen' ? 'frozen with p' : 'nothing changing, 1 s refresh';
+    const how = w.wakeupsPerSecond === undefined ? ' (context switches)' : w.burstsPerSecond !== undefined ? ` (${fmt(w.wakeupsPerSecond, 1)} epoll sleeps)` : '';
     rows.push(
-      row(`idle, ${what}: wake-ups/s; frames/s, B/s; lines redrawn unchanged (${fmt(w.seconds, 0)} s)`, `${fmt(idleWakeups(w), 1)}${w.wakeupsPerSecond === undefined ? ' (context switches)' : ''}; ${fmt(w.framesPerSecond, 1)}, ${fmt(w.bytesPerSecond, 0)}; ${w.unchangedLines}`, {
+      row(`idle, ${what}: wake-ups/s; frames/s, B/s; lines redrawn unchanged (${fmt(w.seconds, 0)} s)`, `${fmt(idleWakeups(w), 1)}${how}; ${fmt(w.framesPerSecond, 1)}, ${fmt(w.bytesPerSecond, 0)}; ${w.unchangedLines}`, {
         budget: `<= ${IDLE_WAKEUPS_PER_SECOND}/s; 0`,
         holds: holds(idleMet(w)),
       }),
@@ -135,7 +136,7 @@ export function targetNotes(rows: readonly Row[]): string[] {
   if (failed(/^frame, .*(real sessions|1 MB)/)) notes.push('frame above 16 ms: filtering and sorting every row each frame (the filter reads each query text); keeping the filtered, sorted rows between frames when only the selection moves would take most of it away');
   if (failed(/^key to frame/)) notes.push('key to frame above 50 ms at p95: a key that arrives while a tick is parsed and reduced waits for it (one event loop); parsing the rows off the main thread, or in slices that let keys in, would shorten the wait');
   if (failed(/^idle, frozen/)) notes.push('idle, frozen: the clock (header age) wakes the monitor each second; more than one wake-up a second means another timer runs while nothing is polled');
-  if (failed(/^idle, nothing changing/)) notes.push('idle, nothing changing: each source polls on its own timer (sessions every second, replication every second but out of step, Statements and vacuum every 5 s, health every 15 s) and each answer wakes the loop again; ticking all sources from one timer in one wake-up would get near one a second');
+  if (failed(/^idle, nothing changing/)) notes.push('idle, nothing changing: every source is read on one clock and its answers reach the screen together; more than one burst a second means a reading or a timer runs outside that clock');
   if (rows.some((r) => r.value === 'not measured')) notes.push('targets printed as not measured have no measurement in the bench yet');
   return notes;
 }

@@ -1,4 +1,4 @@
-import { Poller } from '../sources/poller.js';
+import { ticksFor, type ClockJob } from './clock.js';
 import type { StatementsSource } from '../sources/statements/source.js';
 import { tableRows } from '../store/layout.js';
 import { keysToShow } from '../store/statements-selectors.js';
@@ -9,13 +9,21 @@ import type { Store } from '../store/store.js';
 export const STATEMENTS_TICKS = 5;
 const MIN_STATEMENTS_MS = 2000;
 
-export const statementsIntervalMs = (state: AppState): number => Math.max(MIN_STATEMENTS_MS, state.intervalSeconds * 1000 * STATEMENTS_TICKS);
+/**
+ * The ticks between two fetches: every fifth; right after a first fetch (no rates yet, only totals) the
+ * next comes as soon as MIN_STATEMENTS_MS allows, so that the view shows rates promptly.
+ */
+export function statementsEvery(state: AppState): number {
+  const soonest = ticksFor(MIN_STATEMENTS_MS, state.intervalSeconds);
+  return state.statements.rates?.intervalSeconds === null ? soonest : Math.max(STATEMENTS_TICKS, soonest);
+}
 
 /**
- * The Statements source's poller, at its slower cadence; and the texts of the rows on screen, fetched
- * when the view shows rows whose texts are not loaded yet (never every text every tick).
+ * The Statements source's job on the clock, at its slower cadence and only while the view is shown (or
+ * `always`: a recording keeps every view's data); and the texts of the rows on screen, fetched when the
+ * view shows rows whose texts are not loaded yet (never every text every tick).
  */
-export function statementsFeed(source: StatementsSource, store: Store, now: () => number): { poller: Poller; stop: () => void } {
+export function statementsFeed(source: StatementsSource, store: Store, now: () => number, options: { always?: boolean } = {}): { job: ClockJob; stop: () => void } {
   const state = store.getState;
   let fetchingTexts = false;
   const fetchTexts = async (): Promise<void> => {
@@ -35,24 +43,22 @@ export function statementsFeed(source: StatementsSource, store: Store, now: () =
       fetchingTexts = false;
     }
   };
-  const poller = new Poller(
-    {
-      intervalMs: () => statementsIntervalMs(state()),
-      paused: () => state().paused,
-      tick: async () => {
-        const outcome = await source.tick();
-        if (outcome.kind === 'data') store.dispatch({ type: 'statements-data', snapshot: outcome.data, diagnosis: outcome.diagnosis, at: now() });
-        if (outcome.kind === 'unavailable') {
-          store.dispatch({ type: 'statements-unavailable', diagnosis: outcome.diagnosis, at: now() });
-          source.reprobe();
-        }
-        if (outcome.kind !== 'error') return undefined;
-        store.dispatch({ type: 'statements-error', message: outcome.message, retryInMs: outcome.retryInMs, at: now() });
-        return { retryInMs: outcome.retryInMs };
-      },
+  const job: ClockJob = {
+    every: () => statementsEvery(state()),
+    wanted: () => options.always === true || state().view === 'statements',
+    run: async (deliver) => {
+      const outcome = await source.tick();
+      const at = now();
+      if (outcome.kind === 'data') deliver(() => store.dispatch({ type: 'statements-data', snapshot: outcome.data, diagnosis: outcome.diagnosis, at }));
+      if (outcome.kind === 'unavailable') {
+        deliver(() => store.dispatch({ type: 'statements-unavailable', diagnosis: outcome.diagnosis, at }));
+        source.reprobe();
+      }
+      if (outcome.kind !== 'error') return undefined;
+      deliver(() => store.dispatch({ type: 'statements-error', message: outcome.message, retryInMs: outcome.retryInMs, at }));
+      return { retryInMs: outcome.retryInMs };
     },
-    now,
-  );
+  };
   const unsubscribe = store.subscribe(() => void fetchTexts());
-  return { poller, stop: unsubscribe };
+  return { job, stop: unsubscribe };
 }

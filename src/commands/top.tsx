@@ -115,7 +115,7 @@ export async function runTop(argv: string[]): Promise<number> {
   if (several) {
     if (recordPath !== undefined) throw new UsageError(`--record records one server, but this profile watches ${several.targets.length}: name one on the command line, or run pgtop record per server`);
     for (const warning of several.warnings) process.stderr.write(`pgtop: ${warning}\n`);
-    // Each server is connected by its own poller: one that does not answer shows as down, the others run.
+    // Each server is read on its own clock: one that does not answer shows as down, the others run.
     return runScreen({ targets: several.targets, ...common });
   }
   const { settings, warnings } = connectionFrom(parsed, process.env);

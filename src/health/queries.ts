@@ -18,25 +18,34 @@ export interface HealthQueries {
   deadTuples: string;
 }
 
-export function healthQueries(versionNum: number): HealthQueries {
+/**
+ * The connection limits, and (`counted`) the client connections counted in pg_stat_activity. Without, the
+ * caller counts them in the sessions it already has (see countConnections) and pg_stat_activity is not read.
+ */
+function connectionsQuery(reserved: string, counted: boolean): string {
+  const used = counted ? `, 'used', coalesce(c.n, 0)` : '';
+  const join = (alias: string, column: string, key: string): string =>
+    counted ? ` LEFT JOIN (SELECT ${column}, count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY ${column}) c\n            ON c.${column} = ${alias}.${key}` : '';
+  return `SELECT current_setting('max_connections')::int AS max_connections,
+       current_setting('superuser_reserved_connections')::int AS superuser_reserved,
+       ${reserved} AS reserved,${counted ? `\n       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS used,` : '\n       current_user AS own_role, current_database() AS own_database, pg_backend_pid() AS own_pid,'}
+       (SELECT coalesce(json_agg(json_build_object('name', r.rolname, 'limit', r.rolconnlimit${used})), '[]')
+          FROM pg_roles r${join('r', 'usename', 'rolname')}
+         WHERE r.rolconnlimit >= 0 AND r.rolcanlogin)::text AS roles,
+       (SELECT coalesce(json_agg(json_build_object('name', d.datname, 'limit', d.datconnlimit${used})), '[]')
+          FROM pg_database d${join('d', 'datname', 'datname')}
+         WHERE d.datconnlimit >= 0 AND d.datallowconn)::text AS databases`;
+}
+
+/** `counted`: false when the caller counts the connections in its activity tick's sessions (the monitor). */
+export function healthQueries(versionNum: number, options: { counted?: boolean } = {}): HealthQueries {
   const reserved = versionNum >= 160000 ? "current_setting('reserved_connections')::int" : '0';
   const checkpoints =
     versionNum >= 170000
       ? 'SELECT num_timed::float8 AS timed, num_requested::float8 AS requested, stats_reset FROM pg_stat_checkpointer'
       : 'SELECT checkpoints_timed::float8 AS timed, checkpoints_req::float8 AS requested, stats_reset FROM pg_stat_bgwriter';
   return {
-    connections: `SELECT current_setting('max_connections')::int AS max_connections,
-       current_setting('superuser_reserved_connections')::int AS superuser_reserved,
-       ${reserved} AS reserved,
-       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS used,
-       (SELECT coalesce(json_agg(json_build_object('name', r.rolname, 'limit', r.rolconnlimit, 'used', coalesce(c.n, 0))), '[]')
-          FROM pg_roles r LEFT JOIN (SELECT usename, count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY usename) c
-            ON c.usename = r.rolname
-         WHERE r.rolconnlimit >= 0 AND r.rolcanlogin)::text AS roles,
-       (SELECT coalesce(json_agg(json_build_object('name', d.datname, 'limit', d.datconnlimit, 'used', coalesce(c.n, 0))), '[]')
-          FROM pg_database d LEFT JOIN (SELECT datname, count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY datname) c
-            ON c.datname = d.datname
-         WHERE d.datconnlimit >= 0 AND d.datallowconn)::text AS databases`,
+    connections: connectionsQuery(reserved, options.counted ?? true),
     invalidIndexes: `SELECT n.nspname AS schema, c.relname AS name, t.relname AS table_name
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace

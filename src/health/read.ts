@@ -8,6 +8,8 @@ import { piece } from './deadline.js';
 import type { HealthInput, RawRow } from './input.js';
 import { readDirectories, type DirectoryOptions } from './read-directories.js';
 import { healthQueries, type HealthQueries } from './queries.js';
+import { countConnections } from './count-connections.js';
+import type { PgSnapshot } from '../sources/types.js';
 import type { Thresholds } from '../config/health-thresholds.js';
 
 export interface ReadOptions extends DirectoryOptions {
@@ -17,9 +19,12 @@ export interface ReadOptions extends DirectoryOptions {
   deadlineMs: number;
 }
 
-/** Runs each health query on one connection; after a deadline passes the connection is not trusted again. */
-export async function readServer(client: pg.Client, versionNum: number, deadlineMs: number): Promise<HealthInput['server']> {
-  const queries = healthQueries(versionNum);
+/**
+ * Runs each health query on one connection; after a deadline passes the connection is not trusted again.
+ * Given an activity tick, the connections are counted in its sessions rather than in pg_stat_activity again.
+ */
+export async function readServer(client: pg.Client, versionNum: number, deadlineMs: number, activity?: PgSnapshot): Promise<HealthInput['server']> {
+  const queries = healthQueries(versionNum, { counted: activity === undefined });
   const server: HealthInput['server'] = {};
   let broken: string | undefined;
   for (const name of Object.keys(queries) as (keyof HealthQueries)[]) {
@@ -31,6 +36,7 @@ export async function readServer(client: pg.Client, versionNum: number, deadline
     const result = server[name];
     if (result && !result.ok && /took longer than/.test(result.reason)) broken = `not read: an earlier query passed its deadline (${result.reason})`;
   }
+  if (activity) server.connections = countConnections(server.connections, activity);
   return server;
 }
 

@@ -44,7 +44,7 @@ export class HealthSource {
     this.busy = true;
     const deadlineMs = this.options.deadlineMs ?? 10_000;
     try {
-      const { server, histories } = await this.readServerSide(deadlineMs);
+      const { server, histories } = await this.readServerSide(deadlineMs, current.activity);
       const input: HealthInput = {
         thresholds: this.options.thresholds,
         activity: current.activity ? { ok: true, value: current.activity } : { ok: false, reason: 'no activity data yet' },
@@ -60,7 +60,7 @@ export class HealthSource {
     }
   }
 
-  private async readServerSide(deadlineMs: number): Promise<Pick<HealthInput, 'server' | 'histories'>> {
+  private async readServerSide(deadlineMs: number, activity: PgSnapshot | undefined): Promise<Pick<HealthInput, 'server' | 'histories'>> {
     try {
       if (!this.client) {
         const generation = this.generation;
@@ -72,7 +72,7 @@ export class HealthSource {
         this.client = client;
         this.versionNum = Number((await this.client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
       }
-      const server = await readServer(this.client, this.versionNum, deadlineMs);
+      const server = await readServer(this.client, this.versionNum, deadlineMs, activity);
       const histories = await readHistories(this.client, server, deadlineMs);
       if ([...Object.values(server), histories].some((p) => p && !p.ok && /deadline|took longer|terminat|connection/i.test(p.reason))) await this.close();
       return { server, histories };

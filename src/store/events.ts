@@ -34,7 +34,7 @@ export type AppEvent =
   | { type: 'untag'; pids: number[] }
   | { type: 'replication-data'; snapshot: ReplicationSnapshot; at: number }
   | { type: 'replication-error'; message: string }
-  | { type: 'vacuum-data'; snapshot: VacuumSnapshot; at: number }
+  | { type: 'vacuum-data'; snapshot: VacuumSnapshot; at: number; partial?: boolean }
   | { type: 'vacuum-error'; message: string }
   | { type: 'bouncer-data'; snapshot: PgBouncerSnapshot; at: number }
   | { type: 'bouncer-error'; message: string; retryInMs: number; at: number }

@@ -9,6 +9,7 @@ import { sessionsViewModel } from './selectors.js';
 import type { StatementsState } from './statements-state.js';
 import { tableRows } from './layout.js';
 import type { AppState } from './state.js';
+import type { Session } from '../sources/types.js';
 
 const withStatements = (state: AppState, change: Partial<StatementsState>): AppState => ({ ...state, statements: { ...state.statements, ...change } });
 
@@ -18,10 +19,11 @@ export function reduceStatements(state: AppState, event: AppEvent): AppState | u
   switch (event.type) {
     case 'statements-data': {
       const rates = computeStatementRates(ui.snapshot, event.snapshot);
-      return withStatements(state, { snapshot: event.snapshot, rates, diagnosis: event.diagnosis, unavailable: false, lastGoodAt: event.at, error: undefined, resetAt: rates.resetAt ?? ui.resetAt });
+      const next = withStatements(state, { snapshot: event.snapshot, rates, diagnosis: event.diagnosis, unavailable: false, lastGoodAt: event.at, error: undefined, resetAt: rates.resetAt ?? ui.resetAt });
+      return ui.jumpFrom === undefined ? next : landJump(next, ui.jumpFrom);
     }
     case 'statements-unavailable':
-      return withStatements(state, { snapshot: undefined, rates: undefined, diagnosis: event.diagnosis, unavailable: true, lastGoodAt: event.at, error: undefined });
+      return withStatements(state, { snapshot: undefined, rates: undefined, diagnosis: event.diagnosis, unavailable: true, lastGoodAt: event.at, error: undefined, jumpFrom: undefined });
     case 'statements-error':
       return withStatements(state, { error: { message: event.message, since: ui.error?.since ?? event.at, retryInMs: event.retryInMs } });
     case 'statements-texts':
@@ -102,12 +104,28 @@ function jumpFromSession(state: AppState): AppState {
   const session = state.pg.snapshot?.sessions.find((s) => s.pid === pid);
   if (!session) return { ...state, message: { text: 'no session selected', tone: 'info', at: state.now } };
   const key = statementOfSession(state.statements, session);
-  if (key) return { ...state, view: 'statements', detailPid: undefined, statements: { ...state.statements, detailKey: key, detailScroll: 0 } };
+  if (key) return { ...state, view: 'statements', detailPid: undefined, statements: { ...state.statements, detailKey: key, detailScroll: 0, jumpFrom: undefined } };
   const off = state.statements.snapshot?.settings.computeQueryId === 'off';
-  const why = off
+  // Not in the last fetch, which may be old: the view is shown (and read), and the fetch decides.
+  if (session.queryId && !off && !state.statements.unavailable) return { ...state, view: 'statements', detailPid: undefined, statements: { ...state.statements, jumpFrom: session.pid } };
+  return { ...state, message: { text: whyNoStatement(state, session), tone: 'info', at: state.now } };
+}
+
+/** The fetch that a jump waited for came in: the session's statement's detail, or why there is none. */
+function landJump(state: AppState, pid: number): AppState {
+  const session = state.pg.snapshot?.sessions.find((s) => s.pid === pid);
+  const key = session ? statementOfSession(state.statements, session) : undefined;
+  const statements = { ...state.statements, jumpFrom: undefined };
+  if (key) return { ...state, statements: { ...statements, detailKey: key, detailScroll: 0 } };
+  const text = session ? whyNoStatement(state, session) : `session ${pid} has ended`;
+  return { ...state, statements, message: { text, tone: 'info', at: state.now } };
+}
+
+function whyNoStatement(state: AppState, session: Session): string {
+  const off = state.statements.snapshot?.settings.computeQueryId === 'off';
+  return off
     ? 'compute_query_id is off: sessions carry no query id, so pgtop cannot tell which statement a session runs (SET compute_query_id = on, or auto with pg_stat_statements loaded)'
     : !session.queryId
       ? `session ${session.pid} shows no query id (idle, a utility statement, or not yet planned)`
       : `no pg_stat_statements entry for query id ${session.queryId} yet (entries appear when a statement ends)`;
-  return { ...state, message: { text: why, tone: 'info', at: state.now } };
 }

@@ -85,7 +85,7 @@ export function reduce(state: AppState, event: AppEvent): AppState {
     case 'replication-error':
       return { ...state, replication: { ...state.replication, error: event.message } };
     case 'vacuum-data':
-      return { ...state, vacuum: { ...state.vacuum, snapshot: event.snapshot, error: undefined } };
+      return { ...state, vacuum: { ...state.vacuum, snapshot: event.snapshot, partial: event.partial === true, error: undefined } };
     case 'vacuum-error':
       return { ...state, vacuum: { ...state.vacuum, error: event.message } };
     case 'bouncer-data':

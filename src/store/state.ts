@@ -237,6 +237,8 @@ export interface ReplicationState {
 /** View 8's data: the latest reading. */
 export interface VacuumState {
   snapshot: VacuumSnapshot | undefined;
+  /** The snapshot holds only the horizon and wraparound (read while view 8 is not shown, for the header). */
+  partial: boolean;
   error: string | undefined;
   selection: SelectionState;
 }
@@ -342,7 +344,7 @@ export function initialState(options: InitialStateOptions): AppState {
     },
     locks: { selection: selection() },
     replication: { snapshot: undefined, walBytesPerSecond: null, replayLagHistory: {}, error: undefined, selection: selection(), thresholds: options.alertThresholds ?? alertThresholds() },
-    vacuum: { snapshot: undefined, error: undefined, selection: selection() },
+    vacuum: { snapshot: undefined, partial: false, error: undefined, selection: selection() },
     migrations: {
       dir: options.migrationsDir ?? 'migrations',
       alembic: options.alembic !== undefined ? { path: options.alembic, status: undefined, error: undefined, run: undefined, sql: undefined } : undefined,

@@ -38,6 +38,11 @@ export interface StatementsState {
   detailKey: string | undefined;
   /** First line of the detail's text shown. */
   detailScroll: number;
+  /**
+   * The session whose statement the view opens when the next fetch comes in: its query id was not in the
+   * last fetch, which may be old (pg_stat_statements is read only while the view is shown).
+   */
+  jumpFrom: number | undefined;
 }
 
 export function initialStatementsState(): StatementsState {
@@ -58,5 +63,6 @@ export function initialStatementsState(): StatementsState {
     filterDraft: undefined,
     detailKey: undefined,
     detailScroll: 0,
+    jumpFrom: undefined,
   };
 }

@@ -38,7 +38,7 @@ export function withoutData(state: AppState): AppState {
     pg: { ...state.pg, snapshot: undefined, rates: { tps: null, hitRatio: null }, lastGoodAt: undefined, error: undefined },
     bouncer: { ...state.bouncer, snapshot: undefined, history: {}, lastGoodAt: undefined, error: undefined, pendingPauses: [] },
     replication: { ...state.replication, snapshot: undefined, walBytesPerSecond: null, replayLagHistory: {}, error: undefined },
-    vacuum: { ...state.vacuum, snapshot: undefined, error: undefined },
+    vacuum: { ...state.vacuum, snapshot: undefined, partial: false, error: undefined },
     health: { ...state.health, findings: undefined, takenAt: undefined, error: undefined },
     statements: { ...fresh, ...choices },
   };

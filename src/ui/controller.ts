@@ -3,14 +3,12 @@ import type { ConnectionSettings } from '../config/types.js';
 import type { BouncerActions } from '../actions/bouncer.js';
 import type { EffectContext } from '../actions/effect-context.js';
 import { runIntent } from '../actions/effects.js';
-import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../actions/feeds.js';
+import type { Clock } from '../actions/clock.js';
+import { monitorClock, type MonitorClock } from '../actions/monitor-clock.js';
 import type { HealthSource } from '../health/source.js';
-import { statementsFeed } from '../actions/statements-feed.js';
-import { recordStatementTexts } from '../actions/recorded-texts.js';
 import type { StatementsSource } from '../sources/statements/source.js';
 import { MaintenanceJobs } from '../actions/maintenance-jobs.js';
 import { resolveKey } from '../keymap/router.js';
-import type { Poller } from '../sources/poller.js';
 import type { PgBouncerSource } from '../sources/pgbouncer.js';
 import type { PostgresSource } from '../sources/postgres.js';
 import type { AppEvent } from '../store/events.js';
@@ -44,9 +42,9 @@ export interface ControllerDeps {
   rewindMinutes?: number;
   record?: RecordTarget;
   bouncer?: BouncerDeps;
-  /** The health checks, polled at their slower cadence. */
+  /** The health checks, read at their slower cadence. */
   health?: HealthSource;
-  /** pg_stat_statements for the Statements view, at its own slower cadence. */
+  /** pg_stat_statements for the Statements view, at its own slower cadence while the view is shown. */
   statements?: StatementsSource;
   settings: ConnectionSettings;
   onQuit: () => void;
@@ -59,17 +57,20 @@ export interface ControllerDeps {
 }
 
 const CLOCK_MS = 1000;
+const CLOCK_SLACK_MS = 250;
 
 /**
- * The wiring of the monitor: the store, a poller per source feeding it, keys resolved to intents and run
- * by the effects, and the Migrations and Backups views' jobs read when their view is entered.
+ * The wiring of the monitor: the store, one clock ticking every source that feeds it, keys resolved to
+ * intents and run by the effects, and the Migrations and Backups views' jobs read when their view is entered.
  */
 export class Controller {
   private readonly store: Store;
-  private readonly pollers: Poller[];
+  private readonly clock: Clock | undefined;
+  private readonly viewJobs: MonitorClock['viewJobs'] = {};
   private readonly jobs: MaintenanceJobs;
   private readonly effects: EffectContext;
   private clockTimer: NodeJS.Timeout | undefined;
+  private stopped = true;
   private readonly unsubscribes: (() => void)[] = [];
   private readonly timeline: (TimelineControl & { open?: (at: number | undefined) => void }) | undefined;
   private readonly replayAt: number | undefined;
@@ -78,24 +79,14 @@ export class Controller {
     const now = deps.now ?? Date.now;
     this.store = new Store(initial);
     this.jobs = new MaintenanceJobs(deps.settings, this.store.dispatch, now);
-    const source = deps.source;
-    this.pollers = source
-      ? [
-          postgresFeed(source, this.store, now),
-          replicationFeed(source, this.store, now),
-          vacuumFeed(source, this.store, now),
-          ...(deps.bouncer ? [bouncerFeed(deps.bouncer.source, this.store, now)] : []),
-          ...(deps.health ? [healthFeed(deps.health, this.store, now)] : []),
-        ]
-      : [];
+    if (deps.source) {
+      const monitor = monitorClock(this.store, { source: deps.source, bouncer: deps.bouncer?.source, health: deps.health, statements: deps.statements, recordChunk: deps.record?.chunk }, now);
+      this.clock = monitor.clock;
+      this.viewJobs = monitor.viewJobs;
+      this.unsubscribes.push(monitor.unsubscribe);
+    }
     this.replayAt = deps.replayAt;
     this.timeline = this.timelineFor(deps, now);
-    if (deps.statements) {
-      const feed = statementsFeed(deps.statements, this.store, now);
-      this.pollers.push(feed.poller);
-      this.unsubscribes.push(feed.stop);
-      if (deps.record) this.unsubscribes.push(recordStatementTexts(deps.statements, this.store, deps.record.chunk));
-    }
     this.effects = {
       getState: this.store.getState,
       dispatch: this.store.dispatch,
@@ -105,7 +96,7 @@ export class Controller {
       writeAudit: deps.writeAudit,
       now,
       quit: deps.onQuit,
-      refresh: () => this.pollers.forEach((p) => p.now()),
+      refresh: () => this.clock?.now(),
       switchTarget: deps.switchTarget,
       runningElsewhere: deps.runningElsewhere,
       timeline: this.timeline,
@@ -140,22 +131,47 @@ export class Controller {
   }
 
   start(): void {
-    for (const poller of this.pollers) poller.start();
+    this.stopped = false;
+    this.clock?.start();
     this.timeline?.open?.(this.replayAt);
-    // The clock (and the data's age) moves every second; a tick of data that just redrew the screen did it already.
-    this.clockTimer = setInterval(() => {
-      if (this.store.getState().timeline) return;
-      const now = this.effects.now();
-      if (now - this.store.getState().now >= CLOCK_MS - 100) this.dispatch({ type: 'clock', now });
-    }, CLOCK_MS);
+    this.armClock();
+  }
+
+  /**
+   * The clock on the screen (and the data's age) moves every second: one timer, due a second after the
+   * screen's time last moved, so that a tick of data that just moved it leaves nothing to wake up for.
+   */
+  private armClock(): void {
+    if (this.stopped) return;
+    if (this.clockTimer) clearTimeout(this.clockTimer);
+    const state = this.store.getState();
+    // While data flows a tick moves the time itself: a little later than due, the timer is rarely needed.
+    const slack = this.clock && !state.paused ? CLOCK_SLACK_MS : 0;
+    const wait = Math.max(0, CLOCK_MS + slack - (this.effects.now() - state.now));
+    this.clockTimer = setTimeout(() => {
+      this.clockTimer = undefined;
+      // While rewinding the screen's time is the recording's.
+      if (this.store.getState().timeline) return this.armClockIn(CLOCK_MS);
+      this.dispatch({ type: 'clock', now: this.effects.now() });
+    }, wait);
+    this.clockTimer.unref?.();
+  }
+
+  private armClockIn(ms: number): void {
+    if (this.stopped) return;
+    this.clockTimer = setTimeout(() => {
+      this.clockTimer = undefined;
+      this.armClock();
+    }, ms);
     this.clockTimer.unref?.();
   }
 
   stop(): void {
-    for (const poller of this.pollers) poller.stop();
+    this.stopped = true;
+    this.clock?.stop();
     this.timeline?.stop();
     for (const unsubscribe of this.unsubscribes) unsubscribe();
-    if (this.clockTimer) clearInterval(this.clockTimer);
+    if (this.clockTimer) clearTimeout(this.clockTimer);
   }
 
   /** Stops polling, aborts running migrations and backups (each cleans up) and waits for them. */
@@ -164,14 +180,26 @@ export class Controller {
     await this.jobs.shutdown();
   }
 
-  /** Fresh data when it is wanted now: a resume, a new interval, a detail opened; a view's files when it is entered. */
+  /**
+   * Fresh data when it is wanted now: a resume, a new interval, a detail opened; a view's files, or its
+   * readings, when it is entered (frozen, only a view with nothing of its own to show reads).
+   */
   private followChanges(state: AppState, previous: AppState): void {
-    if (state.view !== previous.view && this.pollers.length > 0) {
+    if (state.now !== previous.now) this.armClock();
+    if (state.view !== previous.view && this.clock) {
       if (state.view === 'migrations' && !this.jobs.migrationRunning) void this.jobs.refreshMigrations(state.migrations.dir, state.migrations.alembic?.path);
       if (state.view === 'backups') void this.jobs.refreshBackups(state.backups.dir);
+      const job = this.viewJobs[state.view];
+      if (job && (!state.paused || !this.hasDataFor(state))) this.clock.soon(job);
     }
     const resumed = previous.paused && !state.paused;
     const detailOpened = state.detailPid !== undefined && state.detailPid !== previous.detailPid;
     if (resumed || state.intervalSeconds !== previous.intervalSeconds || detailOpened) this.effects.refresh();
+  }
+
+  private hasDataFor(state: AppState): boolean {
+    if (state.view === 'vacuum') return state.vacuum.snapshot !== undefined && !state.vacuum.partial;
+    if (state.view === 'statements') return (state.statements.snapshot !== undefined && state.statements.jumpFrom === undefined) || state.statements.unavailable;
+    return state.replication.snapshot !== undefined;
   }
 }

@@ -19,7 +19,7 @@ export interface FleetTarget {
 }
 
 /**
- * Several targets watched at once: a controller per target, each with its own store, connections and pollers
+ * Several targets watched at once: a controller per target, each with its own store, connections and clock
  * (a target that does not answer delays no other), one of them shown. Every target's summary is handed to the
  * shown one's store for the header; keys go to the shown one only, so an action runs on the target whose
  * screen asked for it.

@@ -107,6 +107,6 @@ function vacuumBody(state: AppState, height: number): string[] {
   const v = state.vacuum;
   const holders = (v.snapshot?.horizon ?? []).map((h) => `${h.kind}:${h.id}`);
   const selected = holders.length > 0 ? resolveSelection(holders, v.selection, tableRows(state, 'vacuum')).index : undefined;
-  const lines = vacuumLines({ data: v.snapshot, selectedHolder: selected, error: v.error, width: state.terminal.columns, nowMs: state.now });
+  const lines = vacuumLines({ data: v.partial ? undefined : v.snapshot, selectedHolder: selected, error: v.error, width: state.terminal.columns, nowMs: state.now });
   return padLines(lines, height, state.terminal.columns);
 }

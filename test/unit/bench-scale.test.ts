@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countDrawing, countLoopSleeps, idleWindow } from '../../bench/drawing.js';
+import { countDrawing, countLoopBursts, countLoopSleeps, idleWindow } from '../../bench/drawing.js';
 import type { MemoryFigures } from '../../bench/memory.js';
 import type { FrameFigures } from '../../bench/render.js';
 import { SyntheticCluster } from '../../bench/synthetic.js';
@@ -50,6 +50,21 @@ describe('bench drawing counts', () => {
       'epoll_wait(5, [], 1024, -1) = 0',
     ].join('\n');
     assert.equal(countLoopSleeps(trace), 3);
+    assert.equal(countLoopBursts(trace), undefined, 'no times traced');
+  });
+
+  test('a sleep shorter than 50 ms continues the burst before it; the idle figure is the bursts when known', () => {
+    const trace = [
+      'epoll_pwait(13, [], 1024, 923, NULL, 8) = 0 <0.923101>',
+      'epoll_pwait(13, [{events=EPOLLIN, data={u32=16, u64=16}}], 1024, 77, NULL, 8) = 1 <0.003000>',
+      'epoll_pwait(13, [{events=EPOLLIN, data={u32=16, u64=16}}], 1024, 0, NULL, 8) = 1 <0.000010>',
+      'epoll_pwait(13, [{events=EPOLLIN, data={u32=19, u64=19}}], 1024, 74, NULL, 8) = 1 <0.060000>',
+    ].join('\n');
+    assert.equal(countLoopSleeps(trace), 3);
+    assert.equal(countLoopBursts(trace), 2);
+    const window = idleWindow('unchanged', 10, { main: 30, all: 60, cpu: 0.05 }, { frames: 10, lines: 20, unchangedLines: 0, bytes: 3000 }, { count: 35, bursts: 10, seconds: 10 });
+    assert.deepEqual([window.burstsPerSecond, window.wakeupsPerSecond], [1, 3.5]);
+    assert.deepEqual(scaleRows(results({ idle: { sessions: 100, windows: [window] } })).map((r) => [r.value, r.holds]), [['1 (3.5 epoll sleeps); 1, 300; 0', 'yes']]);
   });
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { StateCommand } from '../../src/store/commands.js';
 import { reduce } from '../../src/store/reduce.js';
 import { keysToShow, statementsViewModel } from '../../src/store/statements-selectors.js';
-import { statementsIntervalMs } from '../../src/actions/statements-feed.js';
+import { statementsEvery } from '../../src/actions/statements-feed.js';
 import { initialState, type AppState } from '../../src/store/state.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { syntheticEntry, syntheticStatements } from '../helpers/synthetic-statements.js';
@@ -82,8 +82,15 @@ describe('the Statements view state', () => {
     state = reduce(state, { type: 'pg-data', snapshot: syntheticSnapshot([session, syntheticSession(8, { queryId: '99' })]), ownPid: undefined, at: NOW });
     const jumped = command({ ...state, view: 'sessions', detailPid: 7 }, 'statement.ofSession');
     assert.deepEqual([jumped.view, jumped.statements.detailKey, jumped.detailPid], ['statements', '2/1/10', undefined]);
+    // Not in the last fetch: the view is shown, and the next fetch decides.
     const unknown = command({ ...state, view: 'sessions', detailPid: 8 }, 'statement.ofSession');
-    assert.match(unknown.message?.text ?? '', /no pg_stat_statements entry for query id 99/);
+    assert.deepEqual([unknown.view, unknown.statements.jumpFrom, unknown.message], ['statements', 8, undefined]);
+    const fetched = reduce(unknown, { type: 'statements-data', snapshot: syntheticStatements(3, 20), diagnosis: null, at: NOW + 20_000 });
+    assert.match(fetched.message?.text ?? '', /no pg_stat_statements entry for query id 99/);
+    assert.equal(fetched.statements.jumpFrom, undefined);
+    const withEntry = syntheticStatements(3, 20, [syntheticEntry('99', 5, 5)]);
+    const landed = reduce(unknown, { type: 'statements-data', snapshot: withEntry, diagnosis: null, at: NOW + 20_000 });
+    assert.deepEqual([landed.view, landed.statements.detailKey, landed.message], ['statements', '99/1/10', undefined]);
     const off = reduce(state, { type: 'statements-data', snapshot: { ...syntheticStatements(3, 30), settings: { ...syntheticStatements(0).settings, computeQueryId: 'off' } }, diagnosis: null, at: NOW });
     const offJump = command({ ...off, view: 'sessions', detailPid: 8 }, 'statement.ofSession');
     assert.match(offJump.message?.text ?? '', /compute_query_id is off/);
@@ -109,8 +116,12 @@ describe('the Statements view state', () => {
     assert.equal(keysToShow({ ...state.statements, sortColumn: 'query' }, 5).length, 50);
   });
 
-  test('pg_stat_statements is fetched every fifth tick, never more often than every 2 s', () => {
-    assert.equal(statementsIntervalMs({ ...withStatements(), intervalSeconds: 2 }), 10_000);
-    assert.equal(statementsIntervalMs({ ...withStatements(), intervalSeconds: 0.2 }), 2000);
+  test('pg_stat_statements is fetched every fifth tick, never more often than every 2 s; soon again after a first fetch', () => {
+    assert.equal(statementsEvery({ ...withStatements(), intervalSeconds: 2 }), 5);
+    assert.equal(statementsEvery({ ...withStatements(), intervalSeconds: 0.2 }), 10);
+    const first = withStatements();
+    const firstRates = first.statements.rates && { ...first.statements.rates, intervalSeconds: null };
+    assert.equal(statementsEvery({ ...first, intervalSeconds: 1, statements: { ...first.statements, rates: firstRates } }), 2);
+    assert.equal(statementsEvery({ ...first, intervalSeconds: 0.5, statements: { ...first.statements, rates: firstRates } }), 4);
   });
 });

@@ -8,9 +8,7 @@ import { createPgBouncerSource } from '../../sources/pgbouncer.js';
 import { StatementsSource } from '../../sources/statements/source.js';
 import { HealthSource } from '../../health/source.js';
 import { defaultThresholds } from '../../config/health-thresholds.js';
-import { bouncerFeed, healthFeed, postgresFeed, replicationFeed, vacuumFeed } from '../../actions/feeds.js';
-import { statementsFeed } from '../../actions/statements-feed.js';
-import { recordStatementTexts } from '../../actions/recorded-texts.js';
+import { monitorClock } from '../../actions/monitor-clock.js';
 import { RECORDED_TYPES } from '../../actions/timeline-player.js';
 import { initialState } from '../../store/state.js';
 import { Store } from '../../store/store.js';
@@ -99,24 +97,14 @@ function recordUntilStopped(run: RecordRun): Promise<number> {
   const bouncer = run.bouncerSettings ? createPgBouncerSource(run.bouncerSettings) : undefined;
   const statements = new StatementsSource(run.settings);
   const health = new HealthSource({ settings: run.settings, thresholds: defaultThresholds() });
-  const statementsPolling = statementsFeed(statements, store, now);
-  const stopTexts = recordStatementTexts(statements, store, () => writer.chunk);
-  const pollers = [
-    postgresFeed(source, store, now),
-    replicationFeed(source, store, now),
-    vacuumFeed(source, store, now),
-    ...(bouncer ? [bouncerFeed(bouncer, store, now)] : []),
-    healthFeed(health, store, now),
-    statementsPolling.poller,
-  ];
+  const monitor = monitorClock(store, { source, bouncer, health, statements, recordChunk: () => writer.chunk }, now);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (code: number, message?: string): void => {
       if (stopping) return;
       stopping = true;
-      for (const poller of pollers) poller.stop();
-      statementsPolling.stop();
-      stopTexts();
+      monitor.clock.stop();
+      monitor.unsubscribe();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
@@ -149,6 +137,6 @@ function recordUntilStopped(run: RecordRun): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
     process.stderr.write(`pgtop: recording ${source.target} to ${run.file} every ${run.intervalSeconds}s (SIGTERM or Ctrl-C stops)\n`);
-    for (const poller of pollers) poller.start();
+    monitor.clock.start();
   });
 }
