@@ -126,14 +126,14 @@ export function targetNotes(rows: readonly Row[]): string[] {
   const failed = (pattern: RegExp): boolean => rows.some((r) => pattern.test(r.figure) && r.holds === 'no');
   const notes: string[] = [];
   if (failed(/^server time per tick, .*sessions source/)) {
-    notes.push('sessions source above the floor: its statement builds every row (idle ones with their query text, ages, addresses) where the floor only counts them; sending idle sessions\' texts only when they change and reading pg_stat_database less often would narrow it');
+    notes.push('sessions source above the floor: pg_locks is read only when a session waits on a lock, and unchanged idle rows come nearly empty, but the statement still builds and sends a row per session where the floor only counts them (about 40 % of its time is pg_stat_get_activity itself, the floor\'s own work); leaving unchanged idle rows out altogether (the client knows them) is what remains');
   }
   if (failed(/^server time per tick, .*whole monitor/)) {
-    notes.push('whole monitor above the floor: the vacuum (every 5 s) and health (every 15 s) readings each read pg_stat_activity again; taking their counts and horizons from the tick\'s own rows would remove most of that');
+    notes.push('whole monitor above the floor: besides the tick, replication (every tick with standbys or slots, else every 5 s), the vacuum horizon and wraparound (every 5 s) and health (every 15 s, its horizon query reads pg_stat_activity again) are read; the floor counts sessions only, so a monitor that reads more than sessions stays above it');
   }
-  if (failed(/^client CPU/)) notes.push('client CPU: parsing and diffing every row every second in JavaScript; not yet profiled');
+  if (failed(/^client CPU/)) notes.push('client CPU: profiled at 1,000 sessions, the largest parts are the rewind buffer\'s 30 s chunks (every idle session\'s age changes every tick, so each is patched), garbage collection (more of it with the smaller young generation that keeps RSS down) and node-postgres parsing the rows; storing ages as derived values in the recording would take the first away');
   if (failed(/^RSS/)) notes.push('RSS: of a monitor\'s RSS, about 42 MB is the node binary\'s own pages and 12 MB malloc; the rest is the V8 heap, its young generation (bin/pgtop.js sets 4 MB a semi-space) and the old generation\'s room before a collection; loading the migration, backup and health engines on first use would save about 2 MB of heap');
-  if (failed(/^frame, .*(real sessions|1 MB)/)) notes.push('frame above 16 ms: filtering and sorting every row each frame (the filter reads each query text); keeping the filtered, sorted rows between frames when only the selection moves would take most of it away');
+  if (failed(/^frame, .*(real sessions|1 MB)/)) notes.push('frame above 16 ms: filter matches and the table\'s lines are kept while rows do not change, so what remains per frame is the per-row cache bookkeeping, sorting and the collector; on a loaded machine the wall-clock p95 also counts time the process waited for a core');
   if (failed(/^key to frame/)) notes.push('key to frame above 50 ms at p95: a key that arrives while a tick is parsed and reduced waits for it (one event loop); parsing the rows off the main thread, or in slices that let keys in, would shorten the wait');
   if (failed(/^idle, frozen/)) notes.push('idle, frozen: the clock (header age) wakes the monitor each second; more than one wake-up a second means another timer runs while nothing is polled');
   if (failed(/^idle, nothing changing/)) notes.push('idle, nothing changing: every source is read on one clock and its answers reach the screen together; more than one burst a second means a reading or a timer runs outside that clock');
