@@ -29,6 +29,8 @@ export interface ClockOptions {
   paused?: () => boolean;
   /** The shortest wait after the lead failed. */
   minRetryMs?: number;
+  /** Called each interval while the lead's reading is overdue (the screen's time moves without data). */
+  late?: () => void;
 }
 
 /** How long a tick's lead waits for the other readings started with it, to hand them to the store together. */
@@ -41,11 +43,15 @@ export const GATHER_MS = 50;
  * after the lead's, for one that is slow): one frame a refresh, not one per source. Jobs keep to whole ticks
  * (every fifth, every fifteenth); a job still running when its turn comes runs on the first tick after it
  * ends. The lead's ticks never overlap; after it failed the next comes as soon as its backoff allows (never
- * later than the interval).
+ * later than the interval). The next tick's timer is set as a tick starts and left alone while the lead
+ * answers in time: a timer cleared and set again would still wake the process when the first was due.
  */
 export class Clock {
   private timer: NodeJS.Timeout | undefined;
+  private timerDueAt: number | undefined;
   private leadRunning = false;
+  /** The next tick's timer came while the lead still ran: the next tick starts as soon as the lead is in. */
+  private overdue = false;
   private stopped = true;
   private ticks = 0;
   /** Each job's last reading: its tick, and whether it asked to be tried again on the next. */
@@ -66,7 +72,9 @@ export class Clock {
   /** A tick now with every job's turn come (a resume, a new interval, a detail opened, an action done). */
   now(): void {
     this.last.clear();
-    this.schedule(0);
+    // A lead still reading: the tick comes as soon as it is in.
+    if (this.leadRunning) this.overdue = true;
+    else this.schedule(0);
   }
 
   /**
@@ -83,12 +91,28 @@ export class Clock {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerDueAt = undefined;
+  }
+
+  /** When the next tick is due (its clock), or undefined when none is set (stopped, paused, waiting on a lead). */
+  nextTickAt(): number | undefined {
+    return this.overdue ? undefined : this.timerDueAt;
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), delayMs);
+    this.timerDueAt = this.clock() + delayMs;
+    this.timer = setTimeout(() => this.fire(), delayMs);
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerDueAt = undefined;
+    if (!this.leadRunning) return void this.run();
+    this.overdue = true;
+    this.options.late?.();
+    this.schedule(this.options.intervalMs());
   }
 
   /** Whether a job's turn has come: its cadence is asked now, from what the store holds now. */
@@ -99,11 +123,12 @@ export class Clock {
   }
 
   private async run(): Promise<void> {
-    this.timer = undefined;
     if (this.stopped || this.leadRunning || this.options.paused?.()) return;
     const tick = this.ticks++;
     this.leadRunning = true;
+    this.overdue = false;
     const started = this.clock();
+    this.schedule(this.options.intervalMs());
     const held: (() => void)[] = [];
     let holding = true;
     const deliver: Deliver = (apply) => (holding ? held.push(apply) : apply());
@@ -124,8 +149,9 @@ export class Clock {
     for (const job of this.options.jobs) if (job.afterLead && this.due(job, tick)) void this.runJob(job, tick, (apply) => apply());
     const interval = this.options.intervalMs();
     const retryInMs = typeof result === 'object' ? result.retryInMs : undefined;
-    const delay = retryInMs !== undefined ? Math.min(interval, Math.max(this.options.minRetryMs ?? 200, retryInMs)) : Math.max(0, interval - (this.clock() - started));
-    if (!this.timer) this.schedule(delay);
+    if (retryInMs !== undefined) this.schedule(Math.min(interval, Math.max(this.options.minRetryMs ?? 200, retryInMs)));
+    else if (this.overdue) this.schedule(0);
+    else if (this.timerDueAt === undefined) this.schedule(Math.max(0, interval - (this.clock() - started)));
   }
 
   private async runJob(job: ClockJob, tick: number, deliver: Deliver): Promise<void> {

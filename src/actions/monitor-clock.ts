@@ -32,7 +32,7 @@ export interface MonitorClock {
  * PgBouncer, the health checks and pg_stat_statements take their turns in the same wake-up. On the screen a
  * hidden view's readings are left out or kept small; a recording keeps every view's data.
  */
-export function monitorClock(store: Store, sources: MonitorSources, now: () => number): MonitorClock {
+export function monitorClock(store: Store, sources: MonitorSources, now: () => number, late?: () => void): MonitorClock {
   const always = sources.recordChunk !== undefined;
   const replication = replicationFeed(sources.source, store, now, { always });
   const vacuum = vacuumFeed(sources.source, store, now, { always });
@@ -49,6 +49,6 @@ export function monitorClock(store: Store, sources: MonitorSources, now: () => n
     if (sources.recordChunk) unsubscribes.push(recordStatementTexts(sources.statements, store, sources.recordChunk));
   }
   const state = store.getState;
-  const clock = new Clock({ lead: postgresFeed(sources.source, store, now), jobs, intervalMs: () => state().intervalSeconds * 1000, paused: () => state().paused }, now);
+  const clock = new Clock({ lead: postgresFeed(sources.source, store, now), jobs, intervalMs: () => state().intervalSeconds * 1000, paused: () => state().paused, late }, now);
   return { clock, viewJobs, unsubscribe: () => unsubscribes.forEach((unsubscribe) => unsubscribe()) };
 }

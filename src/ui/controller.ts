@@ -80,7 +80,9 @@ export class Controller {
     this.store = new Store(initial);
     this.jobs = new MaintenanceJobs(deps.settings, this.store.dispatch, now);
     if (deps.source) {
-      const monitor = monitorClock(this.store, { source: deps.source, bouncer: deps.bouncer?.source, health: deps.health, statements: deps.statements, recordChunk: deps.record?.chunk }, now);
+      const monitor = monitorClock(this.store, { source: deps.source, bouncer: deps.bouncer?.source, health: deps.health, statements: deps.statements, recordChunk: deps.record?.chunk }, now, () =>
+        this.store.dispatch({ type: 'clock', now: now() }),
+      );
       this.clock = monitor.clock;
       this.viewJobs = monitor.viewJobs;
       this.unsubscribes.push(monitor.unsubscribe);
@@ -148,6 +150,9 @@ export class Controller {
     // While data flows a tick moves the time itself: a little later than due, the timer is rarely needed.
     const slack = this.clock && !state.paused ? CLOCK_SLACK_MS : 0;
     const wait = Math.max(0, CLOCK_MS + slack - (this.effects.now() - state.now));
+    // A tick due by then moves the time itself, and the clock calls `late` if its data does not come.
+    const nextTick = state.paused || state.timeline ? undefined : this.clock?.nextTickAt();
+    if (nextTick !== undefined && nextTick <= this.effects.now() + wait) return;
     this.clockTimer = setTimeout(() => {
       this.clockTimer = undefined;
       // While rewinding the screen's time is the recording's.
@@ -185,7 +190,7 @@ export class Controller {
    * readings, when it is entered (frozen, only a view with nothing of its own to show reads).
    */
   private followChanges(state: AppState, previous: AppState): void {
-    if (state.now !== previous.now) this.armClock();
+    if (state.now !== previous.now || state.paused !== previous.paused || state.timeline !== previous.timeline) this.armClock();
     if (state.view !== previous.view && this.clock) {
       if (state.view === 'migrations' && !this.jobs.migrationRunning) void this.jobs.refreshMigrations(state.migrations.dir, state.migrations.alembic?.path);
       if (state.view === 'backups') void this.jobs.refreshBackups(state.backups.dir);

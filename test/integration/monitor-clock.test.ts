@@ -142,6 +142,30 @@ describe('one clock for every source', () => {
     }
   });
 
+  test("while data comes on time no timer is set for the screen's clock; frozen, one moves it every second", async () => {
+    const monitor = await watchedMonitor();
+    // A timer set for the screen's clock and cleared by the next tick would still wake the process when due.
+    const screenTimer = (): unknown => (monitor.controller as unknown as { clockTimer?: NodeJS.Timeout }).clockTimer;
+    const armedAfterData: boolean[] = [];
+    const unsubscribe = monitor.controller.subscribe(() => {
+      const state = monitor.controller.getState();
+      if (state.pg.snapshot && !state.paused) armedAfterData.push(screenTimer() !== undefined);
+    });
+    try {
+      await waitUntil(() => monitor.ticks() >= 6, { what: 'six ticks' });
+      assert.ok(armedAfterData.length >= 5, `state changes seen: ${armedAfterData.length}`);
+      assert.deepEqual(armedAfterData.slice(2).filter(Boolean), [], 'no screen clock timer while ticks move the time');
+      monitor.controller.handleKey('p', 'p');
+      await waitUntil(() => monitor.controller.getState().paused, { what: 'frozen' });
+      const frozenAt = monitor.controller.getState().now;
+      assert.ok(screenTimer() !== undefined, 'frozen, a timer moves the time');
+      await waitUntil(() => monitor.controller.getState().now > frozenAt, { what: 'the time to move while frozen' });
+    } finally {
+      unsubscribe();
+      await monitor.close();
+    }
+  });
+
   test('a view shown is read at once, in full, then at its cadence', async () => {
     const monitor = await watchedMonitor();
     try {

@@ -67,6 +67,72 @@ describe('the one clock', () => {
     assert.deepEqual(events.slice(0, 3), ['lead', 'job', 'next turn']);
   });
 
+  test('the next tick is set as a tick starts and left alone when the lead answers in time', async () => {
+    let ticks = 0;
+    const seen: (number | undefined)[] = [];
+    const started: number[] = [];
+    const clock: Clock = new Clock({
+      lead: {
+        every: () => 1,
+        run: async () => {
+          started.push(Date.now());
+          seen.push(clock.nextTickAt());
+          await new Promise((resolve) => setImmediate(resolve));
+          ticks++;
+          return undefined;
+        },
+      },
+      jobs: [],
+      intervalMs: () => 20,
+    });
+    const cleared: unknown[] = [];
+    const clearTimeoutBefore = globalThis.clearTimeout;
+    globalThis.clearTimeout = ((timer?: NodeJS.Timeout) => {
+      if (timer) cleared.push(timer);
+      clearTimeoutBefore(timer);
+    }) as typeof clearTimeout;
+    clock.start();
+    try {
+      await waitUntil(() => ticks >= 5, { what: 'five ticks' });
+    } finally {
+      globalThis.clearTimeout = clearTimeoutBefore;
+      clock.stop();
+    }
+    assert.deepEqual(cleared, [], 'no tick timer is cleared and set again while the lead answers in time');
+    for (const [i, due] of seen.entries()) {
+      assert.ok(due !== undefined && Math.abs(due - (started[i] ?? 0) - 20) <= 5, `tick ${i}: the next is due an interval after its start (${due} against ${started[i]})`);
+    }
+  });
+
+  test('a lead overdue moves the time each interval, and the next tick comes as soon as it is in', async () => {
+    let release: (() => void) | undefined;
+    let leads = 0;
+    let late = 0;
+    const clock = new Clock({
+      lead: {
+        every: () => 1,
+        run: async () => {
+          leads++;
+          if (leads === 1) await new Promise<void>((resolve) => (release = resolve));
+          return undefined;
+        },
+      },
+      jobs: [],
+      intervalMs: () => 10,
+      late: () => void late++,
+    });
+    clock.start();
+    try {
+      await waitUntil(() => late >= 3, { what: 'three intervals overdue' });
+      assert.equal(leads, 1, 'no tick starts while the lead still reads');
+      assert.equal(clock.nextTickAt(), undefined, 'no tick is due while the lead is overdue');
+      release?.();
+      await waitUntil(() => leads >= 2, { what: 'the tick after the overdue lead' });
+    } finally {
+      clock.stop();
+    }
+  });
+
   test('the ticks that make a duration', () => {
     assert.equal(ticksFor(5000, 1), 5);
     assert.equal(ticksFor(5000, 2), 3);
