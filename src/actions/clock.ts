@@ -127,7 +127,6 @@ export class Clock {
     const tick = this.ticks++;
     this.leadRunning = true;
     this.overdue = false;
-    const started = this.clock();
     this.schedule(this.options.intervalMs());
     const held: (() => void)[] = [];
     let holding = true;
@@ -149,9 +148,9 @@ export class Clock {
     for (const job of this.options.jobs) if (job.afterLead && this.due(job, tick)) void this.runJob(job, tick, (apply) => apply());
     const interval = this.options.intervalMs();
     const retryInMs = typeof result === 'object' ? result.retryInMs : undefined;
+    // Otherwise the next tick's timer, set as this one started, stands.
     if (retryInMs !== undefined) this.schedule(Math.min(interval, Math.max(this.options.minRetryMs ?? 200, retryInMs)));
     else if (this.overdue) this.schedule(0);
-    else if (this.timerDueAt === undefined) this.schedule(Math.max(0, interval - (this.clock() - started)));
   }
 
   private async runJob(job: ClockJob, tick: number, deliver: Deliver): Promise<void> {
