@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import chalk from 'chalk';
 import stringWidth from 'string-width';
@@ -12,6 +12,7 @@ import { sessionFields } from '../../src/store/session-fields.js';
 import { poolFields } from '../../src/store/pool-fields.js';
 import { sessionColumns } from '../../src/ui/columns/session-columns.js';
 import { poolColumns } from '../../src/ui/columns/pool-columns.js';
+import { chalkLevelInSuite } from '../helpers/chalk-level.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 import { unsafeCharacters } from '../helpers/terminal-safety.js';
 
@@ -121,14 +122,7 @@ function scenarios(columns: number, rows: number): [string, AppState][] {
 const SGR = /\x1b\[[0-9;]*m/g;
 
 describe('screenLines', () => {
-  let level: typeof chalk.level;
-  before(() => {
-    level = chalk.level;
-    chalk.level = 0;
-  });
-  after(() => {
-    chalk.level = level;
-  });
+  chalkLevelInSuite(0);
 
   for (const [columns, rows] of SIZES) {
     test(`at ${columns}×${rows}: rows-1 lines, each exactly ${columns} columns, nothing a terminal would act on`, () => {

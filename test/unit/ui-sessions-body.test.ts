@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import chalk from 'chalk';
 import { reduce } from '../../src/store/reduce.js';
 import { initialState, type AppState } from '../../src/store/state.js';
 import type { Session } from '../../src/sources/types.js';
 import { screenLines } from '../../src/ui/screen-lines.js';
+import { chalkLevelInSuite } from '../helpers/chalk-level.js';
 import { syntheticSession, syntheticSnapshot } from '../helpers/synthetic.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -18,14 +18,7 @@ const shown = (state: AppState): string => screenLines(state).join('\n').replace
 
 describe('the Sessions body between ticks', () => {
   // In colour, so that the selected row shows.
-  let level: typeof chalk.level;
-  before(() => {
-    level = chalk.level;
-    chalk.level = 1;
-  });
-  after(() => {
-    chalk.level = level;
-  });
+  chalkLevelInSuite(1);
 
   test('a redraw for other data shows the same rows; new rows, a moved cursor, a tag or a resize are drawn anew', () => {
     let state = withSessions(initialState({ intervalSeconds: 1, readOnly: false, columns: 120, rows: 40, target: 't', now: NOW }), sessions('SELECT first'), NOW);
