@@ -19,6 +19,8 @@ let sandbox: PostgresSandbox;
 interface V8Report {
   execArgv: string[];
   heapSizeLimit: number;
+  /** Threads of the process at exit (null without /proc). */
+  threads: number | null;
 }
 
 /** Runs a program with the v8-report fixture loaded into its node, and returns what the fixture wrote. */
@@ -65,10 +67,12 @@ describe('the npm package', () => {
     assert.equal(result.stderr, '');
   });
 
-  test('installed into a prefix, pgtop runs with the small young generation its first line asks node for', async () => {
+  test('installed into a prefix, pgtop runs with the small young generation and the one V8 worker thread its first line asks node for', async () => {
     const pgtop = await v8Report(installed, ['--version'], 'installed');
     const plain = await v8Report(process.execPath, ['-e', ''], 'plain');
     assert.ok(pgtop.execArgv.includes('--max-semi-space-size=4'), `node was started with ${JSON.stringify(pgtop.execArgv)}`);
+    assert.ok(pgtop.execArgv.includes('--v8-pool-size=1'), `node was started with ${JSON.stringify(pgtop.execArgv)}`);
+    if (pgtop.threads !== null && plain.threads !== null) assert.ok(pgtop.threads < plain.threads, `${pgtop.threads} threads, node's default ${plain.threads}`);
     // V8 counts the young generation as two semi-spaces and a large-object space as big as one: 3 × (16 - 4) MB less.
     assert.ok(plain.heapSizeLimit - pgtop.heapSizeLimit >= 30 * 1024 * 1024, `heap limit ${pgtop.heapSizeLimit}, node's default ${plain.heapSizeLimit}`);
   });
