@@ -1,5 +1,5 @@
 import type { RawRow } from './parse.js';
-import { RESTING, RESTING_COLUMNS, UNCHANGED_IDLE, UNCHANGED_IDLE_COLUMNS } from './sql.js';
+import { HELD_COLUMNS, RESTING, RESTING_COLUMNS, UNCHANGED, UNCHANGED_IDLE, UNCHANGED_IDLE_COLUMNS } from './sql.js';
 
 /** The characters of a text as PostgreSQL's length() counts them in UTF8: code points, a surrogate pair being one. */
 export function textLength(text: string): number {
@@ -18,8 +18,8 @@ const MARGIN_SECONDS = 1;
 
 /**
  * The sessions' rows as the last tick saw them, so that a tick need not carry what did not change: the
- * server sends an idle session whose state did not change with a query_length of UNCHANGED_IDLE or RESTING
- * and most columns NULL (see MonitorSql.activity),
+ * server sends a session whose state did not change with a query_length of UNCHANGED, UNCHANGED_IDLE or
+ * RESTING and most columns NULL (see MonitorSql.activity),
  * and a query text sent whole with a NULL query_length (see MonitorSqlOptions.utf8).
  */
 export class KnownSessions {
@@ -44,11 +44,12 @@ export class KnownSessions {
   complete(rows: RawRow[], serverNow: unknown): boolean {
     const next = new Map<unknown, RawRow>();
     for (const row of rows) {
-      if (row.query_length === UNCHANGED_IDLE || row.query_length === RESTING) {
+      const leftOut = row.query_length === UNCHANGED ? HELD_COLUMNS : row.query_length === UNCHANGED_IDLE || row.query_length === RESTING ? UNCHANGED_IDLE_COLUMNS : undefined;
+      if (leftOut) {
         const known = this.rows.get(row.pid);
         if (!known) return false;
         if (row.query_length === RESTING) Object.assign(row, RESTING_COLUMNS);
-        for (const column of UNCHANGED_IDLE_COLUMNS) row[column] = known[column];
+        for (const column of leftOut) row[column] = known[column];
         row.query_length = known.query_length;
       } else if (row.query_length === null && typeof row.query === 'string') {
         row.query_length = textLength(row.query);

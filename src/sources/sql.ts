@@ -5,11 +5,12 @@
 export interface MonitorSql {
   server: string;
   /**
-   * The sessions; `since` is an SQL expression for epoch seconds. An idle session whose state did not change
-   * since then comes with a query_length of UNCHANGED_IDLE and its UNCHANGED_IDLE_COLUMNS NULL: they are what
-   * the caller last saw; one that also waits for its client's next command (Client, ClientRead: most idle
-   * sessions) comes with RESTING instead and its state and wait event NULL as well. Every statement a session
-   * runs, SET application_name included, passes through another state, and every state change sets state_change.
+   * The sessions; `since` is an SQL expression for epoch seconds. Every statement a session runs, SET
+   * application_name included, sets state_change when it starts and when it ends, so a session whose
+   * state_change is older than `since` runs (or last ran) what it did then. Such a session comes with a
+   * query_length of UNCHANGED and its HELD_COLUMNS NULL (the caller has them); when it is idle, with
+   * UNCHANGED_IDLE and all its UNCHANGED_IDLE_COLUMNS NULL; when it also waits for its client's next command
+   * (most idle sessions), with RESTING instead and its state and wait event NULL as well.
    */
   activity(since: string): string;
   /**
@@ -25,13 +26,15 @@ const PG14 = 140000;
 
 /** The query_length of an idle session that did not change since the last tick. */
 export const UNCHANGED_IDLE = -1;
+/** The query_length of a session that is not idle and did not change state since the last tick. */
+export const UNCHANGED = -3;
 /** The query_length of such a session that waits for its client's next command, as an idle session does. */
 export const RESTING = -2;
 /** A resting session's state and wait event, which it comes without. */
 export const RESTING_COLUMNS = { state: 'idle', wait_event_type: 'Client', wait_event: 'ClientRead' } as const;
 
-/** The columns an idle session that did not change since the last tick comes without. */
-export const UNCHANGED_IDLE_COLUMNS = [
+/** The columns a session whose state did not change since the last tick comes without. */
+export const HELD_COLUMNS = [
   'datname',
   'usename',
   'application_name',
@@ -39,14 +42,22 @@ export const UNCHANGED_IDLE_COLUMNS = [
   'client_port',
   'backend_type',
   'backend_start_us',
-  'xact_start_us',
   'query_start_us',
   'state_change_us',
   'query',
-  'query_id',
   'leader_pid',
 ] as const;
-type UnchangedIdleColumn = (typeof UNCHANGED_IDLE_COLUMNS)[number];
+type HeldColumn = (typeof HELD_COLUMNS)[number];
+
+/**
+ * What a running session may change without a state change, fixed once it is idle: a procedure's COMMIT
+ * starts a new transaction, and a statement reports its query_id only once its tables are locked.
+ */
+export const RUNNING_COLUMNS = ['xact_start_us', 'query_id'] as const;
+type RunningColumn = (typeof RUNNING_COLUMNS)[number];
+
+/** The columns an idle session that did not change since the last tick comes without. */
+export const UNCHANGED_IDLE_COLUMNS = [...HELD_COLUMNS, ...RUNNING_COLUMNS] as const;
 
 /**
  * A transaction-local setting the sessions statement sets when it computes a session's blockers: the lock
@@ -117,35 +128,38 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
 
 /** The sessions statement (see MonitorSql.activity). */
 function activityStatement(since: string, queryText: string, queryLength: string, queryId: string): string {
-  const changed = `a.state IS DISTINCT FROM 'idle' OR a.state_change >= to_timestamp(${since})`;
-  const columns: Record<UnchangedIdleColumn, string> = {
-    datname: 'a.datname',
-    usename: 'a.usename',
+  // The names are looked up only for the rows that carry them: pg_stat_activity joins both catalogs for every row.
+  const held: Record<HeldColumn, string> = {
+    datname: '(SELECT d.datname FROM pg_database d WHERE d.oid = a.datid)',
+    usename: '(SELECT r.rolname FROM pg_roles r WHERE r.oid = a.usesysid)',
     application_name: 'a.application_name',
     client_addr: 'host(a.client_addr)',
     client_port: 'a.client_port',
     backend_type: 'a.backend_type',
     backend_start_us: micros('a.backend_start'),
-    xact_start_us: micros('a.xact_start'),
     query_start_us: micros('a.query_start'),
     state_change_us: micros('a.state_change'),
     query: queryText,
-    query_id: queryId,
     leader_pid: 'a.leader_pid',
   };
-  const leftOut = Object.entries(columns).map(([name, expression]) => `CASE WHEN a.changed THEN ${expression} END AS ${name}`);
+  const running: Record<RunningColumn, string> = { xact_start_us: micros('a.xact_start'), query_id: queryId };
+  const columns = [
+    ...Object.keys(RESTING_COLUMNS).map((name) => `CASE WHEN NOT a.resting THEN a.${name} END AS ${name}`),
+    ...Object.entries(held).map(([name, expression]) => `CASE WHEN a.changed THEN ${expression} END AS ${name}`),
+    ...Object.entries(running).map(([name, expression]) => `CASE WHEN NOT a.kept_idle THEN ${expression} END AS ${name}`),
+  ];
+  const changed = `(a.state_change >= to_timestamp(${since})) IS NOT FALSE`;
+  const keptIdle = `(NOT (${changed}) AND a.state = 'idle') IS TRUE`;
   const resting = Object.entries(RESTING_COLUMNS).map(([name, value]) => `a.${name} = '${value}'`).join(' AND ');
-  const restingLeftOut = Object.keys(RESTING_COLUMNS).map((name) => `CASE WHEN NOT a.resting THEN a.${name} END AS ${name}`);
-  return `SELECT a.pid, ${restingLeftOut.join(', ')},
-   ${leftOut.join(',\n       ')},
-   CASE WHEN a.changed THEN ${queryLength} WHEN a.resting THEN ${RESTING} ELSE ${UNCHANGED_IDLE} END AS query_length,
-   CASE WHEN a.wait_event_type = 'Lock' OR w.pid IS NOT NULL
+  return `SELECT a.pid,
+   ${columns.join(',\n   ')},
+   CASE WHEN a.changed THEN ${queryLength} WHEN a.resting THEN ${RESTING} WHEN a.kept_idle THEN ${UNCHANGED_IDLE} ELSE ${UNCHANGED} END AS query_length,
+   -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
+   CASE WHEN a.wait_event_type = 'Lock' OR (NOT (SELECT ${SEES_ALL}) AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE NOT l.granted))
         THEN CASE WHEN set_config('${LOCK_WAITS_SEEN}', 'on', true) = 'on' THEN pg_blocking_pids(a.pid) END END AS blocked_by
   -- OFFSET 0 keeps the subquery: whether a row changed is worked out once, not once for each column.
-  FROM (SELECT a.*, ${changed} AS changed, (NOT (${changed}) AND ${resting}) IS TRUE AS resting
-          FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() OFFSET 0) a
-  -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
-  LEFT JOIN (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND NOT ${SEES_ALL}) w ON w.pid = a.pid`;
+  FROM (SELECT a.*, ${changed} AS changed, ${keptIdle} AS kept_idle, (${keptIdle} AND ${resting}) IS TRUE AS resting
+          FROM pg_stat_get_activity(NULL) a WHERE a.pid <> pg_backend_pid() OFFSET 0) a`;
 }
 
 /**

@@ -2,20 +2,22 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { PostgresSource, QUERY_PREVIEW_CHARS } from '../../src/sources/postgres.js';
-import { monitorSql, RESTING } from '../../src/sources/sql.js';
+import { monitorSql, RESTING, UNCHANGED } from '../../src/sources/sql.js';
 import type { PgSnapshot, Session } from '../../src/sources/types.js';
 import { describeEachMajor } from '../helpers/majors.js';
 import { openSession, roleSettings, sessionIn, snapshotAs, type TestSession } from '../helpers/server-sessions.js';
 import { waitUntil } from '../helpers/wait.js';
 
-describeEachMajor('idle sessions left out of the tick', (major) => {
+describeEachMajor('sessions that did not change left out of the tick', (major) => {
   let sandbox: PostgresSandbox;
   let source: PostgresSource;
   let idle: TestSession;
   let busy: TestSession;
 
   before(async () => {
-    sandbox = await startPostgres({ major });
+    sandbox = await startPostgres({ major, settings: { compute_query_id: 'on' } });
+    await sandbox.query(`CREATE TABLE held_table (id int); INSERT INTO held_table VALUES (1);
+      CREATE PROCEDURE commit_often() LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1..600 LOOP PERFORM pg_sleep(0.1); COMMIT; END LOOP; END $$`);
     source = new PostgresSource(roleSettings(sandbox));
     idle = await openSession(sandbox, sandbox.superuser, 'texts-idle');
     busy = await openSession(sandbox, sandbox.superuser, 'texts-busy');
@@ -34,15 +36,15 @@ describeEachMajor('idle sessions left out of the tick', (major) => {
     return outcome.data;
   };
 
-  /** Ticks until the idle session's state is older than a tick's margin: from then on its text is left out. */
-  const untilTextLeftOut = async (): Promise<void> => {
+  /** Ticks until a session's state is older than a tick's margin: from then on its text is left out. */
+  const untilTextLeftOut = async (pid = idle.pid): Promise<void> => {
     await waitUntil(
       async () => {
         const snapshot = await tick();
-        const stateChange = sessionIn(snapshot, idle.pid).stateChange;
+        const stateChange = sessionIn(snapshot, pid).stateChange;
         return stateChange !== null && Date.parse(snapshot.server.now) - Date.parse(stateChange) > 1500;
       },
-      { what: 'the idle session\'s state to be older than the ticks look back', intervalMs: 200 },
+      { what: `session ${pid}'s state to be older than the ticks look back`, intervalMs: 200 },
     );
   };
 
@@ -71,8 +73,10 @@ describeEachMajor('idle sessions left out of the tick', (major) => {
     };
     const later = await read(`${Date.now() / 1000 + 3600}`);
     assert.deepEqual(later.get(idle.pid), { query: null, query_length: RESTING, application_name: null, state: null, wait_event: null });
-    assert.equal(later.get(busy.pid)?.query, 'SELECT pg_sleep(30)');
-    assert.equal(later.get(busy.pid)?.state, 'active');
+    assert.deepEqual(later.get(busy.pid), { query: null, query_length: UNCHANGED, application_name: null, state: 'active', wait_event: 'PgSleep' });
+    const earlier = await read(`${Date.now() / 1000 - 3600}`);
+    assert.equal(earlier.get(busy.pid)?.query, 'SELECT pg_sleep(30)');
+    assert.equal(earlier.get(busy.pid)?.application_name, 'texts-busy');
     const always = await read('0');
     assert.equal(always.get(idle.pid)?.query, "SELECT 'left out' AS text");
     await sandbox.query('SELECT pg_cancel_backend($1)', [busy.pid]);
@@ -115,5 +119,48 @@ describeEachMajor('idle sessions left out of the tick', (major) => {
     const fresh = await snapshotAs(roleSettings(sandbox));
     for (const pid of [idle.pid, busy.pid]) assert.deepEqual(shown(reconnected, pid), shown(fresh, pid));
     assert.equal(textOf(reconnected, idle.pid).query, "SELECT 'third text' AS text");
+  });
+
+  it("show a running procedure's new transaction after each COMMIT, though its state does not change", async () => {
+    const running = await busy.start('CALL commit_often()');
+    try {
+      await untilTextLeftOut(busy.pid);
+      const first = sessionIn(await tick(), busy.pid);
+      assert.equal(first.query, 'CALL commit_often()');
+      assert.notEqual(first.xactStart, null);
+      await waitUntil(async () => sessionIn(await tick(), busy.pid).xactStart !== first.xactStart, { what: 'the procedure\'s next transaction to show', intervalMs: 100 });
+      const next = await tick();
+      assert.equal(sessionIn(next, busy.pid).stateChange, first.stateChange);
+      assert.equal(sessionIn(next, busy.pid).query, 'CALL commit_often()');
+    } finally {
+      await sandbox.query('SELECT pg_cancel_backend($1)', [busy.pid]);
+      await running.result.catch(() => undefined);
+    }
+  });
+
+  it('show the query id a statement reports once the lock it waited for is granted, though its state does not change', async () => {
+    const holder = await openSession(sandbox, sandbox.superuser, 'texts-holder');
+    try {
+      await holder.client.query('BEGIN; LOCK TABLE held_table IN ACCESS EXCLUSIVE MODE');
+      const running = await busy.start('SELECT pg_sleep(30) FROM held_table');
+      try {
+        await untilTextLeftOut(busy.pid);
+        const waiting = sessionIn(await tick(), busy.pid);
+        assert.equal(waiting.waitEventType, 'Lock');
+        assert.equal(waiting.queryId, null);
+        await holder.client.query('COMMIT');
+        await waitUntil(async () => sessionIn(await tick(), busy.pid).waitEvent === 'PgSleep', { what: 'the statement to run past the lock', intervalMs: 100 });
+        const fresh = await snapshotAs(roleSettings(sandbox));
+        assert.notEqual(sessionIn(fresh, busy.pid).queryId, null);
+        const shownNow = sessionIn(await tick(), busy.pid);
+        assert.equal(shownNow.queryId, sessionIn(fresh, busy.pid).queryId);
+        assert.equal(shownNow.stateChange, waiting.stateChange);
+      } finally {
+        await sandbox.query('SELECT pg_cancel_backend($1)', [busy.pid]);
+        await running.result.catch(() => undefined);
+      }
+    } finally {
+      await holder.end();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KnownSessions, textLength } from '../../src/sources/known-sessions.js';
-import { RESTING, UNCHANGED_IDLE, UNCHANGED_IDLE_COLUMNS } from '../../src/sources/sql.js';
+import { HELD_COLUMNS, RESTING, UNCHANGED, UNCHANGED_IDLE, UNCHANGED_IDLE_COLUMNS } from '../../src/sources/sql.js';
 import type { RawRow } from '../../src/sources/parse.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -44,6 +44,16 @@ describe('KnownSessions', () => {
     assert.equal(known.complete(rows, NOW), true);
     assert.deepEqual(rows[0], whole(10));
     assert.deepEqual(rows[1], whole(11, { wait_event_type: 'IO', wait_event: 'DataFileRead' }));
+  });
+
+  test('puts back what a running session that did not change state holds; its transaction and query id come as they are now', () => {
+    const known = new KnownSessions();
+    const running = (extra: RawRow): RawRow => whole(12, { state: 'active', wait_event_type: null, wait_event: null, query: 'CALL batch()', xact_start_us: '100', query_id: null, ...extra });
+    assert.equal(known.complete([running({})], NOW), true);
+    const held = Object.fromEntries(HELD_COLUMNS.map((column) => [column, null]));
+    const row: RawRow = { ...running({}), ...held, wait_event_type: 'Timeout', wait_event: 'PgSleep', xact_start_us: '200', query_id: '42', query_length: UNCHANGED };
+    assert.equal(known.complete([row], NOW), true);
+    assert.deepEqual(row, running({ wait_event_type: 'Timeout', wait_event: 'PgSleep', xact_start_us: '200', query_id: '42' }));
   });
 
   test('a left-out row it does not know asks for the tick whole; a session gone is forgotten', () => {
