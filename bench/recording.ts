@@ -48,10 +48,11 @@ export function* activityTicks(count: number, ticks: number, start = Date.UTC(20
       backendStartUs: String((start - 3_600_000) * 1000),
       xactStart: s.state === 'idle' ? null : new Date(s.since).toISOString(),
       queryStart: new Date(s.since).toISOString(),
-      queryStartUs: String(s.since * 1000),
+      queryStartUs: String(s.since * 1000 + 457),
       stateChange: new Date(s.since).toISOString(),
       xactAgeSeconds: s.state === 'idle' ? null : (at - s.since) / 1000,
-      queryAgeSeconds: s.state === 'active' ? (at - s.since) / 1000 : null,
+      // As the sessions source computes it, for idle sessions too: the server's time less the query's start, in microseconds.
+      queryAgeSeconds: (at * 1000 + 123 - (s.since * 1000 + 457)) / 1_000_000,
       query: s.query,
       queryLength: s.query.length,
       queryId: String(s.query.length * 7919),

@@ -1,4 +1,4 @@
-import { decodeChunk, encodeChunk, type RecordedEvent, type RecordingHeader } from './format.js';
+import { ChunkBuilder, decodeChunk, type RecordedEvent, type RecordingHeader } from './format.js';
 import type { ChunkRef, Recording } from './reader.js';
 
 interface MemoryChunk {
@@ -13,7 +13,7 @@ interface MemoryChunk {
  */
 export class MemoryRecording {
   private chunks: MemoryChunk[] = [];
-  private pending: RecordedEvent[] = [];
+  private pending = new ChunkBuilder();
 
   constructor(
     private readonly header: RecordingHeader,
@@ -22,16 +22,16 @@ export class MemoryRecording {
   ) {}
 
   append(event: RecordedEvent): void {
-    this.pending.push(event);
-    const first = this.pending[0]?.at ?? event.at;
+    this.pending.add(event);
+    const first = this.pending.first ?? event.at;
     if (event.at - first < this.chunkMs) return;
-    this.chunks.push({ first, last: event.at, body: encodeChunk(this.pending) });
-    this.pending = [];
+    this.chunks.push({ first, last: event.at, body: this.pending.encode() });
+    this.pending = new ChunkBuilder();
     const oldest = event.at - this.windowMs;
     while ((this.chunks[0]?.last ?? Infinity) < oldest) this.chunks.shift();
   }
 
-  /** Bytes held: the compressed chunks (the events still gathering are counted by the bench). */
+  /** Bytes held: the compressed chunks (the chunk still gathering is counted by the bench). */
   get compressedBytes(): number {
     return this.chunks.reduce((sum, chunk) => sum + chunk.body.length, 0);
   }
@@ -39,8 +39,8 @@ export class MemoryRecording {
   /** What is held now, as a recording (the chunk still gathering included). */
   recording(): Recording {
     const stored: ChunkRef[] = this.chunks.map((chunk) => ({ first: chunk.first, last: chunk.last, place: 'memory', load: (keep) => decodeChunk(chunk.body, keep) }));
-    const pending = [...this.pending];
-    const open: ChunkRef[] = pending.length > 0 ? [{ first: pending[0]!.at, last: pending[pending.length - 1]!.at, place: 'memory', load: (keep) => (keep ? pending.filter((e) => keep(e.type, e.at)) : pending) }] : [];
+    const { first, last } = this.pending;
+    const open: ChunkRef[] = first !== undefined && last !== undefined ? [{ first, last, place: 'memory', load: this.pending.gathered() }] : [];
     return { header: this.header, chunks: [...stored, ...open], notices: [] };
   }
 }

@@ -48,7 +48,7 @@ function readHeader(path: string, fd: number): { header: RecordingHeader; offset
     if (format <= FORMAT) throw new UsageError(`${path}: the recording's header is damaged; nothing in it can be replayed`);
   }
   if (format > FORMAT) {
-    throw new UsageError(`${path} was recorded by a newer pgtop (${header.pgtop ?? 'unknown version'}, recording format ${format}); this pgtop reads format ${FORMAT}: upgrade pgtop to replay it`);
+    throw new UsageError(`${path} was recorded by a newer pgtop (${header.pgtop ?? 'unknown version'}, recording format ${format}); this pgtop reads formats 1 to ${FORMAT}: upgrade pgtop to replay it`);
   }
   return { header: { ...header, format } as RecordingHeader, offset: 14 + length };
 }

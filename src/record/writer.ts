@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { OperationError, errorMessage } from '../errors.js';
-import { FORMAT, FRAME_CHUNK, FRAME_END, encodeChunk, encodeFrame, encodeHeader, type RecordedEvent, type RecordingHeader } from './format.js';
+import { ChunkBuilder, FORMAT, FRAME_CHUNK, FRAME_END, encodeFrame, encodeHeader, type RecordedEvent, type RecordingHeader } from './format.js';
 import { pruneSegments, rotatedName } from './segments.js';
 
 export interface WriterOptions {
@@ -25,7 +25,7 @@ const clockOf = (ms: number): string => new Date(ms).toISOString().replace('T', 
 export class RecordingWriter {
   private fd: number | undefined;
   private offset = 0;
-  private pending: RecordedEvent[] = [];
+  private pending = new ChunkBuilder();
   private lastAt: number | undefined;
   private chunksWritten = 0;
   private readonly now: () => number;
@@ -48,20 +48,20 @@ export class RecordingWriter {
   /** Adds an event; writes the chunk when it spans the chunk's time. */
   append(event: RecordedEvent): void {
     if (this.fd === undefined) return;
-    this.pending.push(event);
-    const first = this.pending[0]?.at ?? event.at;
+    this.pending.add(event);
+    const first = this.pending.first ?? event.at;
     if (event.at - first >= this.options.chunkMs) this.flush();
   }
 
   /** Writes what is gathered as one chunk, synced; rotates the file when it is over its size. */
   flush(): void {
-    if (this.fd === undefined || this.pending.length === 0) return;
-    const events = this.pending;
-    this.pending = [];
+    if (this.fd === undefined || this.pending.size === 0) return;
+    const chunk = this.pending;
+    this.pending = new ChunkBuilder();
     this.chunksWritten += 1;
-    const first = events[0]?.at ?? 0;
-    const last = events[events.length - 1]?.at ?? first;
-    this.write(encodeFrame(FRAME_CHUNK, first, last, encodeChunk(events)));
+    const first = chunk.first ?? 0;
+    const last = chunk.last ?? first;
+    this.write(encodeFrame(FRAME_CHUNK, first, last, chunk.encode()));
     this.lastAt = last;
     if (this.options.maxBytes !== undefined && this.offset >= this.options.maxBytes) this.rotate();
   }

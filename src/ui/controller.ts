@@ -17,7 +17,7 @@ import { Store } from '../store/store.js';
 import { RewindControl, replayControl, type TimelineControl } from '../actions/timeline-control.js';
 import type { Recording } from '../record/reader.js';
 import { MemoryRecording } from '../record/memory.js';
-import type { RecordedEvent } from '../record/format.js';
+import { FORMAT, type RecordedEvent } from '../record/format.js';
 import { RECORDED_TYPES } from '../actions/timeline-player.js';
 
 export interface BouncerDeps {
@@ -120,7 +120,7 @@ export class Controller {
     const apply = this.store.apply;
     if (deps.replay) return replayControl(deps.replay, { getState: this.store.getState, apply, now });
     const minutes = deps.rewindMinutes ?? 0;
-    const memory = minutes > 0 ? new MemoryRecording({ format: 1, pgtop: '', createdAt: '', target: '', intervalSeconds: 0 }, minutes * 60_000) : undefined;
+    const memory = minutes > 0 ? new MemoryRecording({ format: FORMAT, pgtop: '', createdAt: '', target: '', intervalSeconds: 0 }, minutes * 60_000) : undefined;
     const rewind = new RewindControl(memory, { getState: this.store.getState, apply, now });
     const record = deps.record;
     this.store.setTap((event) => {

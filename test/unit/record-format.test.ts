@@ -4,7 +4,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatch, diff, type Json } from '../../src/record/delta.js';
-import { decodeChunk, encodeChunk, encodeHeader, type RecordedEvent } from '../../src/record/format.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodeChunk, encodeChunk, encodeFrame, encodeHeader, FRAME_CHUNK, FRAME_END, type RecordedEvent } from '../../src/record/format.js';
+import { parseSession } from '../../src/sources/parse.js';
 import { RecordingWriter } from '../../src/record/writer.js';
 import { openRecordingFile, openRecordings } from '../../src/record/reader.js';
 import { RecordingCursor } from '../../src/record/cursor.js';
@@ -51,6 +53,76 @@ describe('delta encoding', () => {
   test('a chunk decodes to the events it was made of', () => {
     const events = [tick(0, [session(1, 'idle')]), tick(1000, [session(1, 'active'), session(2, 'idle')]), tick(2000, []), { type: 'pg-error', at: 2500, message: 'gone', retryInMs: 1000 }];
     assert.deepEqual(decodeChunk(encodeChunk(events)), events);
+  });
+});
+
+/** A tick of the sessions source as it delivers one: ages computed from the server's time in microseconds. */
+const liveTick = (at: number, nowUs: number, pids: number[], synthetic: number[] = []): RecordedEvent => {
+  const sessions = pids.map((pid) =>
+    parseSession(
+      {
+        pid,
+        state: 'idle',
+        datname: 'shop',
+        usename: 'app',
+        application_name: `app ${pid}`,
+        backend_start_us: String(1_700_000_000_000_000 + pid),
+        xact_start_us: null,
+        query_start_us: String(1_700_000_000_123_457 + pid * 1_000_003),
+        state_change_us: String(1_700_000_000_223_457 + pid * 1_000_003),
+        query: `SELECT ${pid}`,
+        query_length: 9,
+      },
+      nowUs,
+    ),
+  );
+  for (const session of sessions) if (synthetic.includes(session.pid)) session.queryAgeSeconds = 12.5;
+  return { type: 'pg-data', at, snapshot: { takenAt: new Date(at).toISOString(), sessions } } as unknown as RecordedEvent;
+};
+/** The events' data as JSON text, keys in their order (the event's type and time are put last when read). */
+const asWritten = (events: readonly RecordedEvent[]): string[] => events.map((e) => `${e.type} ${e.at} ${JSON.stringify(e.snapshot)}`);
+const storedTicks = (body: Buffer): { n?: number; f?: unknown; d?: unknown }[] => JSON.parse(gunzipSync(body).toString('utf8')) as { n?: number; f?: unknown; d?: unknown }[];
+
+describe('derived ages', () => {
+  const pids = Array.from({ length: 50 }, (_, i) => 100 + i);
+  const ticks = Array.from({ length: 10 }, (_, i) => liveTick(1000 * i, 1_700_003_600_000_000 + i * 1_000_017, pids, [107]));
+
+  test('sessions whose only change is their query age store no patch, and read back as delivered, keys in order', () => {
+    const body = encodeChunk(ticks);
+    const stored = storedTicks(body);
+    assert.equal(stored.length, 10);
+    assert.ok(stored.slice(1).every((tick) => typeof tick.n === 'number' && JSON.stringify(tick.d).length < 120), JSON.stringify(stored[1]));
+    const decoded = decodeChunk(body);
+    assert.deepEqual(decoded, ticks);
+    assert.deepEqual(asWritten(decoded), asWritten(ticks));
+    const seeked = decodeChunk(body, (_type, at) => at >= 5000);
+    assert.deepEqual(asWritten(seeked), asWritten(ticks.slice(5)));
+  });
+
+  test('an age that is not the tick time less the query start is stored as it is', () => {
+    const stored = storedTicks(encodeChunk(ticks));
+    const first = stored[0]?.f as { snapshot: { sessions: { pid: number; queryAgeSeconds: unknown }[] } };
+    assert.equal(first.snapshot.sessions.find((s) => s.pid === 107)?.queryAgeSeconds, 12.5);
+    assert.equal(first.snapshot.sessions.find((s) => s.pid === 108)?.queryAgeSeconds, true);
+  });
+
+  test('the rewind buffer hands out the ticks still gathering as delivered', () => {
+    const memory = new MemoryRecording({ ...header, format: 2 }, 60_000, 30_000);
+    for (const event of ticks) memory.append(event);
+    const events = new RecordingCursor(memory.recording()).eventsBetween(-1, 10_000);
+    assert.deepEqual(asWritten(events), asWritten(ticks));
+  });
+
+  test('a recording of format 1, ages stored in every tick, replays as it was written', () => {
+    withDir((dir) => {
+      const path = join(dir, 'old');
+      const old = ticks.map(({ type, at, ...fields }, i) => (i === 0 ? { t: at, y: type, f: fields } : { t: at, y: type, d: diff({ ...ticks[i - 1], type: undefined, at: undefined } as unknown as Json, fields as Json) }));
+      const body = gzipSync(Buffer.from(JSON.stringify(old), 'utf8'));
+      writeFileSync(path, Buffer.concat([encodeHeader({ ...header, format: 1 }), encodeFrame(FRAME_CHUNK, 0, 9000, body), encodeFrame(FRAME_END, 9000, 9000, Buffer.alloc(0))]));
+      const recording = openRecordingFile(path);
+      assert.deepEqual(recording.notices, []);
+      assert.deepEqual(asWritten(new RecordingCursor(recording).eventsBetween(-1, 10_000)), asWritten(ticks));
+    });
   });
 });
 
@@ -111,7 +183,7 @@ describe('recording files', () => {
     withDir((dir) => {
       const newer = join(dir, 'newer');
       writeFileSync(newer, encodeHeader({ ...header, format: 9, pgtop: '9.0.0' }));
-      assert.throws(() => openRecordingFile(newer), /recorded by a newer pgtop \(9\.0\.0, recording format 9\); this pgtop reads format 1: upgrade pgtop/);
+      assert.throws(() => openRecordingFile(newer), /recorded by a newer pgtop \(9\.0\.0, recording format 9\); this pgtop reads formats 1 to 2: upgrade pgtop/);
       writeFileSync(join(dir, 'text'), 'hello');
       assert.throws(() => openRecordingFile(join(dir, 'text')), /is not a pgtop recording/);
     });
