@@ -1,12 +1,13 @@
 import type { Json } from './delta.js';
 
 /**
- * A session's query age is the tick's time less its query start, so it changes on every tick for every
- * session: stored as such, it makes each session a patch in each tick. From format 2 a tick of the sessions
- * source stores its time (microseconds, `n`) and, in place of an age that is exactly that difference, this
- * mark; the age is computed again when the tick is read. An age that is not (synthetic data) is stored as it is.
+ * A session's query age is the tick's time less its query start, and its transaction age likewise: they
+ * change on every tick for every session, so stored as such they made each session a patch in each tick.
+ * From format 2 a tick of the sessions source stores its time (microseconds, `n`), and an age that is
+ * exactly `n` less some start is stored as that start, as a string of microseconds, the same from tick to
+ * tick; it is computed again when the tick is read. Any other age is stored as it is.
  */
-export const DERIVED_AGE = true;
+const AGES = ['queryAgeSeconds', 'xactAgeSeconds'] as const;
 
 type JsonObject = { [key: string]: Json };
 
@@ -27,7 +28,7 @@ const startMicros = (session: JsonObject): number | undefined => {
   return Number.isSafeInteger(micros) ? micros : undefined;
 };
 
-/** The age a session's query has at `now` (microseconds), as the sessions source computes it. */
+/** The age at `now` of what started at `start` (microseconds), as the sessions source computes it. */
 const ageAt = (now: number, start: number): number => (now - start) / 1_000_000;
 
 /** The tick's time from the first session whose age and start give it back exactly. */
@@ -42,11 +43,19 @@ function tickMicros(sessions: readonly Json[]): number | undefined {
   return undefined;
 }
 
-/** Whether two sessions are the same apart from their query age: one level deep, arrays by their items. */
-function sameBesidesAge(stored: JsonObject, live: JsonObject): boolean {
+/** How an age is stored: the start it was computed from, when the tick's time less that start gives it back exactly. */
+function storedAge(age: Json | undefined, now: number): Json | undefined {
+  if (typeof age !== 'number') return age;
+  const start = now - Math.round(age * 1_000_000);
+  return ageAt(now, start) === age ? String(start) : age;
+}
+
+/** Whether a stored session is `live` with its ages stored as `query` and `xact`: one level deep, arrays by their items. */
+function sameAs(stored: JsonObject, live: JsonObject, query: Json | undefined, xact: Json | undefined): boolean {
+  if (stored.queryAgeSeconds !== query || stored.xactAgeSeconds !== xact) return false;
   for (const key in stored) if (!(key in live)) return false;
   for (const key in live) {
-    if (key === 'queryAgeSeconds') continue;
+    if (key === 'queryAgeSeconds' || key === 'xactAgeSeconds') continue;
     const a = stored[key];
     const b = live[key];
     if (a === b) continue;
@@ -56,34 +65,49 @@ function sameBesidesAge(stored: JsonObject, live: JsonObject): boolean {
 }
 
 /**
- * The data as it is stored: sessions whose age is derived carry DERIVED_AGE, and one that did not change
- * since the stored tick before (`previous`) is that tick's own object, which the diff passes over at once.
+ * The data as it is stored: sessions' ages as their starts, and a session that did not change since the
+ * stored tick before (`previous`) is that tick's own object, which the diff passes over at once.
  */
 export function withoutDerivedAges(body: Json, previous: Json | undefined): { body: Json; now?: number } {
   const sessions = sessionsOf(body);
   const now = sessions ? tickMicros(sessions) : undefined;
   if (!sessions || now === undefined || !isObject(body) || !isObject(body.snapshot)) return { body };
-  const before = new Map<Json, JsonObject>();
-  for (const session of sessionsOf(previous ?? null) ?? []) if (isObject(session)) before.set(session.pid ?? null, session);
-  const stored = sessions.map((session): Json => {
+  const earlier = sessionsOf(previous ?? null) ?? [];
+  let byPid: Map<Json, Json> | undefined;
+  // Sessions mostly come in the order they came before: the one at the same place is looked at first.
+  const lastOf = (session: JsonObject, index: number): Json | undefined => {
+    const same = earlier[index];
+    if (isObject(same) && same.pid === session.pid) return same;
+    byPid ??= new Map(earlier.map((s) => [isObject(s) ? (s.pid ?? null) : null, s]));
+    return byPid.get(session.pid ?? null);
+  };
+  const stored = sessions.map((session, index): Json => {
     if (!isObject(session)) return session;
-    const start = startMicros(session);
-    if (start === undefined || session.queryAgeSeconds !== ageAt(now, start)) return session;
-    const last = before.get(session.pid ?? null);
-    if (last && last.queryAgeSeconds === DERIVED_AGE && sameBesidesAge(last, session)) return last;
-    return { ...session, queryAgeSeconds: DERIVED_AGE };
+    const query = storedAge(session.queryAgeSeconds, now);
+    const xact = storedAge(session.xactAgeSeconds, now);
+    if (query === session.queryAgeSeconds && xact === session.xactAgeSeconds) return session;
+    const last = lastOf(session, index);
+    if (isObject(last) && sameAs(last, session, query, xact)) return last;
+    const copy = { ...session };
+    if (query !== undefined) copy.queryAgeSeconds = query;
+    if (xact !== undefined) copy.xactAgeSeconds = xact;
+    return copy;
   });
   return { body: { ...body, snapshot: { ...body.snapshot, sessions: stored } }, now };
 }
 
-/** The data as the source delivered it: each DERIVED_AGE computed from `now`. `body` is not changed. */
+/** The data as the source delivered it: each age stored as its start computed from `now`. `body` is not changed. */
 export function withDerivedAges(body: Json, now: number): Json {
   const sessions = sessionsOf(body);
   if (!sessions || !isObject(body) || !isObject(body.snapshot)) return body;
   const restored = sessions.map((session): Json => {
-    if (!isObject(session) || session.queryAgeSeconds !== DERIVED_AGE) return session;
-    const start = startMicros(session);
-    return { ...session, queryAgeSeconds: start === undefined ? null : ageAt(now, start) };
+    if (!isObject(session) || AGES.every((key) => typeof session[key] !== 'string')) return session;
+    const copy = { ...session };
+    for (const key of AGES) {
+      const start = copy[key];
+      if (typeof start === 'string') copy[key] = ageAt(now, Number(start));
+    }
+    return copy;
   });
   return { ...body, snapshot: { ...body.snapshot, sessions: restored } };
 }

@@ -62,12 +62,12 @@ const liveTick = (at: number, nowUs: number, pids: number[], synthetic: number[]
     parseSession(
       {
         pid,
-        state: 'idle',
+        state: pid % 5 === 0 ? 'idle in transaction' : 'idle',
         datname: 'shop',
         usename: 'app',
         application_name: `app ${pid}`,
         backend_start_us: String(1_700_000_000_000_000 + pid),
-        xact_start_us: null,
+        xact_start_us: pid % 5 === 0 ? String(1_700_000_000_000_000 + pid * 999_983) : null,
         query_start_us: String(1_700_000_000_123_457 + pid * 1_000_003),
         state_change_us: String(1_700_000_000_223_457 + pid * 1_000_003),
         query: `SELECT ${pid}`,
@@ -76,7 +76,7 @@ const liveTick = (at: number, nowUs: number, pids: number[], synthetic: number[]
       nowUs,
     ),
   );
-  for (const session of sessions) if (synthetic.includes(session.pid)) session.queryAgeSeconds = 12.5;
+  for (const session of sessions) if (synthetic.includes(session.pid)) session.queryAgeSeconds = 0.1 + 0.2;
   return { type: 'pg-data', at, snapshot: { takenAt: new Date(at).toISOString(), sessions } } as unknown as RecordedEvent;
 };
 /** The events' data as JSON text, keys in their order (the event's type and time are put last when read). */
@@ -99,11 +99,12 @@ describe('derived ages', () => {
     assert.deepEqual(asWritten(seeked), asWritten(ticks.slice(5)));
   });
 
-  test('an age that is not the tick time less the query start is stored as it is', () => {
+  test('an age is stored as its start when the tick time less that start gives it back exactly, else as it is', () => {
     const stored = storedTicks(encodeChunk(ticks));
-    const first = stored[0]?.f as { snapshot: { sessions: { pid: number; queryAgeSeconds: unknown }[] } };
-    assert.equal(first.snapshot.sessions.find((s) => s.pid === 107)?.queryAgeSeconds, 12.5);
-    assert.equal(first.snapshot.sessions.find((s) => s.pid === 108)?.queryAgeSeconds, true);
+    const first = stored[0]?.f as { snapshot: { sessions: { pid: number; queryAgeSeconds: unknown; queryStartUs: string }[] } };
+    assert.equal(first.snapshot.sessions.find((s) => s.pid === 107)?.queryAgeSeconds, 0.1 + 0.2);
+    const derived = first.snapshot.sessions.find((s) => s.pid === 108);
+    assert.equal(derived?.queryAgeSeconds, derived?.queryStartUs);
   });
 
   test('the rewind buffer hands out the ticks still gathering as delivered', () => {
