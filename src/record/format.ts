@@ -7,8 +7,8 @@ import { withDerivedAges, withoutDerivedAges } from './derived-ages.js';
  * `PGRC`, its kind, the length of its body, the first and last recorded time it holds, and the body:
  * a gzip'd chunk of ticks (the first tick of each kind in full, the others as patches from the one
  * before), or the end mark a recorder writes when it stops cleanly. Frames are written whole and synced:
- * a crash loses at most the chunk being gathered. Format 2 stores sessions' query ages as derived (see
- * derived-ages.ts); format 1 recordings are read as they are.
+ * a crash loses at most the chunk being gathered. Format 2 stores sessions' query and transaction ages as
+ * the times they count from (see derived-ages.ts); format 1 recordings are read as they are.
  */
 export const FORMAT = 2;
 export const FILE_MAGIC = 'PGTOPREC';
