@@ -74,7 +74,7 @@ export async function readHealthInput(options: ReadOptions): Promise<HealthInput
       server,
       histories,
       ...(pgbouncer ? { pgbouncer } : {}),
-      ...(await readDirectories(options, deadlineMs)),
+      ...(await readDirectories({ ...options, client }, deadlineMs)),
       now: Date.now(),
     };
   } finally {

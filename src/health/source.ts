@@ -51,7 +51,7 @@ export class HealthSource {
         server,
         histories,
         ...(current.pgbouncer ? { pgbouncer: current.pgbouncer } : {}),
-        ...(await readDirectories({ ...this.options, useAlembicCommand: false }, deadlineMs)),
+        ...(await readDirectories({ ...this.options, useAlembicCommand: false, ...(this.client ? { client: this.client } : {}) }, deadlineMs)),
         now: Date.now(),
       };
       return { takenAt: new Date().toISOString(), findings: evaluate(input) };

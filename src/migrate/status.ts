@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { describeTarget } from '../config/resolve.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { closeQuietly, connect } from '../db/connect.js';
@@ -27,9 +28,10 @@ export interface MigrationStatus {
  * Every migration and its state, read without changing anything: no lock, and the tracking table is
  * not created (all files are pending while it does not exist). Works on a standby too.
  */
-export async function readMigrationStatus(options: { settings: ConnectionSettings; dir: string; interactive?: boolean }): Promise<MigrationStatus> {
+export async function readMigrationStatus(options: { settings: ConnectionSettings; dir: string; interactive?: boolean; client?: pg.Client }): Promise<MigrationStatus> {
   const loaded = loadMigrations(options.dir);
-  const client = await connect(options.settings, { applicationName: MIGRATE_APPLICATION_NAME, interactive: options.interactive });
+  // A caller that holds a connection (the monitor's health checks, every 15 s) lends it: no new session each time.
+  const client = options.client ?? (await connect(options.settings, { applicationName: MIGRATE_APPLICATION_NAME, interactive: options.interactive }));
   try {
     const role = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]?.role ?? options.settings.user;
     const exists = await trackingTableExists(client);
@@ -46,6 +48,6 @@ export async function readMigrationStatus(options: { settings: ConnectionSetting
       refusals: plan.refusals,
     };
   } finally {
-    await closeQuietly(client);
+    if (client !== options.client) await closeQuietly(client);
   }
 }

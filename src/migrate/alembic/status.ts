@@ -43,13 +43,21 @@ export async function readAlembicStatusWith(client: pg.Client, settings: Connect
   };
 }
 
-export async function readAlembicStatus(options: { settings: ConnectionSettings; alembic: string; interactive?: boolean; env?: NodeJS.ProcessEnv; useAlembic?: boolean }): Promise<AlembicStatus> {
+export async function readAlembicStatus(options: {
+  settings: ConnectionSettings;
+  alembic: string;
+  interactive?: boolean;
+  env?: NodeJS.ProcessEnv;
+  useAlembic?: boolean;
+  /** A connection the caller holds and lends (see readMigrationStatus). */
+  client?: pg.Client;
+}): Promise<AlembicStatus> {
   const graph = await readProjectGraph(options.alembic, { env: options.env, ...(options.useAlembic === false ? { useAlembic: false } : {}) });
-  const client = await connect(options.settings, { applicationName: MIGRATE_APPLICATION_NAME, interactive: options.interactive });
+  const client = options.client ?? (await connect(options.settings, { applicationName: MIGRATE_APPLICATION_NAME, interactive: options.interactive }));
   try {
     const role = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]?.role ?? options.settings.user;
     return { role, ...(await readAlembicStatusWith(client, options.settings, graph, 'heads')) };
   } finally {
-    await closeQuietly(client);
+    if (client !== options.client) await closeQuietly(client);
   }
 }
