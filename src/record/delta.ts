@@ -12,9 +12,9 @@ export type Patch =
   | { a: Record<string, Patch> }
   | { p: Record<string, Patch>; n?: Json[]; ids?: (number | string)[] };
 
-type JsonObject = { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
-const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const pidOf = (value: Json | undefined): number | string | undefined => {
   if (!isObject(value)) return undefined;

@@ -1,4 +1,4 @@
-import type { Json } from './delta.js';
+import { isObject, type Json, type JsonObject } from './delta.js';
 
 /**
  * A session's query age is the tick's time less its query start, and its transaction age likewise: they
@@ -8,10 +8,6 @@ import type { Json } from './delta.js';
  * tick; it is computed again when the tick is read. Any other age is stored as it is.
  */
 const AGES = ['queryAgeSeconds', 'xactAgeSeconds'] as const;
-
-type JsonObject = { [key: string]: Json };
-
-const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The sessions of a tick's data (`snapshot.sessions`), or undefined when it has none. */
 function sessionsOf(body: Json): Json[] | undefined {

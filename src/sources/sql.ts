@@ -26,10 +26,10 @@ const PG14 = 140000;
 
 /** The query_length of an idle session that did not change since the last tick. */
 export const UNCHANGED_IDLE = -1;
-/** The query_length of a session that is not idle and did not change state since the last tick. */
-export const UNCHANGED = -3;
 /** The query_length of such a session that waits for its client's next command, as an idle session does. */
 export const RESTING = -2;
+/** The query_length of a session that is not idle and did not change state since the last tick. */
+export const UNCHANGED = -3;
 /** A resting session's state and wait event, which it comes without. */
 export const RESTING_COLUMNS = { state: 'idle', wait_event_type: 'Client', wait_event: 'ClientRead' } as const;
 
@@ -53,7 +53,7 @@ type HeldColumn = (typeof HELD_COLUMNS)[number];
  * What a running session may change without a state change, fixed once it is idle: a procedure's COMMIT
  * starts a new transaction, and a statement reports its query_id only once its tables are locked.
  */
-export const RUNNING_COLUMNS = ['xact_start_us', 'query_id'] as const;
+const RUNNING_COLUMNS = ['xact_start_us', 'query_id'] as const;
 type RunningColumn = (typeof RUNNING_COLUMNS)[number];
 
 /** The columns an idle session that did not change since the last tick comes without. */
