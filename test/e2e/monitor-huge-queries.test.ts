@@ -53,6 +53,11 @@ describe('five sessions running 1 MB queries (track_activity_query_size = 1MB)',
       terminal.sendKeys('?');
       await terminal.waitFor(/quit/, { what: 'the help overlay, drawn promptly', timeoutMs: 5000 });
       terminal.sendKeys('Escape');
+      // Esc and q read together are Alt-q, which is no key of pgtop's: q goes once the help has closed.
+      await terminal.waitForFrame((screen) => !/Keys — /.test(screen) && huge.every((s) => showsPid(screen, s.pid)), {
+        what: 'the help to close',
+        timeoutMs: 5000,
+      });
       terminal.sendKeys('q');
       await assertEndsPromptly(terminal, 'q');
     } finally {

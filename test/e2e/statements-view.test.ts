@@ -133,6 +133,8 @@ describe('the Statements view', () => {
         await sandbox.query('SELECT pg_reload_conf()');
       }
       terminal.sendKeys('Escape');
+      // Two Escapes read together are one: the second goes once the first has been drawn.
+      await terminal.waitForFrame((s) => s.includes('CALLS/s') && !s.includes('execution time'), { what: 'back to the list' });
       terminal.sendKeys('Escape');
       await terminal.waitForFrame((s) => s.includes('CALLS/s') && !s.includes('filter: query='), { what: 'the list without a filter' });
 
