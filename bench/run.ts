@@ -27,7 +27,7 @@ import { fillStatements, measureStatementsRefresh, STATEMENTS_ENTRIES, statement
 import { round } from './stats.js';
 import { tmuxVersion } from './tmux.js';
 import { Workload } from './workload.js';
-import { measureFloor, prepareFloorRole, statementShares } from './targets.js';
+import { FLOOR_PASSWORD, FLOOR_ROLE, measureFloor, prepareFloorRole, REFERENCE_STATEMENTS, statementShares } from './targets.js';
 import { targetNotes } from './target-rows.js';
 import { measureRecording } from './recording.js';
 
@@ -352,19 +352,35 @@ async function serverTargetRuns(
   const floor = await measureFloor(on.sandbox, on.admin, on.size, FLOOR_CALLS);
   results.floors?.push(floor);
   say(`  floor (${FLOOR_CALLS} calls each): count(*) ${floor.ms.floor} ms, SELECT * ${floor.ms.all} ms, non-idle rows ${floor.ms.nonIdle} ms, pg_locks NOT granted ${floor.ms.lockWaits} ms`);
-  for (const lockWaits of [true, false]) {
-    if (!lockWaits) await on.workload.releaseLockChain();
-    const source = new on.PostgresSource(on.sourceSettings, { statementTimeoutMs: 5000 });
-    try {
-      const { statements, ...cost } = await measureSourceTicks(source, on.admin, on.log, SOURCE_TICKS, 30);
-      if (lockWaits) results.sourceTicks.push({ ...cost, sessions: on.size });
-      const shares = statementShares(statements, PGTOP_ROLE, cost.refreshes);
-      results.serverTargets?.push({ sessions: on.size, floor, lockWaits, serverMsPerTick: cost.serverMsPerRefresh, ticks: cost.ticks, shares });
-      say(`  pgtop's source, ${lockWaits ? 'two sessions waiting on a lock' : 'no lock waits'}: ${cost.serverMsPerRefresh} ms of server time (${round(cost.serverMsPerRefresh / floor.ms.floor, 2)}x the floor), ${cost.roundTripsPerRefresh} round trips per tick (${cost.ticks} ticks)`);
-      for (const share of shares) say(`    ${share.msPerRefresh} ms (${round(share.share * 100, 1)} %): ${share.statement}`);
-    } finally {
-      await source.close();
+  const floorClient = await on.sandbox.connect('postgres', FLOOR_ROLE, FLOOR_PASSWORD);
+  const alongside = { client: floorClient, role: FLOOR_ROLE, sql: REFERENCE_STATEMENTS.floor };
+  // The monitor reads pg_locks only while the Locks view is shown: its ticks on the Sessions view, then on the Locks view.
+  const runs = [
+    { lockWaits: true, locksView: false },
+    { lockWaits: true, locksView: true },
+    { lockWaits: false, locksView: false },
+  ];
+  try {
+    for (const { lockWaits, locksView } of runs) {
+      if (!lockWaits) await on.workload.releaseLockChain();
+      const source = new on.PostgresSource(on.sourceSettings, { statementTimeoutMs: 5000 });
+      try {
+        const { statements, alongsideMs, ...cost } = await measureSourceTicks(source, on.admin, on.log, SOURCE_TICKS, 30, { tick: { locks: locksView }, alongside });
+        if (lockWaits && locksView) results.sourceTicks.push({ ...cost, sessions: on.size });
+        const shares = statementShares(statements, PGTOP_ROLE, cost.refreshes);
+        const floorMs = alongsideMs ?? Number.NaN;
+        results.serverTargets?.push({ sessions: on.size, floor, floorMs, lockWaits, locksView, serverMsPerTick: cost.serverMsPerRefresh, ticks: cost.ticks, shares });
+        say(
+          `  pgtop's source, ${lockWaits ? 'two sessions waiting on a lock' : 'no lock waits'}, ${locksView ? 'Locks' : 'Sessions'} view: ${cost.serverMsPerRefresh} ms of server time, ` +
+            `the floor ${floorMs} ms before each tick (${round(cost.serverMsPerRefresh / floorMs, 2)}x), ${cost.roundTripsPerRefresh} round trips per tick (${cost.ticks} ticks)`,
+        );
+        for (const share of shares) say(`    ${share.msPerRefresh} ms (${round(share.share * 100, 1)} %): ${share.statement}`);
+      } finally {
+        await source.close();
+      }
     }
+  } finally {
+    await floorClient.end();
   }
   await on.workload.restoreLockChain();
 }

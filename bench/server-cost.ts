@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { PostgresSandbox } from '../src/sandbox/postgres.js';
-import type { PostgresSource } from '../src/sources/postgres.js';
+import type { PostgresSource, TickOptions } from '../src/sources/postgres.js';
 import { round } from './stats.js';
 
 /** pgtop's monitoring role: its statements, and only its, are pgtop's in pg_stat_statements and the log. */
@@ -153,32 +153,56 @@ export class ServerLog {
   }
 }
 
-/** Runs `ticks` ticks of pgtop's own source back to back (each a full refresh) and measures them on the server. */
+/** A reference statement run on its own connection before each tick, timed over the same ticks. */
+export interface AlongsideStatement {
+  client: pg.Client;
+  role: string;
+  sql: string;
+}
+
+/**
+ * Runs `ticks` ticks of pgtop's own source back to back (each a full refresh, with `tick`'s options) and
+ * measures them on the server; with `alongside`, that statement runs once before each tick and its server
+ * time per call comes back as `alongsideMs`, so that both are timed over the same seconds of the same load.
+ */
 export async function measureSourceTicks(
   source: PostgresSource,
   admin: pg.Client,
   log: ServerLog,
   ticks: number,
   maxSeconds: number,
-): Promise<ServerCost & { ticks: number; clientMsMedian: number; statements: StatementRow[] }> {
+  options: { tick?: TickOptions; alongside?: AlongsideStatement } = {},
+): Promise<ServerCost & { ticks: number; clientMsMedian: number; statements: StatementRow[]; alongsideMs: number | undefined }> {
+  const { alongside } = options;
+  const roles = alongside ? [PGTOP_ROLE, alongside.role] : [PGTOP_ROLE];
   await source.open();
-  await source.tick();
-  const before = await readStatements(admin, [PGTOP_ROLE]);
+  await source.tick(options.tick);
+  await alongside?.client.query(alongside.sql);
+  const before = await readStatements(admin, roles);
   const from = await log.settled();
   const durations: number[] = [];
   const deadline = Date.now() + maxSeconds * 1000;
   let done = 0;
   while (done < ticks && Date.now() < deadline) {
+    await alongside?.client.query(alongside.sql);
     const t0 = performance.now();
-    const outcome = await source.tick();
+    const outcome = await source.tick(options.tick);
     if (outcome.kind !== 'data') throw new Error(`a tick failed: ${outcome.kind === 'error' ? outcome.error.message : 'skipped'}`);
     durations.push(performance.now() - t0);
     done++;
   }
   const to = await log.settled();
-  const after = await readStatements(admin, [PGTOP_ROLE]);
+  const after = await readStatements(admin, roles);
   const trips = log.roundTrips(from, to).get(PGTOP_ROLE) ?? 0;
   durations.sort((a, b) => a - b);
   const statements = diffStatements(before, after);
-  return { ...serverCost(PGTOP_ROLE, statements, trips), ticks: done, clientMsMedian: round(durations[Math.floor(durations.length / 2)] ?? Number.NaN, 3), statements };
+  const reference = alongside ? statements.filter((s) => s.role === alongside.role) : [];
+  const referenceCalls = reference.reduce((n, s) => n + s.calls, 0);
+  return {
+    ...serverCost(PGTOP_ROLE, statements, trips),
+    ticks: done,
+    clientMsMedian: round(durations[Math.floor(durations.length / 2)] ?? Number.NaN, 3),
+    statements: statements.filter((s) => s.role === PGTOP_ROLE),
+    alongsideMs: alongside ? (referenceCalls > 0 ? round(reference.reduce((n, s) => n + s.execMs + s.planMs, 0) / referenceCalls, 3) : Number.NaN) : undefined,
+  };
 }

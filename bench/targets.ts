@@ -42,7 +42,11 @@ export interface StatementShare {
 export interface ServerTargetRun {
   sessions: number;
   floor: FloorFigures;
+  /** The floor statement's server time per call, run once before each of these ticks (the target's floor). */
+  floorMs: number;
   lockWaits: boolean;
+  /** The ticks read the locks waited for, as the monitor's do while the Locks view is shown. */
+  locksView: boolean;
   serverMsPerTick: number;
   ticks: number;
   shares: StatementShare[];

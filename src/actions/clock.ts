@@ -72,6 +72,11 @@ export class Clock {
   /** A tick now with every job's turn come (a resume, a new interval, a detail opened, an action done). */
   now(): void {
     this.last.clear();
+    this.tickNow();
+  }
+
+  /** A tick now, the other jobs only if their turn has come (the lead's reading depends on the view shown). */
+  tickNow(): void {
     // A lead still reading: the tick comes as soon as it is in.
     if (this.leadRunning) this.overdue = true;
     else this.schedule(0);

@@ -14,13 +14,14 @@ import type { AppState } from '../store/state.js';
  * reaches the store with the rest of its tick (see clock.ts), whatever PgBouncer's admin console is doing, and
  * the other way round.
  */
-export function postgresFeed(source: PostgresSource, store: Store, now: () => number): ClockJob {
+export function postgresFeed(source: PostgresSource, store: Store, now: () => number, options: { always?: boolean } = {}): ClockJob {
   const state = store.getState;
   return {
     every: () => 1,
     run: async (deliver) => {
       source.setStatementTimeout(monitorTimeoutMs(state().intervalSeconds));
-      const outcome = await source.tick({ detailPid: state().detailPid });
+      // Only the Locks view shows which lock a session waits for (a recording keeps it always).
+      const outcome = await source.tick({ detailPid: state().detailPid, locks: options.always === true || state().view === 'locks' });
       const at = now();
       if (outcome.kind === 'data') deliver(() => store.dispatch({ type: 'pg-data', snapshot: outcome.data, ownPid: source.backendPid, at }));
       if (outcome.kind !== 'error') return undefined;

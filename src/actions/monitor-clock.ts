@@ -49,6 +49,6 @@ export function monitorClock(store: Store, sources: MonitorSources, now: () => n
     if (sources.recordChunk) unsubscribes.push(recordStatementTexts(sources.statements, store, sources.recordChunk));
   }
   const state = store.getState;
-  const clock = new Clock({ lead: postgresFeed(sources.source, store, now), jobs, intervalMs: () => state().intervalSeconds * 1000, paused: () => state().paused, late }, now);
+  const clock = new Clock({ lead: postgresFeed(sources.source, store, now, { always }), jobs, intervalMs: () => state().intervalSeconds * 1000, paused: () => state().paused, late }, now);
   return { clock, viewJobs, unsubscribe: () => unsubscribes.forEach((unsubscribe) => unsubscribe()) };
 }

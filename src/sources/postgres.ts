@@ -14,6 +14,11 @@ import type { PgSnapshot } from './types.js';
 /** Characters of each query the monitor fetches: more than any terminal line shows. */
 export const QUERY_PREVIEW_CHARS = 4096;
 
+export interface TickOptions {
+  detailPid?: number;
+  locks?: boolean;
+}
+
 export type TickOutcome<T> =
   | { kind: 'data'; data: T }
   | { kind: 'error'; error: ConnectionError; retryInMs: number }
@@ -134,7 +139,11 @@ export class PostgresSource {
     }
   }
 
-  async tick(options: { detailPid?: number } = {}): Promise<TickOutcome<PgSnapshot>> {
+  /**
+   * One refresh. `detailPid`: also the detail of that session. `locks` (default true): also the locks the
+   * sessions wait for, which cost a copy of the server's whole lock table (pg_locks) on a tick with lock waits.
+   */
+  async tick(options: TickOptions = {}): Promise<TickOutcome<PgSnapshot>> {
     if (this.busy) return { kind: 'skipped' };
     this.busy = true;
     const deadlineMs = this.options.tickDeadlineMs ?? this.timeoutMs + 3000;
@@ -142,7 +151,7 @@ export class PostgresSource {
     const expired = new Promise<'expired'>((resolve) => {
       timer = setTimeout(() => resolve('expired'), deadlineMs);
     });
-    const work = this.attempt(options.detailPid);
+    const work = this.attempt(options);
     try {
       const outcome = await Promise.race([work, expired]);
       return outcome === 'expired' ? this.abandon(deadlineMs) : outcome;
@@ -152,7 +161,7 @@ export class PostgresSource {
     }
   }
 
-  private attempt(detailPid: number | undefined): Promise<TickOutcome<PgSnapshot>> {
+  private attempt(options: TickOptions): Promise<TickOutcome<PgSnapshot>> {
     const generation = this.generation;
     // A tick abandoned at its deadline leaves the state to the ticks after it.
     const failed = (error: unknown): TickOutcome<PgSnapshot> =>
@@ -166,7 +175,7 @@ export class PostgresSource {
           if (wait > 0 && this.lastError) return { kind: 'error', error: this.lastError, retryInMs: wait };
           await this.connectNow();
         }
-        return { kind: 'data', data: await this.query(detailPid) };
+        return { kind: 'data', data: await this.query(options.detailPid, options.locks ?? true) };
       } catch (error) {
         return failed(error);
       }
@@ -206,7 +215,7 @@ export class PostgresSource {
     });
   }
 
-  private async query(detailPid: number | undefined): Promise<PgSnapshot> {
+  private async query(detailPid: number | undefined, locks: boolean): Promise<PgSnapshot> {
     const client = this.client;
     const sql = this.sql;
     if (!client || !sql) throw new Error('not connected');
@@ -215,19 +224,21 @@ export class PostgresSource {
       await client.query(`SET statement_timeout = ${Math.round(timeout)}`);
       this.appliedTimeoutMs = timeout;
     }
-    let results = await this.send(client, sql, detailPid, this.known.since);
+    let results = await this.send(client, sql, { detailPid, locks, since: this.known.since });
     if (!this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now)) {
-      results = await this.send(client, sql, detailPid, 0);
+      results = await this.send(client, sql, { detailPid, locks, since: 0 });
       this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now);
     }
-    const [server, activity, locks, detailLocks, detailProgress, detailQuery] = results;
+    const [server, activity, ...rest] = results;
+    const lockRows = locks ? rest.shift() : undefined;
+    const [detailLocks, detailProgress, detailQuery] = rest;
     const serverRow = server?.rows[0];
-    if (!serverRow || !activity || !locks) throw new Error('the monitoring query returned no rows');
+    if (!serverRow || !activity || (locks && !lockRows)) throw new Error('the monitoring query returned no rows');
     return {
       takenAt: new Date().toISOString(),
       server: parseServer(serverRow),
       sessions: activity.rows.map((row) => parseSession(row, num(serverRow.now_us))),
-      waitingLocks: locks.rows.map(parseWaitingLock),
+      waitingLocks: lockRows ? lockRows.rows.map(parseWaitingLock) : null,
       detail:
         detailPid && detailLocks && detailProgress
           ? {
@@ -241,9 +252,10 @@ export class PostgresSource {
   }
 
   /** One round trip with the tick's statements (and the detail's), prepared ones if the connection has them. */
-  private async send(client: pg.Client, sql: MonitorSql, detailPid: number | undefined, textsSince: number): Promise<pg.QueryResult<RawRow>[]> {
+  private async send(client: pg.Client, sql: MonitorSql, tick: { detailPid: number | undefined; locks: boolean; since: number }): Promise<pg.QueryResult<RawRow>[]> {
+    const { detailPid } = tick;
     const sendIn = async (mode: TickMode): Promise<pg.QueryResult<RawRow>[]> => {
-      const { statements, skip } = tickStatements(sql, mode, textsSince);
+      const { statements, skip } = tickStatements(sql, mode, tick.since, tick.locks);
       const all = [...statements, ...(detailPid ? sql.detail(detailPid) : [])];
       return ((await client.query(all.join(';\n'))) as unknown as pg.QueryResult<RawRow>[]).slice(skip);
     };

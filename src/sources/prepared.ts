@@ -12,9 +12,10 @@ export type TickMode = 'prepare' | 'execute' | 'text';
 
 /**
  * The statements of a tick in `mode`, and how many leading results are not the tick's. `textsSince` (epoch
- * seconds): idle sessions whose state has not changed since then come without their query text.
+ * seconds): idle sessions whose state has not changed since then come without their query text. Without
+ * `locks` the lock waits statement is left out (all three are prepared all the same).
  */
-export function tickStatements(sql: MonitorSql, mode: TickMode, textsSince = 0): { statements: string[]; skip: number } {
+export function tickStatements(sql: MonitorSql, mode: TickMode, textsSince = 0, locks = true): { statements: string[]; skip: number } {
   if (!Number.isFinite(textsSince)) throw new Error(`invalid time ${textsSince}`);
   const since = `${textsSince}::float8`;
   const prepares =
@@ -29,7 +30,7 @@ export function tickStatements(sql: MonitorSql, mode: TickMode, textsSince = 0):
     mode === 'execute'
       ? [`EXECUTE ${PREPARED_NAMES.server}`, `EXECUTE ${PREPARED_NAMES.activity}(${since})`, `EXECUTE ${PREPARED_NAMES.waitingLocks}`]
       : [sql.server, sql.activity(since), sql.waitingLocks];
-  return { statements: [...prepares, ...tick], skip: prepares.length };
+  return { statements: [...prepares, ...(locks ? tick : tick.slice(0, 2))], skip: prepares.length };
 }
 
 /**

@@ -115,6 +115,10 @@ export interface PgSnapshot {
   takenAt: string;
   server: ServerInfo;
   sessions: Session[];
-  waitingLocks: WaitingLock[];
+  /**
+   * The locks the sessions wait for; null when the tick did not read them (the monitor reads them only while
+   * the Locks view is shown, unless it records). The sessions' blockers come with the sessions all the same.
+   */
+  waitingLocks: WaitingLock[] | null;
   detail: SessionDetail | null;
 }

@@ -29,7 +29,7 @@ export function isWalReplay(session: Session | undefined): boolean {
 /** The relations (or lock objects) that the sessions waiting on `pid` wait for. */
 function conflictsWith(pid: number, snapshot: PgSnapshot): string[] {
   const waiters = new Set(snapshot.sessions.filter((s) => s.blockedBy.includes(pid)).map((s) => s.pid));
-  const targets = snapshot.waitingLocks.filter((l) => waiters.has(l.pid)).map((l) => l.relation ?? l.object ?? l.lockType);
+  const targets = (snapshot.waitingLocks ?? []).filter((l) => waiters.has(l.pid)).map((l) => l.relation ?? l.object ?? l.lockType);
   return [...new Set(targets)].sort();
 }
 
@@ -42,7 +42,7 @@ export function lockTreeRows(snapshot: PgSnapshot | undefined): LockTreeRow[] {
   if (!snapshot) return [];
   const byPid = new Map(snapshot.sessions.map((s) => [s.pid, s]));
   const waitingByPid = new Map<number, WaitingLock>();
-  for (const lock of snapshot.waitingLocks) if (!waitingByPid.has(lock.pid)) waitingByPid.set(lock.pid, lock);
+  for (const lock of snapshot.waitingLocks ?? []) if (!waitingByPid.has(lock.pid)) waitingByPid.set(lock.pid, lock);
 
   const children = new Map<number, number[]>();
   const hasParent = new Set<number>();

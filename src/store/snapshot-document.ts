@@ -14,7 +14,8 @@ export interface SnapshotDocument {
   counts: StateCounts;
   sessions: Session[];
   blocking: BlockingEdge[];
-  waitingLocks: WaitingLock[];
+  /** The locks waited for (null: not read, which a snapshot and a recording always do). */
+  waitingLocks: WaitingLock[] | null;
   notes: string[];
   /** Standbys, slots, archiver, recovery (view 7), with the WAL generation rate between two ticks. */
   replication?: ReplicationSnapshot & { walBytesPerSecond: number | null };

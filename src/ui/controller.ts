@@ -200,6 +200,8 @@ export class Controller {
     const resumed = previous.paused && !state.paused;
     const detailOpened = state.detailPid !== undefined && state.detailPid !== previous.detailPid;
     if (resumed || state.intervalSeconds !== previous.intervalSeconds || detailOpened) this.effects.refresh();
+    // The tick reads the locks waited for only while the Locks view is shown.
+    else if (state.view === 'locks' && previous.view !== 'locks' && !state.paused) this.clock?.tickNow();
   }
 
   private hasDataFor(state: AppState): boolean {

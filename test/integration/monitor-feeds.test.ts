@@ -94,3 +94,62 @@ describe('each source feeds the monitor on its own schedule', () => {
     }
   });
 });
+
+describe('the locks waited for', () => {
+  test('are read while the Locks view is shown, at once when it opens, and on every tick of a recording', async () => {
+    await postgres.query('CREATE TABLE feeds_locked (id int)');
+    const holder = await postgres.connect();
+    const waiter = await postgres.connect();
+    const waiterPid = (await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    const sources: PostgresSource[] = [];
+    const controllers: Controller[] = [];
+    const waited = (controller: Controller): readonly { pid: number }[] | null | undefined => controller.getState().pg.snapshot?.waitingLocks;
+    const blockedBy = (controller: Controller): number[] | undefined => controller.getState().pg.snapshot?.sessions.find((s) => s.pid === waiterPid)?.blockedBy;
+    try {
+      await holder.query('BEGIN; LOCK TABLE feeds_locked IN ACCESS EXCLUSIVE MODE');
+      const waiting = waiter.query('SELECT count(*) FROM feeds_locked').catch(() => undefined);
+      await waitUntil(async () => (await postgres.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = $1", [waiterPid])).rowCount === 1, {
+        what: 'the session to wait on the lock',
+      });
+      const source = new PostgresSource(settingsOf(postgres));
+      sources.push(source);
+      await source.open();
+      // A long interval: data that comes after the first tick comes from a refresh.
+      const onScreen = monitor(source, 60);
+      controllers.push(onScreen);
+      onScreen.start();
+      await waitUntil(() => (blockedBy(onScreen)?.length ?? 0) > 0, { what: 'the waiter and its blocker on the Sessions view' });
+      assert.equal(waited(onScreen), null, 'the Sessions view leaves pg_locks unread');
+      onScreen.handleKey('2', '2');
+      assert.equal(onScreen.getState().view, 'locks');
+      await waitUntil(() => waited(onScreen)?.some((l) => l.pid === waiterPid), { what: 'the lock waited for, read as the Locks view opens', timeoutMs: 15_000 });
+
+      const recordedSource = new PostgresSource(settingsOf(postgres));
+      sources.push(recordedSource);
+      await recordedSource.open();
+      const appended: { type: string; snapshot?: { waitingLocks: unknown } }[] = [];
+      const state = initialState({ intervalSeconds: 60, readOnly: true, columns: 120, rows: 40, target: recordedSource.target });
+      const recording = new Controller(state, {
+        source: recordedSource,
+        settings: recordedSource.settings,
+        onQuit: () => undefined,
+        writeAudit: () => undefined,
+        record: { append: (event) => appended.push(event as unknown as (typeof appended)[number]), chunk: () => 0 },
+      });
+      controllers.push(recording);
+      recording.start();
+      await waitUntil(() => (blockedBy(recording)?.length ?? 0) > 0, { what: 'the recording monitor to see the waiter' });
+      assert.equal(recording.getState().view, 'sessions');
+      assert.ok(waited(recording)?.some((l) => l.pid === waiterPid), 'a recording reads the locks on the Sessions view too');
+      const recorded = appended.find((e) => e.type === 'pg-data');
+      assert.ok(Array.isArray(recorded?.snapshot?.waitingLocks), 'and writes them');
+      await holder.query('COMMIT');
+      await waiting;
+    } finally {
+      await Promise.all(controllers.map((c) => c.shutdown()));
+      await Promise.all(sources.map((s) => s.close()));
+      await holder.end().catch(() => undefined);
+      await waiter.end().catch(() => undefined);
+    }
+  });
+});

@@ -62,7 +62,7 @@ describeEachMajor('monitoring a real server', (major) => {
     assert.deepEqual(blockedBy(pids.lockB), [pids.lockA]);
     assert.deepEqual(blockedBy(pids.lockC), [pids.lockB]);
     assert.deepEqual(blockedBy(pids.advisoryE), [pids.advisoryD]);
-    const waiting = (pid: number): string[] => snapshot.waitingLocks.filter((l) => l.pid === pid).map((l) => `${l.lockType} ${l.relation ?? l.object}`);
+    const waiting = (pid: number): string[] => (snapshot.waitingLocks ?? []).filter((l) => l.pid === pid).map((l) => `${l.lockType} ${l.relation ?? l.object}`);
     assert.deepEqual(waiting(relationWaiter.pid), ['relation wl_relation']);
     assert.deepEqual(waiting(pids.lockB).map((w) => w.split(' ')[0]), ['transactionid']);
     assert.deepEqual(waiting(pids.lockC), ['tuple wl_accounts']);
@@ -220,7 +220,7 @@ describeEachMajor('monitoring a real server', (major) => {
         const startup = snapshot.sessions.find((s) => s.backendType === 'startup');
         assert.ok(startup, 'the startup process is listed');
         assert.deepEqual(sessionIn(snapshot, reader.pid).blockedBy, [startup.pid]);
-        const waiting = snapshot.waitingLocks.filter((l) => l.pid === reader.pid).map((l) => `${l.lockType} ${l.relation}`);
+        const waiting = (snapshot.waitingLocks ?? []).filter((l) => l.pid === reader.pid).map((l) => `${l.lockType} ${l.relation}`);
         assert.deepEqual(waiting, ['relation replay_target']);
       } finally {
         await holder.client.query('COMMIT');

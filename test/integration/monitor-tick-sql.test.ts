@@ -16,7 +16,7 @@ describeEachMajor('the tick statements', (major) => {
 
   before(async () => {
     sandbox = await startPostgres({ major, settings: { track_activity_query_size: '64kB' } });
-    await sandbox.query('CREATE TABLE tick_locks (id int); CREATE TABLE tick_later (id int); GRANT SELECT ON tick_later TO PUBLIC');
+    await sandbox.query('CREATE TABLE tick_locks (id int); CREATE TABLE tick_later (id int); CREATE TABLE tick_unread (id int); GRANT SELECT ON tick_later TO PUBLIC');
     await createRoles(sandbox, { tick_plain: [] });
     source = new PostgresSource(roleSettings(sandbox));
   });
@@ -72,7 +72,7 @@ describeEachMajor('the tick statements', (major) => {
         assert.equal(snapshot.server.seesAllSessions, on === source);
         assert.deepEqual(snapshot.sessions.find((s) => s.pid === waiter.pid)?.blockedBy, [holder.pid]);
         assert.deepEqual(
-          snapshot.waitingLocks.map((l) => `${l.pid} ${l.lockType} ${l.relation}`),
+          (snapshot.waitingLocks ?? []).map((l) => `${l.pid} ${l.lockType} ${l.relation}`),
           [`${waiter.pid} relation tick_later`],
         );
       }
@@ -113,9 +113,43 @@ describeEachMajor('the tick statements', (major) => {
     const snapshot = await tick();
     assert.deepEqual(snapshot.sessions.find((s) => s.pid === waiter.pid)?.blockedBy, [holder.pid]);
     assert.deepEqual(
-      snapshot.waitingLocks.filter((l) => l.pid === waiter.pid).map((l) => `${l.lockType} ${l.relation}`),
+      (snapshot.waitingLocks ?? []).filter((l) => l.pid === waiter.pid).map((l) => `${l.lockType} ${l.relation}`),
       ['relation tick_locks'],
     );
+  });
+
+  it('leave the lock waits statement out when the locks are not wanted, and still give each waiter its blockers', async () => {
+    const holder = await openSession(sandbox, sandbox.superuser, 'unread-holder');
+    const waiter = await openSession(sandbox, sandbox.superuser, 'unread-waiter');
+    opened.push(holder, waiter);
+    await holder.client.query('BEGIN; LOCK TABLE tick_unread IN ACCESS EXCLUSIVE MODE');
+    await waiter.start('SELECT count(*) FROM tick_unread');
+    const sql = monitorSql(sandbox.majorVersion * 10000, { queryChars: QUERY_PREVIEW_CHARS });
+    for (const mode of ['prepare', 'execute', 'text'] as const) {
+      const { statements, skip } = tickStatements(sql, mode, 0, false);
+      const run = statements.slice(skip);
+      assert.equal(run.length, 2, mode);
+      assert.ok(!run.includes(sql.waitingLocks) && !run.includes('EXECUTE pgtop_waiting_locks'), mode);
+    }
+    const unread = await source.tick({ locks: false });
+    assert.ok(unread.kind === 'data');
+    assert.equal(unread.data.waitingLocks, null);
+    assert.deepEqual(unread.data.sessions.find((s) => s.pid === waiter.pid)?.blockedBy, [holder.pid]);
+    const read = await source.tick({ locks: true, detailPid: waiter.pid });
+    assert.ok(read.kind === 'data');
+    assert.deepEqual(
+      (read.data.waitingLocks ?? []).filter((l) => l.pid === waiter.pid).map((l) => `${l.lockType} ${l.relation}`),
+      ['relation tick_unread'],
+    );
+    const detail = await source.tick({ locks: false, detailPid: waiter.pid });
+    assert.ok(detail.kind === 'data');
+    assert.equal(detail.data.waitingLocks, null);
+    assert.deepEqual(
+      detail.data.detail?.locks.filter((l) => !l.granted).map((l) => `${l.lockType} ${l.relation}`),
+      ['relation tick_unread'],
+      "the detail's own locks come all the same",
+    );
+    await holder.client.query('COMMIT');
   });
 
   it('read everything when the connection holds the statements already (an earlier tick failed after preparing them)', async () => {

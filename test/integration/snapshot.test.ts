@@ -95,7 +95,7 @@ describe('pgtop snapshot --json', () => {
         { waiter: pids.advisoryE, blocker: pids.advisoryD },
       ].sort((a, b) => a.waiter - b.waiter),
     );
-    const lockType = (pid: number): string[] => first.waitingLocks.filter((l) => l.pid === pid).map((l) => l.lockType);
+    const lockType = (pid: number): string[] => (first.waitingLocks ?? []).filter((l) => l.pid === pid).map((l) => l.lockType);
     assert.deepEqual(lockType(pids.lockB), ['transactionid']);
     assert.deepEqual(lockType(pids.lockC), ['tuple']);
     assert.deepEqual(lockType(pids.advisoryE), ['advisory']);

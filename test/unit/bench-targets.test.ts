@@ -20,13 +20,15 @@ describe('bench targets', () => {
     assert.equal(describeStatement(`SELECT ${'x'.repeat(100)}`).length, 60);
   });
 
-  test('server time is judged against the floor of its size, 1.3x without lock waits and 2x with', () => {
-    const floor = { sessions: 170, calls: 100, ms: { floor: 1, all: 3, nonIdle: 2, lockWaits: 0.5 } };
+  test('server time is judged against the floor timed beside its ticks, 1.3x without lock waits and 2x with', () => {
+    const floor = { sessions: 170, calls: 100, ms: { floor: 0.5, all: 3, nonIdle: 2, lockWaits: 0.5 } };
     const rows = targetRows(results([
-      { sessions: 170, floor, lockWaits: false, serverMsPerTick: 1.3, ticks: 200, shares: [] },
-      { sessions: 170, floor, lockWaits: true, serverMsPerTick: 2.1, ticks: 200, shares: [] },
+      { sessions: 170, floor, floorMs: 1, lockWaits: false, locksView: false, serverMsPerTick: 1.3, ticks: 200, shares: [] },
+      { sessions: 170, floor, floorMs: 1, lockWaits: true, locksView: false, serverMsPerTick: 2.1, ticks: 200, shares: [] },
+      { sessions: 170, floor, floorMs: 1, lockWaits: true, locksView: true, serverMsPerTick: 3, ticks: 200, shares: [] },
     ]));
-    assert.deepEqual(rows.slice(0, 2).map((r) => [r.holds, r.ratio]), [['yes', '1.3x floor'], ['no', '2.1x floor']]);
+    assert.deepEqual(rows.slice(0, 3).map((r) => [r.holds, r.ratio]), [['yes', '1.3x floor'], ['no', '2.1x floor'], ['', '3x floor']]);
+    assert.match(rows[2]?.figure ?? '', /Locks view shown/, 'the Locks view is a figure beside the targets');
     assert.ok(rows.some((r) => r.value === 'not measured' && r.holds === 'no'), 'a target without a figure is printed as not met');
     assert.ok(targetNotes(rows).some((n) => n.startsWith('sessions source above the floor')));
   });

@@ -97,6 +97,7 @@ function scenarios(columns: number, rows: number): [string, AppState][] {
     ['sessions, filter matching nothing', { ...s, sessions: { ...s.sessions, filter: 'no-such-thing' } }],
     ['sessions, before any data', initialState({ intervalSeconds: 2, readOnly: false, columns, rows, target: 't', now: NOW })],
     ['locks', { ...s, view: 'locks' }],
+    ['locks, the locks waited for not read', { ...s, view: 'locks', pg: { ...s.pg, snapshot: s.pg.snapshot && { ...s.pg.snapshot, waitingLocks: null } } }],
     ['detail', { ...s, detailPid: 201 }],
     ['detail of a 3000-character query', { ...s, detailPid: 206 }],
     ['detail of an ended session', { ...s, detailPid: 99999 }],
@@ -159,6 +160,17 @@ describe('screenLines', () => {
     } finally {
       chalk.level = 0;
     }
+  });
+
+  test('the Locks view says when the locks waited for were not read, and draws the tree all the same', () => {
+    const read = { ...base(160, 40), view: 'locks' as const };
+    const shown = screenLines(read).join('\n');
+    assert.match(shown, /ShareLock/);
+    assert.doesNotMatch(shown, /not read at this time/);
+    const unread = screenLines({ ...read, pg: { ...read.pg, snapshot: read.pg.snapshot && { ...read.pg.snapshot, waitingLocks: null } } }).join('\n');
+    assert.match(unread, /the locks waited for were not read at this time: pgtop reads them while this view is shown/);
+    assert.doesNotMatch(unread, /ShareLock/);
+    for (const pid of [200, 201, 202, 203]) assert.match(unread, new RegExp(`\\b${pid}\\b`), `session ${pid} is in the tree`);
   });
 
   test('hostile text is drawn as visible escapes', () => {
