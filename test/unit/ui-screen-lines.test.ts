@@ -168,7 +168,7 @@ describe('screenLines', () => {
     assert.match(shown, /ShareLock/);
     assert.doesNotMatch(shown, /not read at this time/);
     const unread = screenLines({ ...read, pg: { ...read.pg, snapshot: read.pg.snapshot && { ...read.pg.snapshot, waitingLocks: null } } }).join('\n');
-    assert.match(unread, /the locks waited for were not read at this time: pgtop reads them while this view is shown/);
+    assert.match(unread, /locks waited for: not read at this time \(read while this view is shown\)/);
     assert.doesNotMatch(unread, /ShareLock/);
     for (const pid of [200, 201, 202, 203]) assert.match(unread, new RegExp(`\\b${pid}\\b`), `session ${pid} is in the tree`);
   });

@@ -26,7 +26,7 @@ export function locksBody(state: AppState, rows: readonly LockTreeRow[], height:
   if (rows.length === 0) {
     lines.push(theme.dim(fit(state.pg.snapshot ? '  no session is waiting on a lock held by another' : '  connecting…', width)));
   } else if (state.pg.snapshot?.waitingLocks === null) {
-    lines.push(theme.dim(fit('  the locks waited for were not read at this time: pgtop reads them while this view is shown', width)));
+    lines.push(theme.dim(fit('  locks waited for: not read at this time (read while this view is shown)', width)));
   }
   return padLines(lines, height, width);
 }
