@@ -46,11 +46,12 @@ export function makeRowFilter<Row>(
   parsed: ParsedFilter,
   columns: readonly FieldSpec<Row>[],
   freeText: (row: Row) => readonly (string | null | undefined)[],
-  memo?: { cache: MatchCache; key: (row: Row) => number },
+  memo?: { cache: MatchCache<Row>; key: (row: Row) => number },
 ): (row: Row) => boolean {
   const termColumns = parsed.terms.map((t) => ({ column: columns.find((c) => c.id === t.columnId), needle: t.needle }));
   const text = parsed.text === '' ? undefined : new RegExp(escapeRegExp(parsed.text), 'i');
   const search = (fields: readonly (string | null | undefined)[]): boolean => text === undefined || fields.some((field) => field != null && text.test(field));
+  const searchRow = (row: Row): boolean => search(freeText(row));
   if (memo && text) memo.cache.begin(parsed.text);
   return (row) => {
     for (const { column, needle } of termColumns) {
@@ -61,7 +62,7 @@ export function makeRowFilter<Row>(
       if (typeof value === 'number' ? haystack !== needle : !haystack.includes(needle)) return false;
     }
     if (text === undefined) return true;
-    return memo ? memo.cache.match(memo.key(row), freeText(row), search) : search(freeText(row));
+    return memo ? memo.cache.match(memo.key(row), row, searchRow) : searchRow(row);
   };
 }
 

@@ -20,7 +20,11 @@ export function sessionRows(sessions: readonly Session[], poolOf?: (pid: number)
   return sessions.map((s) => ({ ...s, pool: poolOf(s.pid) }));
 }
 
-const sessionMatches = new MatchCache();
+/** Whether two rows' free-text fields are the same (see freeText). */
+const sameFreeText = (a: SessionRow, b: SessionRow): boolean =>
+  a.query === b.query && a.application === b.application && a.database === b.database && a.user === b.user && a.client === b.client && a.pool === b.pool;
+
+const sessionMatches = new MatchCache<SessionRow>(sameFreeText);
 
 /** The sessions the Sessions view lists: idle ones unless shown, filtered, sorted. */
 export function visibleSessions(rows: readonly SessionRow[], ui: AppState['sessions']): SessionRow[] {

@@ -16,9 +16,9 @@ function lockTarget(row: LockTreeRow): string {
   return str([w.relation, w.object].filter(Boolean).join(' '));
 }
 
-function queryText(row: LockTreeRow): string {
+function queryText(row: LockTreeRow, width: number): string {
   if (row.walReplay) return `WAL replay (startup process): its replayed lock${row.walReplay.relations.length ? ` on ${str(row.walReplay.relations.join(', '))}` : ''} blocks these queries; nothing to cancel here`;
-  return row.session ? queryLabel(row.session) : '';
+  return row.session ? queryLabel(row.session, width) : '';
 }
 
 export const lockColumns: readonly ColumnSpec<LockTreeRow, LockColumnId>[] = [

@@ -6,10 +6,17 @@ import { stateLabel, waitLabel, type SessionColumnId, type SessionRow } from '..
 
 export const HIDDEN_QUERY_TEXT = '<insufficient privilege>';
 
-export function queryLabel(s: Session): string {
+/**
+ * A session's query on one line; for a cell of `width` columns only the text's start is read (twice the
+ * width: a text of zero-width marks, or one that goes on, is still cut with its `…`).
+ */
+export function queryLabel(s: Session, width?: number): string {
   if (s.hidden) return HIDDEN_QUERY_TEXT;
-  return sanitizeOneLine(s.query ?? '');
+  return width === undefined ? sanitizeOneLine(s.query ?? '') : sanitizeOneLine(s.query ?? '', Math.max(MIN_READ, 2 * width));
 }
+
+/** The least of a query a cell reads, whatever its width. */
+const MIN_READ = 64;
 
 const str = (v: string | null | undefined): string => sanitizeOneLine(v ?? '');
 

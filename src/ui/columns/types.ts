@@ -8,7 +8,8 @@ export interface ColumnSpec<Row, Id extends string = string> {
   priority: number;
   /** The column that takes the remaining width. */
   flex?: boolean;
-  text: (row: Row) => string;
+  /** The cell's text; `width` is the cell's, for a long text that need only be read that far. */
+  text: (row: Row, width: number) => string;
 }
 
 export const SEPARATOR_WIDTH = 1;

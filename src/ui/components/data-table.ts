@@ -59,7 +59,7 @@ export function renderTable<Row, Id extends string>(columns: readonly ColumnSpec
   const end = Math.min(rows.length, options.top + options.height);
   for (let i = options.top; i < end; i++) {
     const row = rows[i] as Row;
-    const cells = layout.map(({ column, width }) => fit(column.text(row), width, column.align)).join(' ');
+    const cells = layout.map(({ column, width }) => fit(column.text(row, width), width, column.align)).join(' ');
     const mark = options.mark?.(row) ?? ' ';
     const line = `${mark}${cells}`;
     const used = displayWidth(mark) + cellsWidth;
