@@ -27,7 +27,7 @@ export function snapshotOf(pipeline: Pipeline, cluster: SyntheticCluster): PgSna
   return {
     takenAt: new Date(cluster.now).toISOString(),
     server: pipeline.parseServer(cluster.rawServer()),
-    sessions: cluster.rawSessions().map(pipeline.parseSession),
+    sessions: cluster.rawSessions().map((row) => pipeline.parseSession(row, cluster.nowMicros)),
     waitingLocks: cluster.rawWaitingLocks().map(pipeline.parseWaitingLock),
     detail: null,
   };

@@ -254,9 +254,17 @@ export class SyntheticCluster {
     this.relock();
   }
 
+  /**
+   * The sessions as the activity statement sends them: times as microseconds since the epoch, in text, from
+   * which parseSession makes the timestamps and, with `nowMicros`, the ages.
+   */
+  /** The server's time as the activity statement's rows count their ages from (now_us). */
+  get nowMicros(): number {
+    return this.now * 1000;
+  }
+
   rawSessions(): Row[] {
-    const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-    const age = (ms: number | null): number | null => (ms === null ? null : (this.now - ms) / 1000);
+    const micros = (ms: number | null): string | null => (ms === null ? null : `${ms}000`);
     return this.sessions.map((s) => {
       const hidden = s.hidden;
       return {
@@ -270,13 +278,10 @@ export class SyntheticCluster {
         state: hidden ? null : s.state,
         wait_event_type: hidden ? null : s.waitType,
         wait_event: hidden ? null : s.wait,
-        backend_start: hidden ? null : date(s.backendStart),
-        xact_start: hidden ? null : date(s.xactStart),
-        query_start: hidden ? null : date(s.queryStart),
-        state_change: hidden ? null : date(s.stateChange),
-        backend_start_us: hidden ? null : `${s.backendStart}000`,
-        xact_age: hidden ? null : age(s.xactStart),
-        query_age: hidden ? null : age(s.queryStart),
+        backend_start_us: hidden ? null : micros(s.backendStart),
+        xact_start_us: hidden ? null : micros(s.xactStart),
+        query_start_us: hidden ? null : micros(s.queryStart),
+        state_change_us: hidden ? null : micros(s.stateChange),
         query: hidden ? HIDDEN_QUERY : s.backendType === 'client backend' ? s.query : '',
         query_length: hidden ? null : s.backendType === 'client backend' ? s.queryLength : 0,
         query_id: hidden ? null : s.queryId,

@@ -89,7 +89,7 @@ describe('bench scale rows', () => {
 describe('SyntheticCluster with long query texts', () => {
   test('rows carry the preview the tick fetches and the whole length, distinct per session', () => {
     const cluster = new SyntheticCluster({ sessions: 50, seed: 2, queryChars: 1_048_576, previewChars: 4096 });
-    const sessions = cluster.rawSessions().map(parseSession).filter((s) => s.backendType === 'client backend' && s.query !== null);
+    const sessions = cluster.rawSessions().map((row) => parseSession(row, cluster.nowMicros)).filter((s) => s.backendType === 'client backend' && s.query !== null);
     assert.ok(sessions.length > 30);
     assert.ok(sessions.every((s) => s.query?.length === 4096 && s.queryLength === 1_048_576));
     assert.equal(new Set(sessions.map((s) => s.query)).size, sessions.length);

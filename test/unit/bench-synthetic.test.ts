@@ -25,8 +25,16 @@ describe('SyntheticCluster', () => {
   test('rows parse like the monitoring query, in a realistic mix', () => {
     const cluster = new SyntheticCluster({ sessions: 2000, seed: 1 });
     cluster.advance(1);
-    const sessions = cluster.rawSessions().map(parseSession);
+    const sessions = cluster.rawSessions().map((row) => parseSession(row, cluster.nowMicros));
     assert.equal(sessions.length, 2000);
+    const simulated = new Map(cluster.sessions.map((s) => [s.pid, s]));
+    const active = sessions.filter((s) => s.state === 'active');
+    assert.ok(active.length > 0);
+    for (const s of active) {
+      const sim = simulated.get(s.pid);
+      assert.equal(s.queryAgeSeconds, ((cluster.now - (sim?.queryStart ?? Number.NaN)) * 1000) / 1_000_000, 'ages count from the server time, as the source counts them');
+      assert.equal(s.queryStart, new Date(sim?.queryStart ?? Number.NaN).toISOString());
+    }
     assert.equal(new Set(sessions.map((s) => s.pid)).size, 2000);
     const states = new Set(sessions.map((s) => s.state));
     for (const state of ['idle', 'active', 'idle in transaction', null]) assert.ok(states.has(state), `state ${state}`);
