@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isoFromMicros } from '../../src/sources/iso-micros.js';
+import { isoCacheLimit, isoFromMicros } from '../../src/sources/iso-micros.js';
 
 const expected = (micros: number): string => new Date(Math.floor(micros / 1000)).toISOString();
 
@@ -13,6 +13,17 @@ describe('isoFromMicros', () => {
 
   test('anything that is not a number is null', () => {
     for (const value of [null, undefined, '', '  ', 'soon', Number.NaN, Number.POSITIVE_INFINITY, true]) assert.equal(isoFromMicros(value), null, String(value));
+  });
+
+  test('grows to hold the timestamps of thousands of sessions, and not while they fit', () => {
+    const start = isoCacheLimit();
+    const few = Array.from({ length: 2000 }, (_, i) => String(1_600_000_000_000_000 + i * 1000));
+    for (let tick = 0; tick < 50; tick++) for (const text of few) isoFromMicros(text);
+    assert.equal(isoCacheLimit(), start, 'two thousand timestamps coming back fit');
+    const many = Array.from({ length: 40_000 }, (_, i) => String(1_650_000_000_000_000 + i * 1000));
+    for (let tick = 0; tick < 4; tick++) for (const text of many) isoFromMicros(text);
+    assert.ok(isoCacheLimit() >= 32_768, `forty thousand coming back each tick: ${isoCacheLimit()}`);
+    assert.ok(isoCacheLimit() <= 65_536);
   });
 
   test('the same text gives the same timestamp however often it comes back, past the cache filling up', () => {
