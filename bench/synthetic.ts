@@ -55,6 +55,8 @@ export interface SimSession {
   queryId: string | null;
   blockedBy: number[];
   hidden: boolean;
+  /** The texts its times last went out as, by time: a time that did not change goes out as the same text. */
+  sent?: Map<number, string>;
 }
 
 export interface ClusterOptions {
@@ -264,7 +266,16 @@ export class SyntheticCluster {
   }
 
   rawSessions(): Row[] {
-    const micros = (ms: number | null): string | null => (ms === null ? null : `${ms}000`);
+    // A time that did not change comes as the same text, as the source's known sessions put it back.
+    const micros = (s: SimSession, ms: number | null): string | null => {
+      if (ms === null) return null;
+      const sent = s.sent?.get(ms);
+      if (sent !== undefined) return sent;
+      const text = `${ms}000`;
+      if (!s.sent || s.sent.size >= 8) s.sent = new Map();
+      s.sent.set(ms, text);
+      return text;
+    };
     return this.sessions.map((s) => {
       const hidden = s.hidden;
       return {
@@ -278,10 +289,10 @@ export class SyntheticCluster {
         state: hidden ? null : s.state,
         wait_event_type: hidden ? null : s.waitType,
         wait_event: hidden ? null : s.wait,
-        backend_start_us: hidden ? null : micros(s.backendStart),
-        xact_start_us: hidden ? null : micros(s.xactStart),
-        query_start_us: hidden ? null : micros(s.queryStart),
-        state_change_us: hidden ? null : micros(s.stateChange),
+        backend_start_us: hidden ? null : micros(s, s.backendStart),
+        xact_start_us: hidden ? null : micros(s, s.xactStart),
+        query_start_us: hidden ? null : micros(s, s.queryStart),
+        state_change_us: hidden ? null : micros(s, s.stateChange),
         query: hidden ? HIDDEN_QUERY : s.backendType === 'client backend' ? s.query : '',
         query_length: hidden ? null : s.backendType === 'client backend' ? s.queryLength : 0,
         query_id: hidden ? null : s.queryId,

@@ -1,5 +1,5 @@
 /** Entries each generation of the cache starts with: two generations cover every timestamp of 1,000 sessions. */
-const FIRST_LIMIT = 8192;
+const FIRST_LIMIT = 4096;
 /** The most a generation grows to (a server of some 16,000 sessions). */
 const MAX_LIMIT = 65_536;
 
