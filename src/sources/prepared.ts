@@ -26,11 +26,13 @@ export function tickStatements(sql: MonitorSql, mode: TickMode, textsSince = 0, 
           `PREPARE ${PREPARED_NAMES.waitingLocks} AS ${sql.waitingLocks}`,
         ]
       : [];
-  const tick =
-    mode === 'execute'
-      ? [`EXECUTE ${PREPARED_NAMES.server}`, `EXECUTE ${PREPARED_NAMES.activity}(${since})`, `EXECUTE ${PREPARED_NAMES.waitingLocks}`]
-      : [sql.server, sql.activity(since), sql.waitingLocks];
-  return { statements: [...prepares, ...(locks ? tick : tick.slice(0, 2))], skip: prepares.length };
+  const execute = mode === 'execute';
+  const tick = [
+    execute ? `EXECUTE ${PREPARED_NAMES.server}` : sql.server,
+    execute ? `EXECUTE ${PREPARED_NAMES.activity}(${since})` : sql.activity(since),
+    ...(locks ? [execute ? `EXECUTE ${PREPARED_NAMES.waitingLocks}` : sql.waitingLocks] : []),
+  ];
+  return { statements: [...prepares, ...tick], skip: prepares.length };
 }
 
 /**
