@@ -58,6 +58,12 @@ export async function readStatements(admin: pg.Client, roles: string[]): Promise
   return result.rows.map((r) => ({ queryid: r.queryid, role: r.role, query: r.query, calls: Number(r.calls), execMs: r.exec_ms, planMs: r.plan_ms }));
 }
 
+/** Server time (planning and execution) per call over these statements, ms; NaN when they made no call. */
+export function msPerCall(statements: readonly StatementRow[]): number {
+  const calls = statements.reduce((n, s) => n + s.calls, 0);
+  return calls > 0 ? round(statements.reduce((n, s) => n + s.execMs + s.planMs, 0) / calls, 3) : Number.NaN;
+}
+
 /** What `after` adds to `before`, statement by statement. */
 export function diffStatements(before: readonly StatementRow[], after: readonly StatementRow[]): StatementRow[] {
   const key = (s: StatementRow): string => `${s.role}/${s.queryid}`;
@@ -196,13 +202,11 @@ export async function measureSourceTicks(
   const trips = log.roundTrips(from, to).get(PGTOP_ROLE) ?? 0;
   durations.sort((a, b) => a - b);
   const statements = diffStatements(before, after);
-  const reference = alongside ? statements.filter((s) => s.role === alongside.role) : [];
-  const referenceCalls = reference.reduce((n, s) => n + s.calls, 0);
   return {
     ...serverCost(PGTOP_ROLE, statements, trips),
     ticks: done,
     clientMsMedian: round(durations[Math.floor(durations.length / 2)] ?? Number.NaN, 3),
     statements: statements.filter((s) => s.role === PGTOP_ROLE),
-    alongsideMs: alongside ? (referenceCalls > 0 ? round(reference.reduce((n, s) => n + s.execMs + s.planMs, 0) / referenceCalls, 3) : Number.NaN) : undefined,
+    alongsideMs: alongside ? msPerCall(statements.filter((s) => s.role === alongside.role)) : undefined,
   };
 }

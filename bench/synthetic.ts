@@ -256,15 +256,15 @@ export class SyntheticCluster {
     this.relock();
   }
 
-  /**
-   * The sessions as the activity statement sends them: times as microseconds since the epoch, in text, from
-   * which parseSession makes the timestamps and, with `nowMicros`, the ages.
-   */
   /** The server's time as the activity statement's rows count their ages from (now_us). */
   get nowMicros(): number {
     return this.now * 1000;
   }
 
+  /**
+   * The sessions as the activity statement sends them: times as microseconds since the epoch, in text, from
+   * which parseSession makes the timestamps and, with `nowMicros`, the ages.
+   */
   rawSessions(): Row[] {
     // A time that did not change comes as the same text, as the source's known sessions put it back.
     const micros = (s: SimSession, ms: number | null): string | null => {

@@ -15,8 +15,7 @@ export function targetRows(r: Results): Row[] {
   const rows: Row[] = [];
   for (const t of r.serverTargets ?? []) {
     const factor = t.lockWaits ? SERVER_FLOOR_FACTOR_LOCK_WAITS : SERVER_FLOOR_FACTOR;
-    // Older results have no floor timed alongside the ticks: the floor's own run stands in.
-    const floor = t.floorMs ?? t.floor.ms.floor;
+    const floor = t.floorMs;
     const what = `server time per tick, ${count(t.sessions)} sessions, ${t.lockWaits ? 'lock waits' : 'no lock waits'}`;
     if (t.locksView) {
       // The Locks view adds pg_locks to every tick while it is shown: a figure beside the targets, not one of them.

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { PostgresSandbox } from '../src/sandbox/postgres.js';
 import type { SideBySide } from './client-cost.js';
-import { diffStatements, readStatements, type StatementRow } from './server-cost.js';
+import { diffStatements, msPerCall, readStatements, type StatementRow } from './server-cost.js';
 import { round } from './stats.js';
 
 /** The role that runs the reference statements: its statements, and only its, are the floor's. */
@@ -65,10 +65,7 @@ export async function measureFloor(sandbox: PostgresSandbox, admin: pg.Client, s
       await client.query(sql);
       const before = await readStatements(admin, [FLOOR_ROLE]);
       for (let i = 0; i < calls; i++) await client.query(sql);
-      const mine = diffStatements(before, await readStatements(admin, [FLOOR_ROLE])).filter((s) => normalized(s.query) === normalized(sql));
-      const total = mine.reduce((n, s) => n + s.execMs + s.planMs, 0);
-      const made = mine.reduce((n, s) => n + s.calls, 0);
-      ms[name] = made > 0 ? round(total / made, 3) : Number.NaN;
+      ms[name] = msPerCall(diffStatements(before, await readStatements(admin, [FLOOR_ROLE])).filter((s) => normalized(s.query) === normalized(sql)));
     }
     return { sessions, calls, ms };
   } finally {

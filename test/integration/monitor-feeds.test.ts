@@ -39,9 +39,9 @@ async function silentServer(): Promise<{ server: Server; port: number; sockets: 
   return { server, port: address.port, sockets };
 }
 
-function monitor(source: PostgresSource, intervalSeconds: number, bouncer?: ControllerDeps['bouncer']): Controller {
+function monitor(source: PostgresSource, intervalSeconds: number, bouncer?: ControllerDeps['bouncer'], record?: ControllerDeps['record']): Controller {
   const state = initialState({ intervalSeconds, readOnly: true, columns: 120, rows: 40, target: source.target, bouncerTarget: bouncer ? 'pgbouncer' : undefined });
-  return new Controller(state, { source, bouncer, settings: source.settings, onQuit: () => undefined, writeAudit: () => undefined });
+  return new Controller(state, { source, bouncer, record, settings: source.settings, onQuit: () => undefined, writeAudit: () => undefined });
 }
 
 describe('each source feeds the monitor on its own schedule', () => {
@@ -128,13 +128,9 @@ describe('the locks waited for', () => {
       sources.push(recordedSource);
       await recordedSource.open();
       const appended: { type: string; snapshot?: { waitingLocks: unknown } }[] = [];
-      const state = initialState({ intervalSeconds: 60, readOnly: true, columns: 120, rows: 40, target: recordedSource.target });
-      const recording = new Controller(state, {
-        source: recordedSource,
-        settings: recordedSource.settings,
-        onQuit: () => undefined,
-        writeAudit: () => undefined,
-        record: { append: (event) => appended.push(event as unknown as (typeof appended)[number]), chunk: () => 0 },
+      const recording = monitor(recordedSource, 60, undefined, {
+        append: (event) => appended.push(event as unknown as (typeof appended)[number]),
+        chunk: () => 0,
       });
       controllers.push(recording);
       recording.start();
