@@ -1,5 +1,6 @@
 import type { RawRow } from './parse.js';
-import { HELD_COLUMNS, RESTING, RESTING_COLUMNS, UNCHANGED, UNCHANGED_IDLE, UNCHANGED_IDLE_COLUMNS } from './sql.js';
+import { activityRows } from './activity-rows.js';
+import { HELD_COLUMNS, RESTING, RESTING_COLUMNS, RESTING_HELD_COLUMNS, UNCHANGED } from './sql.js';
 
 /** The characters of a text as PostgreSQL's length() counts them in UTF8: code points, a surrogate pair being one. */
 export function textLength(text: string): number {
@@ -18,9 +19,9 @@ const MARGIN_SECONDS = 1;
 
 /**
  * The sessions' rows as the last tick saw them, so that a tick need not carry what did not change: the
- * server sends a session whose state did not change with a query_length of UNCHANGED, UNCHANGED_IDLE or
- * RESTING and most columns NULL (see MonitorSql.activity),
- * and a query text sent whole with a NULL query_length (see MonitorSqlOptions.utf8).
+ * server sends a session whose state did not change with a query_length of UNCHANGED and its held columns
+ * NULL, or as RESTING and only its pid (see MonitorSql.activity and activityRows), and a query text sent
+ * whole with a NULL query_length (see MonitorSqlOptions.utf8).
  */
 export class KnownSessions {
   private rows = new Map<unknown, RawRow>();
@@ -38,13 +39,22 @@ export class KnownSessions {
   }
 
   /**
+   * The activity statement's rows as whole rows (see activityRows and complete); undefined when a row left
+   * out is not known here: the tick must be read again whole.
+   */
+  read(statementRows: readonly RawRow[], serverNow: unknown): RawRow[] | undefined {
+    const rows = activityRows(statementRows);
+    return this.complete(rows, serverNow) ? rows : undefined;
+  }
+
+  /**
    * Puts what the server left out back into `rows` and remembers this tick's rows; false when a row left
    * out is not known here: the tick must be read again whole.
    */
   complete(rows: RawRow[], serverNow: unknown): boolean {
     const next = new Map<unknown, RawRow>();
     for (const row of rows) {
-      const leftOut = row.query_length === UNCHANGED ? HELD_COLUMNS : row.query_length === UNCHANGED_IDLE || row.query_length === RESTING ? UNCHANGED_IDLE_COLUMNS : undefined;
+      const leftOut = row.query_length === UNCHANGED ? HELD_COLUMNS : row.query_length === RESTING ? RESTING_HELD_COLUMNS : undefined;
       if (leftOut) {
         const known = this.rows.get(row.pid);
         if (!known) return false;

@@ -14,10 +14,8 @@ import type { PgSnapshot } from './types.js';
 /** Characters of each query the monitor fetches: more than any terminal line shows. */
 export const QUERY_PREVIEW_CHARS = 4096;
 
-export interface TickOptions {
-  detailPid?: number;
-  locks?: boolean;
-}
+/** What a tick reads besides the server and the sessions (see PostgresSource.tick). */
+export type TickOptions = { detailPid?: number; locks?: boolean };
 
 export type TickOutcome<T> =
   | { kind: 'data'; data: T }
@@ -225,9 +223,10 @@ export class PostgresSource {
       this.appliedTimeoutMs = timeout;
     }
     let results = await this.send(client, sql, { detailPid, locks, since: this.known.since });
-    if (!this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now)) {
+    let sessions = this.known.read(results[1]?.rows ?? [], results[0]?.rows[0]?.now);
+    if (!sessions) {
       results = await this.send(client, sql, { detailPid, locks, since: 0 });
-      this.known.complete(results[1]?.rows ?? [], results[0]?.rows[0]?.now);
+      sessions = this.known.read(results[1]?.rows ?? [], results[0]?.rows[0]?.now) ?? [];
     }
     const [server, activity, ...rest] = results;
     const lockRows = locks ? rest.shift() : undefined;
@@ -237,7 +236,7 @@ export class PostgresSource {
     return {
       takenAt: new Date().toISOString(),
       server: parseServer(serverRow),
-      sessions: activity.rows.map((row) => parseSession(row, num(serverRow.now_us))),
+      sessions: sessions.map((row) => parseSession(row, num(serverRow.now_us))),
       waitingLocks: lockRows ? lockRows.rows.map(parseWaitingLock) : null,
       detail:
         detailPid && detailLocks && detailProgress

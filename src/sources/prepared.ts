@@ -17,12 +17,12 @@ export type TickMode = 'prepare' | 'execute' | 'text';
  */
 export function tickStatements(sql: MonitorSql, mode: TickMode, textsSince = 0, locks = true): { statements: string[]; skip: number } {
   if (!Number.isFinite(textsSince)) throw new Error(`invalid time ${textsSince}`);
-  const since = `${textsSince}::float8`;
+  const since = `to_timestamp(${textsSince}::float8)`;
   const prepares =
     mode === 'prepare'
       ? [
           `PREPARE ${PREPARED_NAMES.server} AS ${sql.server}`,
-          `PREPARE ${PREPARED_NAMES.activity}(float8) AS ${sql.activity('$1')}`,
+          `PREPARE ${PREPARED_NAMES.activity}(timestamptz) AS ${sql.activity('$1')}`,
           `PREPARE ${PREPARED_NAMES.waitingLocks} AS ${sql.waitingLocks}`,
         ]
       : [];

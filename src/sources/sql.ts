@@ -5,12 +5,12 @@
 export interface MonitorSql {
   server: string;
   /**
-   * The sessions; `since` is an SQL expression for epoch seconds. Every statement a session runs, SET
+   * The sessions; `since` is an SQL expression for a timestamptz. Every statement a session runs, SET
    * application_name included, sets state_change when it starts and when it ends, so a session whose
-   * state_change is older than `since` runs (or last ran) what it did then. Such a session comes with a
-   * query_length of UNCHANGED and its HELD_COLUMNS NULL (the caller has them); when it is idle, with
-   * UNCHANGED_IDLE and all its UNCHANGED_IDLE_COLUMNS NULL; when it also waits for its client's next command
-   * (most idle sessions), with RESTING instead and its state and wait event NULL as well.
+   * state_change is older than `since` runs (or last ran) what it did then. Each row is a pid and the
+   * session's ACTIVITY_FIELDS as one text array: a session that did not change comes with a query_length of
+   * UNCHANGED and its HELD_COLUMNS NULL (the caller has them); one that also is idle, waiting for its
+   * client's next command (most sessions), comes with no array at all (RESTING).
    */
   activity(since: string): string;
   /**
@@ -24,11 +24,9 @@ export interface MonitorSql {
 
 const PG14 = 140000;
 
-/** The query_length of an idle session that did not change since the last tick. */
-export const UNCHANGED_IDLE = -1;
-/** The query_length of such a session that waits for its client's next command, as an idle session does. */
+/** The query_length given to a session that came without its fields: idle, waiting for its client, not changed since. */
 export const RESTING = -2;
-/** The query_length of a session that is not idle and did not change state since the last tick. */
+/** The query_length of a session that did not change state since the last tick. */
 export const UNCHANGED = -3;
 /** A resting session's state and wait event, which it comes without. */
 export const RESTING_COLUMNS = { state: 'idle', wait_event_type: 'Client', wait_event: 'ClientRead' } as const;
@@ -56,8 +54,12 @@ type HeldColumn = (typeof HELD_COLUMNS)[number];
 const RUNNING_COLUMNS = ['xact_start_us', 'query_id'] as const;
 type RunningColumn = (typeof RUNNING_COLUMNS)[number];
 
-/** The columns an idle session that did not change since the last tick comes without. */
-export const UNCHANGED_IDLE_COLUMNS = [...HELD_COLUMNS, ...RUNNING_COLUMNS] as const;
+/** The columns a resting session comes without, beside RESTING_COLUMNS. */
+export const RESTING_HELD_COLUMNS = [...HELD_COLUMNS, ...RUNNING_COLUMNS] as const;
+
+/** The fields of a session that is not resting, in the order of the activity statement's array. */
+export const ACTIVITY_FIELDS = ['query_length', 'state', 'wait_event_type', 'wait_event', ...RUNNING_COLUMNS, 'blocked_by', ...HELD_COLUMNS] as const;
+type ActivityField = (typeof ACTIVITY_FIELDS)[number];
 
 /**
  * A transaction-local setting the sessions statement sets when it computes a session's blockers: the lock
@@ -126,7 +128,11 @@ export function monitorSql(versionNum: number, options: MonitorSqlOptions = {}):
   };
 }
 
-/** The sessions statement (see MonitorSql.activity). */
+/**
+ * The sessions statement (see MonitorSql.activity). Its cost is mostly per row, beyond what building
+ * pg_stat_activity costs: a resting session (most of them) is its pid and one NULL, and a session that did
+ * not change has its held fields NULL, each decided by one comparison.
+ */
 function activityStatement(since: string, queryText: string, queryLength: string, queryId: string): string {
   // The names are looked up only for the rows that carry them: pg_stat_activity joins both catalogs for every row.
   const held: Record<HeldColumn, string> = {
@@ -134,32 +140,33 @@ function activityStatement(since: string, queryText: string, queryLength: string
     usename: '(SELECT r.rolname FROM pg_roles r WHERE r.oid = a.usesysid)',
     application_name: 'a.application_name',
     client_addr: 'host(a.client_addr)',
-    client_port: 'a.client_port',
+    client_port: 'a.client_port::text',
     backend_type: 'a.backend_type',
-    backend_start_us: micros('a.backend_start'),
-    query_start_us: micros('a.query_start'),
-    state_change_us: micros('a.state_change'),
+    backend_start_us: `${micros('a.backend_start')}::text`,
+    query_start_us: `${micros('a.query_start')}::text`,
+    state_change_us: `${micros('a.state_change')}::text`,
     query: queryText,
-    leader_pid: 'a.leader_pid',
+    leader_pid: 'a.leader_pid::text',
   };
-  const running: Record<RunningColumn, string> = { xact_start_us: micros('a.xact_start'), query_id: queryId };
-  const columns = [
-    ...Object.keys(RESTING_COLUMNS).map((name) => `CASE WHEN NOT a.resting THEN a.${name} END AS ${name}`),
-    ...Object.entries(held).map(([name, expression]) => `CASE WHEN a.changed THEN ${expression} END AS ${name}`),
-    ...Object.entries(running).map(([name, expression]) => `CASE WHEN NOT a.kept_idle THEN ${expression} END AS ${name}`),
-  ];
-  const changed = `(a.state_change >= to_timestamp(${since})) IS NOT FALSE`;
-  const keptIdle = `(NOT (${changed}) AND a.state = 'idle') IS TRUE`;
-  const resting = Object.entries(RESTING_COLUMNS).map(([name, value]) => `a.${name} = '${value}'`).join(' AND ');
+  const running: Record<RunningColumn, string> = { xact_start_us: `${micros('a.xact_start')}::text`, query_id: queryId };
+  const unchanged = `a.state_change < ${since}`;
+  // wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
+  const blockedBy = `CASE WHEN a.wait_event_type = 'Lock' OR (NOT (SELECT ${SEES_ALL}) AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE NOT l.granted))
+        THEN CASE WHEN set_config('${LOCK_WAITS_SEEN}', 'on', true) = 'on' THEN pg_blocking_pids(a.pid)::text END END`;
+  const fields: Record<ActivityField, string> = {
+    query_length: `CASE WHEN ${unchanged} THEN '${UNCHANGED}' ELSE (${queryLength})::text END`,
+    state: 'a.state',
+    wait_event_type: 'a.wait_event_type',
+    wait_event: 'a.wait_event',
+    ...running,
+    blocked_by: blockedBy,
+    ...(Object.fromEntries(Object.entries(held).map(([name, expression]) => [name, `CASE WHEN ${unchanged} THEN NULL ELSE ${expression} END`])) as Record<HeldColumn, string>),
+  };
+  const resting = [unchanged, ...Object.entries(RESTING_COLUMNS).map(([name, value]) => `a.${name} = '${value}'`)].join(' AND ');
   return `SELECT a.pid,
-   ${columns.join(',\n   ')},
-   CASE WHEN a.changed THEN ${queryLength} WHEN a.resting THEN ${RESTING} WHEN a.kept_idle THEN ${UNCHANGED_IDLE} ELSE ${UNCHANGED} END AS query_length,
-   -- wait_event_type is hidden from a role without pg_read_all_stats; pg_locks is not (and only read for it).
-   CASE WHEN a.wait_event_type = 'Lock' OR (NOT (SELECT ${SEES_ALL}) AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE NOT l.granted))
-        THEN CASE WHEN set_config('${LOCK_WAITS_SEEN}', 'on', true) = 'on' THEN pg_blocking_pids(a.pid) END END AS blocked_by
-  -- OFFSET 0 keeps the subquery: whether a row changed is worked out once, not once for each column.
-  FROM (SELECT a.*, ${changed} AS changed, ${keptIdle} AS kept_idle, (${keptIdle} AND ${resting}) IS TRUE AS resting
-          FROM pg_stat_get_activity(NULL) a WHERE a.pid <> pg_backend_pid() OFFSET 0) a`;
+   CASE WHEN ${resting} THEN NULL ELSE ARRAY[
+     ${ACTIVITY_FIELDS.map((name) => fields[name]).join(',\n     ')}] END AS fields
+  FROM pg_stat_get_activity(NULL) a WHERE a.pid <> pg_backend_pid()`;
 }
 
 /**

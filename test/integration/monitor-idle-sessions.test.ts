@@ -3,6 +3,7 @@ import { after, before, it } from 'node:test';
 import { startPostgres, type PostgresSandbox } from '../../src/sandbox/postgres.js';
 import { PostgresSource, QUERY_PREVIEW_CHARS } from '../../src/sources/postgres.js';
 import { monitorSql, RESTING, UNCHANGED } from '../../src/sources/sql.js';
+import { activityRows } from '../../src/sources/activity-rows.js';
 import type { PgSnapshot, Session } from '../../src/sources/types.js';
 import { describeEachMajor } from '../helpers/majors.js';
 import { openSession, roleSettings, sessionIn, snapshotAs, type TestSession } from '../helpers/server-sessions.js';
@@ -63,16 +64,16 @@ describeEachMajor('sessions that did not change left out of the tick', (major) =
     const running = await busy.start('SELECT pg_sleep(30)');
     const read = async (since: string): Promise<Map<number, Record<string, unknown>>> => {
       const outcome = await source.read(async (client, versionNum) => {
-        const sql = monitorSql(versionNum, { queryChars: QUERY_PREVIEW_CHARS }).activity(since);
-        return (await client.query<{ pid: number; query: unknown; query_length: unknown; application_name: unknown; state: unknown; wait_event: unknown }>(sql)).rows;
+        const sql = monitorSql(versionNum, { queryChars: QUERY_PREVIEW_CHARS }).activity(`to_timestamp(${since})`);
+        return activityRows((await client.query(sql)).rows);
       });
       if (outcome.kind !== 'data') throw new Error('the monitoring connection did not answer');
       return new Map(
-        outcome.data.map((row) => [row.pid, { query: row.query, query_length: row.query_length, application_name: row.application_name, state: row.state, wait_event: row.wait_event }]),
+        outcome.data.map((row) => [Number(row.pid), { query: row.query, query_length: row.query_length, application_name: row.application_name, state: row.state, wait_event: row.wait_event }]),
       );
     };
     const later = await read(`${Date.now() / 1000 + 3600}`);
-    assert.deepEqual(later.get(idle.pid), { query: null, query_length: RESTING, application_name: null, state: null, wait_event: null });
+    assert.deepEqual(later.get(idle.pid), { query: undefined, query_length: RESTING, application_name: undefined, state: undefined, wait_event: undefined });
     assert.deepEqual(later.get(busy.pid), { query: null, query_length: UNCHANGED, application_name: null, state: 'active', wait_event: 'PgSleep' });
     const earlier = await read(`${Date.now() / 1000 - 3600}`);
     assert.equal(earlier.get(busy.pid)?.query, 'SELECT pg_sleep(30)');

@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KnownSessions, textLength } from '../../src/sources/known-sessions.js';
-import { HELD_COLUMNS, RESTING, UNCHANGED, UNCHANGED_IDLE, UNCHANGED_IDLE_COLUMNS } from '../../src/sources/sql.js';
+import { HELD_COLUMNS, RESTING, RESTING_HELD_COLUMNS, UNCHANGED } from '../../src/sources/sql.js';
 import type { RawRow } from '../../src/sources/parse.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 
 /** Every column an idle session may come without, as NULL: what a row as the server sends it has. */
-const NULLS: RawRow = Object.fromEntries(UNCHANGED_IDLE_COLUMNS.map((column) => [column, null]));
+const NULLS: RawRow = Object.fromEntries(RESTING_HELD_COLUMNS.map((column) => [column, null]));
 
 const whole = (pid: number, extra: RawRow = {}): RawRow => ({
   ...NULLS,
@@ -39,10 +39,11 @@ const leftOut = (pid: number, queryLength: number, extra: RawRow = {}): RawRow =
 describe('KnownSessions', () => {
   test('puts back a resting session whole: idle, waiting for its client, with the columns it had', () => {
     const known = new KnownSessions();
-    assert.equal(known.complete([whole(10), whole(11, { wait_event_type: 'LWLock', wait_event: 'BufferContent' })], NOW), true);
-    const rows = [leftOut(10, RESTING), leftOut(11, UNCHANGED_IDLE, { state: 'idle', wait_event_type: 'IO', wait_event: 'DataFileRead' })];
+    assert.equal(known.complete([whole(10, { blocked_by: [7] }), whole(11, { wait_event_type: 'LWLock', wait_event: 'BufferContent' })], NOW), true);
+    const rows = [{ pid: 10, query_length: RESTING }, leftOut(11, UNCHANGED, { state: 'idle', wait_event_type: 'IO', wait_event: 'DataFileRead' })];
     assert.equal(known.complete(rows, NOW), true);
-    assert.deepEqual(rows[0], whole(10));
+    assert.deepEqual({ ...rows[0], blocked_by: null }, whole(10, { blocked_by: null }));
+    assert.equal(rows[0]?.blocked_by, undefined, 'a resting session waits for no lock');
     assert.deepEqual(rows[1], whole(11, { wait_event_type: 'IO', wait_event: 'DataFileRead' }));
   });
 
@@ -59,8 +60,8 @@ describe('KnownSessions', () => {
   test('a left-out row it does not know asks for the tick whole; a session gone is forgotten', () => {
     const known = new KnownSessions();
     assert.equal(known.complete([whole(10), whole(11)], NOW), true);
-    assert.equal(known.complete([leftOut(10, RESTING)], NOW), true);
-    assert.equal(known.complete([leftOut(10, RESTING), leftOut(11, RESTING)], NOW), false);
+    assert.equal(known.complete([{ pid: 10, query_length: RESTING }], NOW), true);
+    assert.equal(known.complete([{ pid: 10, query_length: RESTING }, { pid: 11, query_length: RESTING }], NOW), false);
   });
 
   test("a whole text's NULL length is its characters as PostgreSQL counts them", () => {
