@@ -173,7 +173,12 @@ export class SyntheticCluster {
       const parts: string[] = [`WITH recent AS (\n\tSELECT o.id, o.customer_id, sum(li.amount) AS total\n\t  FROM ${table} o\n\t  JOIN line_items li ON li.order_id = o.id`];
       const target = 600 + Math.floor(this.random() * 3500);
       let n = 0;
-      while (parts.join('\n').length < target && n < 200) parts.push(`\t WHERE o.region_${n++} IN (SELECT region FROM regions WHERE name LIKE 'r${tag}%')`);
+      let length = parts[0]?.length ?? 0;
+      while (length < target && n < 200) {
+        const part = `\t WHERE o.region_${n++} IN (SELECT region FROM regions WHERE name LIKE 'r${tag}%')`;
+        parts.push(part);
+        length += part.length + 1;
+      }
       parts.push(')\nSELECT customer_id, count(*), sum(total) FROM recent GROUP BY 1 ORDER BY 3 DESC');
       text = parts.join('\n');
     }
