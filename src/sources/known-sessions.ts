@@ -1,6 +1,6 @@
 import type { RawRow } from './parse.js';
 import { activityRows } from './activity-rows.js';
-import { HELD_COLUMNS, RESTING, RESTING_COLUMNS, RESTING_HELD_COLUMNS, UNCHANGED } from './sql.js';
+import { HELD_COLUMNS, RESTING, RESTING_COLUMNS, UNCHANGED } from './sql.js';
 
 /** The characters of a text as PostgreSQL's length() counts them in UTF8: code points, a surrogate pair being one. */
 export function textLength(text: string): number {
@@ -13,6 +13,17 @@ export function textLength(text: string): number {
   return count;
 }
 const LOW_SURROGATE = /[\udc00-\udfff]/;
+
+/** Whether a row is a resting session's as the server would send it whole: idle, waiting for its client, blocked by none. */
+function rests(row: RawRow): boolean {
+  const blockedBy = row.blocked_by;
+  return (
+    row.state === RESTING_COLUMNS.state &&
+    row.wait_event_type === RESTING_COLUMNS.wait_event_type &&
+    row.wait_event === RESTING_COLUMNS.wait_event &&
+    (!Array.isArray(blockedBy) || blockedBy.length === 0)
+  );
+}
 
 /** How far before the last tick's start state changes are looked for again: a margin for the server's clock. */
 const MARGIN_SECONDS = 1;
@@ -53,14 +64,19 @@ export class KnownSessions {
    */
   complete(rows: RawRow[], serverNow: unknown): boolean {
     const next = new Map<unknown, RawRow>();
-    for (const row of rows) {
-      const leftOut = row.query_length === UNCHANGED ? HELD_COLUMNS : row.query_length === RESTING ? RESTING_HELD_COLUMNS : undefined;
-      if (leftOut) {
+    for (let i = 0; i < rows.length; i++) {
+      let row = rows[i] as RawRow;
+      if (row.query_length === RESTING || row.query_length === UNCHANGED) {
         const known = this.rows.get(row.pid);
         if (!known) return false;
-        if (row.query_length === RESTING) Object.assign(row, RESTING_COLUMNS);
-        for (const column of leftOut) row[column] = known[column];
-        row.query_length = known.query_length;
+        if (row.query_length === RESTING) {
+          // A session that rested already is the same row again; one that just came to rest is its last row, at rest.
+          row = rests(known) ? known : { ...known, ...RESTING_COLUMNS, blocked_by: null };
+          rows[i] = row;
+        } else {
+          for (const column of HELD_COLUMNS) row[column] = known[column];
+          row.query_length = known.query_length;
+        }
       } else if (row.query_length === null && typeof row.query === 'string') {
         row.query_length = textLength(row.query);
       }

@@ -54,9 +54,6 @@ type HeldColumn = (typeof HELD_COLUMNS)[number];
 const RUNNING_COLUMNS = ['xact_start_us', 'query_id'] as const;
 type RunningColumn = (typeof RUNNING_COLUMNS)[number];
 
-/** The columns a resting session comes without, beside RESTING_COLUMNS. */
-export const RESTING_HELD_COLUMNS = [...HELD_COLUMNS, ...RUNNING_COLUMNS] as const;
-
 /** The fields of a session that is not resting, in the order of the activity statement's array. */
 export const ACTIVITY_FIELDS = ['query_length', 'state', 'wait_event_type', 'wait_event', ...RUNNING_COLUMNS, 'blocked_by', ...HELD_COLUMNS] as const;
 type ActivityField = (typeof ACTIVITY_FIELDS)[number];

@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KnownSessions, textLength } from '../../src/sources/known-sessions.js';
-import { HELD_COLUMNS, RESTING, RESTING_HELD_COLUMNS, UNCHANGED } from '../../src/sources/sql.js';
+import { ACTIVITY_FIELDS, HELD_COLUMNS, RESTING, UNCHANGED } from '../../src/sources/sql.js';
 import type { RawRow } from '../../src/sources/parse.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 
 /** Every column an idle session may come without, as NULL: what a row as the server sends it has. */
-const NULLS: RawRow = Object.fromEntries(RESTING_HELD_COLUMNS.map((column) => [column, null]));
+const NULLS: RawRow = Object.fromEntries(ACTIVITY_FIELDS.map((column) => [column, null]));
 
 const whole = (pid: number, extra: RawRow = {}): RawRow => ({
   ...NULLS,
@@ -37,14 +37,25 @@ const leftOut = (pid: number, queryLength: number, extra: RawRow = {}): RawRow =
 });
 
 describe('KnownSessions', () => {
-  test('puts back a resting session whole: idle, waiting for its client, with the columns it had', () => {
+  test('puts back a resting session whole: idle, waiting for its client, with the columns it had and no blockers', () => {
     const known = new KnownSessions();
-    assert.equal(known.complete([whole(10, { blocked_by: [7] }), whole(11, { wait_event_type: 'LWLock', wait_event: 'BufferContent' })], NOW), true);
+    assert.equal(known.complete([whole(10, { blocked_by: [7], wait_event_type: 'Lock', wait_event: 'tuple', state: 'active' }), whole(11, { wait_event_type: 'LWLock', wait_event: 'BufferContent' })], NOW), true);
     const rows = [{ pid: 10, query_length: RESTING }, leftOut(11, UNCHANGED, { state: 'idle', wait_event_type: 'IO', wait_event: 'DataFileRead' })];
     assert.equal(known.complete(rows, NOW), true);
-    assert.deepEqual({ ...rows[0], blocked_by: null }, whole(10, { blocked_by: null }));
-    assert.equal(rows[0]?.blocked_by, undefined, 'a resting session waits for no lock');
+    assert.deepEqual(rows[0], whole(10));
     assert.deepEqual(rows[1], whole(11, { wait_event_type: 'IO', wait_event: 'DataFileRead' }));
+  });
+
+  test('a session resting on two ticks is the same row: nothing is copied for it', () => {
+    const known = new KnownSessions();
+    const first = [whole(10)];
+    assert.equal(known.complete(first, NOW), true);
+    const second: RawRow[] = [{ pid: 10, query_length: RESTING }];
+    assert.equal(known.complete(second, NOW), true);
+    assert.equal(second[0], first[0]);
+    const third: RawRow[] = [{ pid: 10, query_length: RESTING }];
+    assert.equal(known.complete(third, NOW), true);
+    assert.equal(third[0], first[0]);
   });
 
   test('puts back what a running session that did not change state holds; its transaction and query id come as they are now', () => {
