@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sizeOnDisk } from './disk-size.js';
 import { ManifestError, readManifest, type BackupManifest } from './manifest.js';
 import { MANIFEST_SUFFIX, PARTIAL_SUFFIX, parseDumpFileName, type DumpFormat } from './naming.js';
+import { byCodeUnits } from '../../text/order.js';
 
 /**
  * - `dump`: a dump with a valid manifest (verified when it was taken);
@@ -102,5 +103,5 @@ export async function listBackups(dir: string): Promise<ListedBackup[]> {
       }
     }
   }
-  return listed.sort((a, b) => (a.takenAt ?? '').localeCompare(b.takenAt ?? '') || a.file.localeCompare(b.file));
+  return listed.sort((a, b) => byCodeUnits(a.takenAt ?? '', b.takenAt ?? '') || byCodeUnits(a.file, b.file));
 }

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listBackups, type ListedBackup } from './list.js';
 import { manifestNameFor } from './naming.js';
+import { byCodeUnits } from '../../text/order.js';
 
 /** Which dumps retention counts: one database of one server, as the manifest records them. */
 export interface RetentionScope {
@@ -25,7 +26,7 @@ const sameScope = (backup: ListedBackup, scope: RetentionScope): boolean =>
 export function selectForDeletion(backups: readonly ListedBackup[], options: RetentionScope & { keep: number }): ListedBackup[] {
   const verified = backups
     .filter((backup) => backup.kind === 'dump' && backup.verified && sameScope(backup, options))
-    .sort((a, b) => (b.manifest?.started_at ?? '').localeCompare(a.manifest?.started_at ?? '') || b.file.localeCompare(a.file));
+    .sort((a, b) => byCodeUnits(b.manifest?.started_at ?? '', a.manifest?.started_at ?? '') || byCodeUnits(b.file, a.file));
   return verified.slice(Math.max(1, options.keep));
 }
 
