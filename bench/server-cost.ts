@@ -78,7 +78,7 @@ export function diffStatements(before: readonly StatementRow[], after: readonly 
 
 /** How a monitor's refreshes are counted: the calls of its one statement on pg_stat_activity. */
 export const REFRESH_MARKERS: Record<string, string> = {
-  [PGTOP_ROLE]: 'pg_stat_get_activity(',
+  [PGTOP_ROLE]: 'END AS fields',
   [PG_ACTIVITY_ROLE]: 'convert_from(replace(a.query',
 };
 

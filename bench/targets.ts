@@ -93,7 +93,7 @@ export function statementShares(statements: readonly StatementRow[], role: strin
 export function describeStatement(query: string): string {
   const text = query.replace(/\s+/g, ' ').trim();
   const known: [RegExp, string][] = [
-    [/pg_stat_get_activity\(/, 'sessions (pg_stat_activity)'],
+    [/END AS fields\b/, 'sessions (pg_stat_activity)'],
     [/FROM pg_locks l WHERE NOT l\.granted/, 'lock waits (pg_locks)'],
     [/FROM pg_stat_database\)/, 'server and pg_stat_database sums'],
     [/pg_stat_statements/, 'statements (pg_stat_statements)'],

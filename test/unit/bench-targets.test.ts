@@ -12,7 +12,7 @@ const results = (serverTargets: ServerTargetRun[]): Results => benchResults({ se
 
 describe('bench targets', () => {
   test('statement shares: per refresh, largest first, named by what they read', () => {
-    const shares = statementShares([statement('SELECT 1 FROM pg_locks l WHERE NOT l.granted', 10), statement('SELECT a.pid FROM pg_stat_get_activity(NULL) a WHERE a.pid IN (SELECT l.pid FROM pg_locks l WHERE NOT l.granted)', 30)], PGTOP_ROLE, 10);
+    const shares = statementShares([statement('SELECT 1 FROM pg_locks l WHERE NOT l.granted', 10), statement('SELECT a.pid, CASE WHEN a.pid IN (SELECT l.pid FROM pg_locks l WHERE NOT l.granted) THEN ARRAY[a.query] END AS fields FROM pg_stat_get_activity(NULL) a', 30)], PGTOP_ROLE, 10);
     assert.deepEqual(shares.map((s) => [s.statement, s.msPerRefresh, s.share]), [
       ['sessions (pg_stat_activity)', 3, 0.75],
       ['lock waits (pg_locks)', 1, 0.25],
