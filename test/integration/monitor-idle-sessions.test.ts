@@ -49,6 +49,17 @@ describeEachMajor('sessions that did not change left out of the tick', (major) =
     );
   };
 
+  /**
+   * Waits until a session that just ran a statement waits for its client's next one: for a moment after it
+   * answered it is idle without a wait event, and a tick and a snapshot taken then may each see either.
+   */
+  const untilWaitingForClient = async (pid: number): Promise<void> => {
+    await waitUntil(async () => (await sandbox.query<{ wait_event: string | null }>('SELECT wait_event FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0]?.wait_event === 'ClientRead', {
+      what: `session ${pid} to wait for its client`,
+      intervalMs: 20,
+    });
+  };
+
   const textOf = (snapshot: PgSnapshot, pid: number): { query: string | null; queryLength: number | null } => {
     const { query, queryLength } = sessionIn(snapshot, pid);
     return { query, queryLength };
@@ -98,6 +109,7 @@ describeEachMajor('sessions that did not change left out of the tick', (major) =
     assert.equal(sessionIn(afterChange, idle.pid).application, 'texts-renamed');
 
     await idle.client.query("SET application_name = 'texts-renamed-again'");
+    await untilWaitingForClient(idle.pid);
     const renamed = await tick();
     assert.deepEqual(shown(renamed, idle.pid), shown(await snapshotAs(roleSettings(sandbox)), idle.pid));
     assert.equal(sessionIn(renamed, idle.pid).application, 'texts-renamed-again');
@@ -162,6 +174,27 @@ describeEachMajor('sessions that did not change left out of the tick', (major) =
       }
     } finally {
       await holder.end();
+    }
+  });
+  it('carry the texts their array must quote as they are: empty and NULL names, quotes, backslashes, braces', async () => {
+    const weirdName = 'we"ird, {app} \\ NULL';
+    const sessions = [await openSession(sandbox, sandbox.superuser, ''), await openSession(sandbox, sandbox.superuser, 'NULL'), await openSession(sandbox, sandbox.superuser, weirdName)];
+    const [unnamed, named, weird] = sessions as [TestSession, TestSession, TestSession];
+    try {
+      const text = `SELECT '{"a": [1, 2]}', E'back\\\\slash', 'NULL', "x" FROM (SELECT 1 AS x) "t, {u}"`;
+      await unnamed.client.query(text);
+      const whole = await tick();
+      assert.deepEqual(
+        [unnamed, named, weird].map((s) => sessionIn(whole, s.pid).application),
+        ['', 'NULL', weirdName],
+      );
+      assert.equal(sessionIn(whole, unnamed.pid).query, text);
+      await untilTextLeftOut(unnamed.pid);
+      const rested = await tick();
+      const fresh = await snapshotAs(roleSettings(sandbox));
+      for (const { pid } of sessions) assert.deepEqual(shown(rested, pid), shown(fresh, pid));
+    } finally {
+      for (const session of sessions) await session.end();
     }
   });
 });
