@@ -1,5 +1,6 @@
 import type { FieldSpec } from './fields.js';
 import type { MatchCache } from './match-cache.js';
+import { byCodeUnits } from '../text/order.js';
 
 export interface ParsedFilter {
   /** `key=value` terms: the column and the lower-cased text its value must contain. */
@@ -71,9 +72,7 @@ export function compareValues(a: number | string | null, b: number | string | nu
   if (a === null) return 1;
   if (b === null) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+  return byCodeUnits(String(a), String(b));
 }
 
 /** Sorts by one column (nulls always last), ties broken by `tieKey` ascending. */

@@ -1,4 +1,5 @@
 import type { AlembicRevision } from './revision-file.js';
+import { byCodeUnits } from '../../text/order.js';
 
 /** The revision graph of a project: who follows whom, its heads, bases, branch points and merges. */
 export interface RevisionGraph {
@@ -32,7 +33,7 @@ export function buildGraph(revisions: readonly AlembicRevision[]): RevisionGraph
     }
     for (const dependency of revision.dependsOn) dependedOn.add(dependency);
   }
-  const all = [...byId.values()].sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
+  const all = [...byId.values()].sort((a, b) => byCodeUnits(a.revision, b.revision));
   return {
     revisions: byId,
     heads: all.filter((revision) => !children.has(revision.revision) && !dependedOn.has(revision.revision)).map((revision) => revision.revision),
