@@ -1,5 +1,4 @@
 import { createElement } from 'react';
-import { render } from 'ink';
 import type { ConnectionSettings } from '../src/config/types.js';
 import { asReadStream, asWriteStream, FakeInput, FakeOutput } from './fake-terminal.js';
 import type { LiveApp, Pipeline } from './product.js';
@@ -62,7 +61,7 @@ export async function measureKeyToFrame(pipeline: Pipeline, live: LiveApp, optio
     controller.dispatch({ type: 'pg-data', snapshot: snapshotOf(pipeline, cluster), ownPid: 1, at: cluster.now });
   };
   tick();
-  const instance = render(createElement(live.App, { controller: driver, writer: new pipeline.FrameWriter(stdout) }), {
+  const instance = live.render(createElement(live.App, { controller: driver, writer: new pipeline.FrameWriter(stdout) }), {
     stdout: asWriteStream(stdout),
     stdin: asReadStream(stdin),
     stderr: asWriteStream(new FakeOutput(COLUMNS, ROWS)),

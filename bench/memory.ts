@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createElement } from 'react';
-import { render } from 'ink';
 import type { ConnectionSettings } from '../src/config/types.js';
 import { asReadStream, asWriteStream, FakeInput, FakeOutput } from './fake-terminal.js';
 import type { LiveApp, Pipeline } from './product.js';
@@ -81,7 +80,7 @@ export async function measureMemory(pipeline: Pipeline, live: LiveApp, options: 
   );
   const stdout = new FakeOutput(COLUMNS, ROWS);
   const stdin = new FakeInput();
-  const instance = render(createElement(live.App, { controller, writer: new pipeline.FrameWriter(stdout) }), {
+  const instance = live.render(createElement(live.App, { controller, writer: new pipeline.FrameWriter(stdout) }), {
     stdout: asWriteStream(stdout),
     stdin: asReadStream(stdin),
     stderr: asWriteStream(new FakeOutput(COLUMNS, ROWS)),

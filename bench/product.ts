@@ -7,6 +7,7 @@ import type * as Reduce from '../src/store/reduce.js';
 import type * as Selectors from '../src/store/selectors.js';
 import type * as ScreenLines from '../src/ui/screen-lines.js';
 import type * as AppModule from '../src/ui/App.js';
+import type * as InkModule from '../src/ui/ink.js';
 import type * as FrameWriterModule from '../src/ui/frame-writer.js';
 import type * as ControllerModule from '../src/ui/controller.js';
 import type * as Sandbox from '../src/sandbox/postgres.js';
@@ -71,16 +72,19 @@ export interface LiveApp {
   Controller: typeof ControllerModule.Controller;
   App: typeof AppModule.App;
   PostgresSource: typeof SourcePg.PostgresSource;
+  /** Ink's renderer as dist/ holds it: bundled by the build, the one the App's key hook belongs to. */
+  render: typeof InkModule.render;
 }
 
 /** The pieces of the running monitor: the controller that owns the state, and the root component. */
 export async function loadLiveApp(): Promise<LiveApp> {
-  const [controller, app, source] = await Promise.all([
+  const [controller, app, source, ink] = await Promise.all([
     load<typeof ControllerModule>('ui/controller.js'),
     load<typeof AppModule>('ui/App.js'),
     load<typeof SourcePg>('sources/postgres.js'),
+    load<typeof InkModule>('ui/ink.js'),
   ]);
-  return { Controller: controller.Controller, App: app.App, PostgresSource: source.PostgresSource };
+  return { Controller: controller.Controller, App: app.App, PostgresSource: source.PostgresSource, render: ink.render };
 }
 
 /**

@@ -69,7 +69,7 @@ function fileMtimes(dir) {
 // The tests run the CLI as users do, through bin/pgtop.js and the compiled dist/ (a process started through
 // tsx spends seconds compiling): dist/ is rebuilt first when any source or build setting is newer.
 function ensureBuilt() {
-  const sources = [...fileMtimes(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => statSync(join(root, file)).mtimeMs)];
+  const sources = [...fileMtimes(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/bundle-ink.ts', 'scripts/ink-reconciler.ts'].map((file) => statSync(join(root, file)).mtimeMs)];
   const built = fileMtimes(join(root, 'dist'));
   if (built.length > 0 && Math.max(...sources) <= Math.min(...built)) return;
   console.log(built.length === 0 ? 'dist/ is not built: npm run build' : 'dist/ is older than the sources: npm run build');

@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { inkReconcilerWithoutDevtools } from '../ink-reconciler.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = join(root, 'build');
@@ -36,27 +37,6 @@ export default Yoga;`,
   },
 };
 
-// Ink's reconciler awaits at top level only when DEV=true (React devtools, its own package.json): the
-// executable has neither, so those two awaits go. The build fails if Ink's text has changed.
-const inkReconcilerEdits: Array<[string, string]> = [
-  ["await import('./devtools.js');", "throw Object.assign(new Error('no devtools'), { code: 'ERR_MODULE_NOT_FOUND' });"],
-  ['? await loadPackageJson()', '? { name: undefined, version: undefined }'],
-];
-
-const inkWithoutTopLevelAwait: Plugin = {
-  name: 'ink-without-top-level-await',
-  setup(builder) {
-    builder.onLoad({ filter: /ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
-      let contents = readFileSync(args.path, 'utf8');
-      for (const [from, to] of inkReconcilerEdits) {
-        if (!contents.includes(from)) throw new Error(`${args.path} no longer contains ${from}: update build.ts`);
-        contents = contents.replace(from, to);
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
 async function bundleSources(): Promise<void> {
   await build({
     entryPoints: [join(root, 'scripts', 'single-executable', 'entry.ts')],
@@ -80,7 +60,7 @@ async function bundleSources(): Promise<void> {
     },
     // Optional modules that pgtop never loads: node-postgres' native binding and Ink's React devtools.
     external: ['pg-native', 'react-devtools-core'],
-    plugins: [yogaWithoutTopLevelAwait, inkWithoutTopLevelAwait],
+    plugins: [yogaWithoutTopLevelAwait, inkReconcilerWithoutDevtools],
   });
 }
 

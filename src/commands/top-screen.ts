@@ -122,7 +122,7 @@ export async function runScreen(options: ScreenOptions): Promise<number> {
     attributesShown: process.stdout.isTTY && process.env.TERM !== 'dumb',
   });
   const [{ render }, { App }, { Fleet }, { FrameWriter }, { redirectConsole }] = await Promise.all([
-    import('ink'),
+    import('../ui/ink.js'),
     import('../ui/App.js'),
     import('../ui/fleet.js'),
     import('../ui/frame-writer.js'),

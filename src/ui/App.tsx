@@ -1,4 +1,4 @@
-import { useInput } from 'ink';
+import { useInput } from './ink.js';
 import { useEffect, useMemo } from 'react';
 import { splitKeys } from '../keymap/keys.js';
 import type { ScreenDriver } from './fleet.js';
