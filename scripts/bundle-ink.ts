@@ -27,5 +27,9 @@ await build({
   external: Object.keys(dependencies).filter((name) => name !== 'ink'),
   // Some of Ink's packages are CommonJS and require Node's modules (and React) at run time.
   banner: { js: "import { createRequire as createRequireForInk } from 'node:module';\nconst require = createRequireForInk(import.meta.url);" },
+  // Yoga, Ink's layout engine, reads its WebAssembly from a data: URL with fetch when there is one, and
+  // touching the global fetch loads Node's fetch implementation (about 5 MB, kept). Without it, Yoga decodes
+  // the same bytes itself.
+  define: { fetch: 'undefined' },
   plugins: [inkReconcilerWithoutDevtools],
 });

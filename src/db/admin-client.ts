@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import pg from 'pg';
+import pg from './pg-driver.js';
 import type { ConnectionSettings } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import { AdminConsoleError } from './admin-console-error.js';

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg from './pg-driver.js';
 import type { ConnectionOptions } from 'node:tls';
 import { sslAttempts, toPgClientConfig } from '../config/pg-client-config.js';
 import { canPrompt, promptPassword } from '../config/password-prompt.js';

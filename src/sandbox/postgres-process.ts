@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import pg from '../db/pg-driver.js';
 import { isAlive } from './cleanup.js';
 
 export interface PostgresLaunch {

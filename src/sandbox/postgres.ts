@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, appendFileSync, readFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import pg from '../db/pg-driver.js';
 import { findPostgresBinDir } from './binaries.js';
 import { findBinDirForMajor } from './embedded.js';
 import { cleanupNow, register, type CleanupEntry } from './cleanup.js';

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { repoRoot } from '../helpers/cli.js';
 import { runOk } from '../helpers/program.js';
 import { importsOf } from '../unit/layers.test.js';
@@ -26,6 +26,14 @@ function loadsOf(text: string): string[] {
 async function inNode(script: string): Promise<string> {
   const result = await runOk(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production' } });
   return result.stdout.trim();
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(name) ? [path] : [];
+  });
 }
 
 describe('Ink, as the build leaves it', () => {
@@ -59,5 +67,32 @@ describe('Ink, as the build leaves it', () => {
       console.log(seen);
     `);
     assert.equal(printed, 'ab');
+  });
+});
+
+describe("Node's fetch, which pgtop never calls", () => {
+  test("loading the monitor's code leaves Node's fetch unloaded, and Response still works after", async () => {
+    const printed = await inNode(`
+      for (const module of ['db/connect.js', 'db/admin-client.js', 'sources/postgres.js', 'ui/ink.js', 'ui/App.js', 'commands/top-screen.js']) {
+        await import('./dist/' + module);
+      }
+      const undici = () => process.moduleLoadList.some((name) => name.includes('undici'));
+      const before = undici();
+      const text = await new Response('still there').text();
+      console.log(JSON.stringify({ before, text, after: undici() }));
+    `);
+    assert.deepEqual(JSON.parse(printed), { before: false, text: 'still there', after: true });
+  });
+
+  test("only src/db/pg-driver.ts imports pg's values; the rest import types, or pg through it", () => {
+    const src = join(repoRoot, 'src');
+    const direct = sourceFiles(src).filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return /^import (?!type\b)[^;]*from 'pg';/m.test(text) || /\bimport\(\s*'pg'\s*\)/.test(text);
+    });
+    assert.deepEqual(
+      direct.map((file) => relative(src, file)),
+      [join('db', 'pg-driver.ts')],
+    );
   });
 });

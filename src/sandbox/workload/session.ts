@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg from '../../db/pg-driver.js';
 
 /** The workload was stopped: its sessions open no more connections. */
 export class WorkloadStopped extends Error {
