@@ -97,6 +97,10 @@ export function describeStatement(query: string): string {
     [/FROM pg_locks l WHERE NOT l\.granted/, 'lock waits (pg_locks)'],
     [/FROM pg_stat_database\)/, 'server and pg_stat_database sums'],
     [/pg_stat_statements/, 'statements (pg_stat_statements)'],
+    // Both horizon readings also read slots and standbys: named before replication, whose views they share.
+    // pg_stat_statements shows their literals as $1, $2...
+    [/^SELECT \* FROM \( SELECT \S+ AS kind\b.*backend_xmin/, 'xmin horizon (vacuum, every 5 s)'],
+    [/^SELECT \S+ AS kind\b.*backend_xmin/, 'xmin horizon (health checks)'],
     [/pg_stat_get_wal_senders|pg_stat_wal_receiver|pg_replication_slots|pg_stat_archiver/, 'replication'],
     [/pg_stat_progress_vacuum|n_dead_tup|autovacuum/, 'vacuum'],
   ];

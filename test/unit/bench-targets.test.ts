@@ -5,6 +5,9 @@ import { PGTOP_ROLE, type StatementRow } from '../../bench/server-cost.js';
 import { targetNotes, targetRows } from '../../bench/target-rows.js';
 import { describeStatement, statementShares, type ServerTargetRun } from '../../bench/targets.js';
 import { benchResults } from '../helpers/bench-results.js';
+import { vacuumSql } from '../../src/sources/vacuum/sql.js';
+import { healthQueries } from '../../src/health/queries.js';
+import { replicationSql } from '../../src/sources/replication/sql.js';
 
 const statement = (query: string, execMs: number, calls = 10): StatementRow => ({ queryid: query, role: PGTOP_ROLE, query, calls, execMs, planMs: 0 });
 
@@ -18,6 +21,20 @@ describe('bench targets', () => {
       ['lock waits (pg_locks)', 1, 0.25],
     ]);
     assert.equal(describeStatement(`SELECT ${'x'.repeat(100)}`).length, 60);
+  });
+
+  test('the two xmin horizon readings are named as such, not as replication, whose views they also read', () => {
+    let n = 0;
+    // As pg_stat_statements shows them: each literal a parameter.
+    const normalised = (sql: string): string => sql.replace(/'(?:[^']|'')*'/g, () => `$${++n}`);
+    for (const versionNum of [140000, 180000]) {
+      for (const shown of [(sql: string) => sql, normalised]) {
+        assert.equal(describeStatement(shown(vacuumSql(versionNum).horizon)), 'xmin horizon (vacuum, every 5 s)');
+        assert.equal(describeStatement(shown(healthQueries(versionNum).horizon)), 'xmin horizon (health checks)');
+        assert.equal(describeStatement(shown(healthQueries(versionNum).slots)), 'replication');
+        assert.equal(describeStatement(shown(replicationSql(versionNum).standbys)), 'replication');
+      }
+    }
   });
 
   test('server time is judged against the floor timed beside its ticks, 1.3x without lock waits and 2x with', () => {
