@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../helpers/cli.js';
 import { runOk } from '../helpers/program.js';
-import { importsOf } from '../unit/layers.test.js';
+import { importsOf, sourceFiles } from '../helpers/source-files.js';
 
 /** What the compiled program loads: modules it does not need cost memory for as long as it runs. */
 
@@ -26,14 +26,6 @@ function loadsOf(text: string): string[] {
 async function inNode(script: string): Promise<string> {
   const result = await runOk(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production' } });
   return result.stdout.trim();
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(name) ? [path] : [];
-  });
 }
 
 describe('Ink, as the build leaves it', () => {

@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { importsOf, sourceFiles } from '../helpers/source-files.js';
 
 /**
  * The import rule: a file imports only from its own layer or the layers below it. Each top-level entry of
@@ -29,21 +30,7 @@ export function layerOf(top: string): number {
   return LAYERS.findIndex((layer) => layer.includes(top));
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(name) ? [path] : [];
-  });
-}
 
-/** Every module a file imports: static imports, re-exports and dynamic import() with a literal. */
-export function importsOf(text: string): string[] {
-  const found: string[] = [];
-  const patterns = [/\b(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
-  for (const pattern of patterns) for (const match of text.matchAll(pattern)) if (match[1]) found.push(match[1]);
-  return found;
-}
 
 const topOf = (file: string): string => relative(src, file).split(sep)[0] ?? '';
 
