@@ -30,8 +30,6 @@ export function layerOf(top: string): number {
   return LAYERS.findIndex((layer) => layer.includes(top));
 }
 
-
-
 const topOf = (file: string): string => relative(src, file).split(sep)[0] ?? '';
 
 /** The upward imports and screen packages outside the screen, as `file → import (why)` lines. */
